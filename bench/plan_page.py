@@ -1,0 +1,153 @@
+"""Plan page speed: queries per request and requests per second for plans of 100 and
+1,000 actions, next to a bare Django view returning HTML of the same size.
+
+Both go through the full middleware stack in-process (Django's test client, no
+HTTP), in the same run, so the gap is what the ORM and the template cost.
+
+    make bench            # PostgreSQL database "safeguarding_bench"
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
+os.environ.setdefault("AXES_ENABLED", "false")
+
+
+def ensure_database() -> None:
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from boards.models import Board, Membership, Partnership, Role  # noqa: E402
+from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate  # noqa: E402
+
+REQUESTS = {100: 40, 1000: 10}
+BARE_BODY: dict[str, str] = {}
+
+
+def bare_view(request):
+    return HttpResponse(BARE_BODY["html"])
+
+
+bench_urls = types.ModuleType("bench_urls")
+bench_urls.urlpatterns = [path("bench/bare/", bare_view), path("", include("safeguarding.urls"))]
+sys.modules["bench_urls"] = bench_urls
+
+
+def build_plan(board: Board, n_actions: int) -> BusinessPlan:
+    BusinessPlan.objects.filter(board=board, title=f"Bench plan {n_actions}").delete()
+    plan = BusinessPlan.objects.create(
+        board=board,
+        title=f"Bench plan {n_actions}",
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2028, 3, 31),
+    )
+    areas = PriorityArea.objects.bulk_create(
+        PriorityArea(plan=plan, number=i + 1, title=f"Priority area {i + 1}") for i in range(10)
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(
+            priority_area=a,
+            number=f"{a.number}.{j + 1}",
+            position=j + 1,
+            description="Children from all ethnic groups and ability receive a robust and timely service",
+        )
+        for a in areas
+        for j in range(5)
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            objective=objectives[i % len(objectives)],
+            position=i // len(objectives) + 1,
+            description=f"Implement and embed a robust multi-agency approach, step {i}",
+            lead_role="Chair of Quality Assurance Sub-committee",
+            due_date=datetime.date(2027, 3, 31),
+        )
+        for i in range(n_actions)
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            action=a, date=datetime.date(2026, 9, 30), text="Action plan reviewed at BPG; next report due."
+        )
+        for a in actions
+    )
+    return plan
+
+
+def measure(client: Client, url: str, n: int) -> tuple[int, float, int]:
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    started = time.perf_counter()
+    for _ in range(n):
+        client.get(url)
+    elapsed = time.perf_counter() - started
+    return len(queries), n / elapsed, len(response.content)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    partnership, _ = Partnership.objects.get_or_create(name="Bench", defaults={"slug": "bench"})
+    board, _ = Board.objects.get_or_create(
+        slug="bench-board",
+        defaults={
+            "partnership": partnership,
+            "name": "Bench board",
+            "short_name": "BB",
+            "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
+        },
+    )
+    user, _ = get_user_model().objects.get_or_create(username="bench-manager")
+    Membership.objects.get_or_create(user=user, board=board, defaults={"role": Role.MANAGER})
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+
+    print(f"{'actions':>8} {'page':<12} {'queries':>8} {'req/s':>8} {'ms/req':>8} {'KB':>6}")
+    with override_settings(ROOT_URLCONF="bench_urls", DEBUG=False):
+        for n_actions, n_requests in REQUESTS.items():
+            plan = build_plan(board, n_actions)
+            queries, rate, size = measure(client, plan.get_absolute_url(), n_requests)
+            BARE_BODY["html"] = "x" * size
+            bare_queries, bare_rate, _ = measure(client, "/bench/bare/", n_requests * 5)
+            for label, q, r in (("plan page", queries, rate), ("bare view", bare_queries, bare_rate)):
+                print(f"{n_actions:>8} {label:<12} {q:>8} {r:>8.1f} {1000 / r:>8.1f} {size / 1024:>6.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,417 @@
+"""Demo data: the partnerships and boards the seed documents name, demo users for
+each role, and the whole Sunderland SSCB Business Plan 2011–2013 from
+``plans/demo_data/sunderland_sscb_2011_2013.json``.
+
+Loading is idempotent: rows are found by their natural keys and saved only when
+a field differs, so a second run writes nothing (not even history rows).
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from boards.models import Board, Membership, Partnership, Role, SubCommittee
+
+from .models import (
+    Action,
+    BusinessPlan,
+    DuePrecision,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+    Rag,
+    Status,
+)
+
+SEED_PLAN = Path(__file__).parent / "demo_data" / "sunderland_sscb_2011_2013.json"
+
+BOARDS: list[dict[str, str]] = [
+    # partnership, short name, name, kind, statutory basis
+    {
+        "partnership": "Sunderland",
+        "short_name": "SSCB",
+        "name": "Sunderland Safeguarding Children Board",
+        "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
+        "statutory_basis": "Children Act 2004 ss.13–14",
+    },
+    {
+        "partnership": "Sunderland",
+        "short_name": "SSAB",
+        "name": "Sunderland Safeguarding Adults Board",
+        "kind": Board.Kind.SAFEGUARDING_ADULTS_BOARD,
+        "statutory_basis": "Care Act 2014 s.43",
+    },
+    {
+        "partnership": "Sunderland",
+        "short_name": "HWB",
+        "name": "Sunderland Health and Wellbeing Board",
+        "kind": Board.Kind.HEALTH_AND_WELLBEING_BOARD,
+        "statutory_basis": "Health and Social Care Act 2012",
+    },
+    {
+        "partnership": "Sunderland",
+        "short_name": "IB",
+        "name": "Sunderland Children's Services Improvement Board",
+        "kind": Board.Kind.IMPROVEMENT_BOARD,
+        "statutory_basis": "",
+    },
+    {
+        "partnership": "Stockton-on-Tees",
+        "short_name": "LSCB",
+        "name": "Stockton-on-Tees Local Safeguarding Children Board",
+        "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
+        "statutory_basis": "Children Act 2004 ss.13–14",
+    },
+    {
+        "partnership": "Stockton-on-Tees",
+        "short_name": "HWB",
+        "name": "Stockton-on-Tees Health and Wellbeing Board",
+        "kind": Board.Kind.HEALTH_AND_WELLBEING_BOARD,
+        "statutory_basis": "Health and Social Care Act 2012",
+    },
+    {
+        "partnership": "Stockton-on-Tees",
+        "short_name": "Cabinet",
+        "name": "Stockton-on-Tees Borough Council Cabinet",
+        "kind": Board.Kind.CABINET,
+        "statutory_basis": "Local Government Act 2000",
+    },
+    {
+        "partnership": "Peterborough",
+        "short_name": "PSCB",
+        "name": "Peterborough Safeguarding Children Board",
+        "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
+        "statutory_basis": "Children Act 2004 ss.13–14",
+    },
+    {
+        "partnership": "Peterborough",
+        "short_name": "CT",
+        "name": "Peterborough Children's Trust",
+        "kind": Board.Kind.CHILDRENS_TRUST,
+        "statutory_basis": "Children Act 2004 s.10",
+    },
+]
+
+SSCB_SUB_COMMITTEES = [
+    "Quality Assurance Sub-committee",
+    "Case Review Sub-committee",
+    "Communication & Workforce Development Sub-committee",
+    "Business Planning Group",
+    "Child Death Review Local Panel",
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    job_title: str
+    # (board slug, role) pairs
+    roles: tuple[tuple[str, str], ...] = ()
+    chairs: tuple[str, ...] = ()  # SSCB sub-committees this user chairs
+    is_staff: bool = False
+
+
+DEMO_USERS: list[DemoUser] = [
+    DemoUser(
+        "manager",
+        "Maria",
+        "Hughes",
+        "SSCB Business Manager",
+        roles=(("sunderland-sscb", Role.MANAGER), ("sunderland-ssab", Role.MEMBER)),
+    ),
+    DemoUser(
+        "qa.chair",
+        "Qasim",
+        "Ali",
+        "Chair of Quality Assurance Sub-committee",
+        roles=(("sunderland-sscb", Role.CHAIR),),
+        chairs=("Quality Assurance Sub-committee",),
+    ),
+    DemoUser(
+        "cwd.chair",
+        "Chloe",
+        "Watson",
+        "Chair of Communication & Workforce Development Sub-committee",
+        roles=(("sunderland-sscb", Role.CHAIR),),
+        chairs=("Communication & Workforce Development Sub-committee",),
+    ),
+    DemoUser(
+        "member",
+        "Mark",
+        "Bell",
+        "Designated Nurse, Safeguarding Children",
+        roles=(("sunderland-sscb", Role.MEMBER),),
+    ),
+    DemoUser(
+        "executive",
+        "Erin",
+        "Scott",
+        "Executive Director People Services",
+        roles=(
+            ("sunderland-sscb", Role.EXECUTIVE),
+            ("sunderland-hwb", Role.EXECUTIVE),
+            ("sunderland-ib", Role.EXECUTIVE),
+        ),
+    ),
+    DemoUser(
+        "independent.chair",
+        "Ian",
+        "Carter",
+        "Independent Chair, SSCB and SSAB",
+        roles=(("sunderland-sscb", Role.EXECUTIVE), ("sunderland-ssab", Role.EXECUTIVE)),
+    ),
+    DemoUser(
+        "stockton.manager",
+        "Sam",
+        "Taylor",
+        "LSCB Business Manager, Stockton-on-Tees",
+        roles=(("stockton-on-tees-lscb", Role.MANAGER),),
+    ),
+    DemoUser("admin", "Site", "Administrator", "Service administrator", is_staff=True),
+]
+
+
+@dataclass
+class LoadReport:
+    written: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    year_shift: int = 0
+
+
+def demo_password(username: str) -> str:
+    """A per-install demo password, derived from SECRET_KEY so the command can print it again."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"demo:{username}".encode(), hashlib.sha256).digest()
+    return "demo-" + base64.b32encode(digest).decode()[:14].lower()
+
+
+def year_shift(progress_as_of: datetime.date, today: datetime.date) -> int:
+    """Whole years to move the plan so its last progress date is the latest one not after today."""
+    shift = today.year - progress_as_of.year
+    if shift_date(progress_as_of, shift) > today:
+        shift -= 1
+    return shift
+
+
+def shift_date(value: datetime.date, years: int) -> datetime.date:
+    year = value.year + years
+    # 29 February moves to 28 February, and a month-end stays a month-end.
+    last_day = calendar.monthrange(year, value.month)[1]
+    if value.day == calendar.monthrange(value.year, value.month)[1]:
+        return datetime.date(year, value.month, last_day)
+    return datetime.date(year, value.month, min(value.day, last_day))
+
+
+def month_end(year_month: str) -> datetime.date:
+    year, month = (int(part) for part in year_month.split("-"))
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def demo_rag(status: str, due: datetime.date | None, today: datetime.date) -> str:
+    """The seed records no RAG ratings; the demo rates each action by a plain rule:
+    complete is blue, overdue is red, not started is amber, anything else green."""
+    if status == Status.COMPLETE:
+        return Rag.BLUE
+    if due is not None and due < today:
+        return Rag.RED
+    if status == Status.NOT_STARTED:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+class _Writer:
+    """Get-or-create by natural key, saving only the fields that differ."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+            obj.save()
+            self.written += 1
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save()
+            self.written += 1
+        return obj
+
+
+@transaction.atomic
+def load_demo(today: datetime.date, original_dates: bool = False) -> LoadReport:
+    report = LoadReport()
+    writer = _Writer()
+    data = json.loads(SEED_PLAN.read_text(encoding="utf-8"))
+
+    boards = _load_boards(writer)
+    users = _load_users(writer, boards, report)
+    sscb = boards["sunderland-sscb"]
+    sub_committees = {
+        name: writer.upsert(SubCommittee, {"board": sscb, "name": name}, {}) for name in SSCB_SUB_COMMITTEES
+    }
+    for user in DEMO_USERS:
+        for name in user.chairs:
+            writer.upsert(SubCommittee, {"board": sscb, "name": name}, {"chair": users[user.username]})
+    writer.upsert(Board, {"pk": sscb.pk}, {"independent_chair": users["independent.chair"]})
+    writer.upsert(
+        Board, {"pk": boards["sunderland-ssab"].pk}, {"independent_chair": users["independent.chair"]}
+    )
+
+    as_of = datetime.date.fromisoformat(data["progress_as_of"])
+    shift = 0 if original_dates else year_shift(as_of, today)
+    report.year_shift = shift
+    plan = _load_plan(writer, data, sscb, sub_committees, shift, today if not original_dates else as_of)
+
+    report.written = writer.written
+    report.counts = {
+        "priority areas": plan.priority_areas.count(),
+        "objectives": Objective.objects.filter(priority_area__plan=plan).count(),
+        "actions": Action.objects.filter(objective__priority_area__plan=plan).count(),
+        "progress notes": ProgressUpdate.objects.filter(action__objective__priority_area__plan=plan).count(),
+        "measures": Measure.objects.filter(objective__priority_area__plan=plan).count(),
+    }
+    return report
+
+
+def _load_boards(writer: _Writer) -> dict[str, Board]:
+    boards = {}
+    for spec in BOARDS:
+        partnership = writer.upsert(
+            Partnership, {"name": spec["partnership"]}, {"slug": _slug(spec["partnership"])}
+        )
+        slug = _slug(f"{spec['partnership']} {spec['short_name']}")
+        boards[slug] = writer.upsert(
+            Board,
+            {"slug": slug},
+            {
+                "partnership": partnership,
+                "short_name": spec["short_name"],
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "statutory_basis": spec["statutory_basis"],
+            },
+        )
+    return boards
+
+
+def _load_users(writer: _Writer, boards: dict[str, Board], report: LoadReport) -> dict[str, Any]:
+    user_model = get_user_model()
+    users = {}
+    for spec in DEMO_USERS:
+        user = writer.upsert(
+            user_model,
+            {"username": spec.username},
+            {
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.org",
+                "is_staff": spec.is_staff,
+                "is_superuser": spec.is_staff,
+            },
+        )
+        password = demo_password(spec.username)
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            writer.written += 1
+        users[spec.username] = user
+        for board_slug, role in spec.roles:
+            writer.upsert(
+                Membership,
+                {"user": user, "board": boards[board_slug]},
+                {"role": role, "job_title": spec.job_title},
+            )
+        roles = ", ".join(f"{Role(role).label} of {boards[slug].short_name}" for slug, role in spec.roles)
+        report.logins.append((spec.username, password, roles or "Site staff (Django admin)"))
+    return users
+
+
+def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.date) -> BusinessPlan:
+    def moved(value: datetime.date) -> datetime.date:
+        return shift_date(value, shift)
+
+    plan = writer.upsert(
+        BusinessPlan,
+        {"board": board, "title": data["title"]},
+        {
+            "period_start": moved(datetime.date.fromisoformat(data["period_start"])),
+            "period_end": moved(datetime.date.fromisoformat(data["period_end"])),
+            "status": BusinessPlan.Status.APPROVED,
+        },
+    )
+    for area_data in data["priority_areas"]:
+        area = writer.upsert(
+            PriorityArea,
+            {"plan": plan, "number": area_data["number"]},
+            {"title": area_data["title"], "wider_plan_link": area_data["wider_plan_link"]},
+        )
+        for position, objective_data in enumerate(area_data["objectives"], start=1):
+            objective = writer.upsert(
+                Objective,
+                {"priority_area": area, "number": objective_data["number"]},
+                {"position": position, "description": objective_data["description"]},
+            )
+            for index, text in enumerate(objective_data["evidence"], start=1):
+                writer.upsert(EvidenceSource, {"objective": objective, "position": index}, {"text": text})
+            for index, measure in enumerate(objective_data["measures"], start=1):
+                writer.upsert(
+                    Measure,
+                    {"objective": objective, "position": index},
+                    {"description": measure["description"], "indicator_code": measure["indicator"]},
+                )
+            for index, action_data in enumerate(objective_data["actions"], start=1):
+                _load_action(writer, objective, index, action_data, sub_committees, moved, today)
+    return plan
+
+
+def _load_action(writer, objective, position, data, sub_committees, moved, today) -> None:
+    due = moved(month_end(data["due"]))
+    notes = [(moved(datetime.date.fromisoformat(note["date"])), note["text"]) for note in data["progress"]]
+    status = data["status"]
+    completed_on = max((date for date, _ in notes), default=due) if status == Status.COMPLETE else None
+    rag = demo_rag(status, due, today)
+    action = writer.upsert(
+        Action,
+        {"objective": objective, "position": position},
+        {
+            "description": data["description"],
+            "lead_role": data["lead"],
+            "deferred_to": data["deferred_to"],
+            "lead_sub_committee": sub_committees.get(data["sub_committee"]),
+            "due_date": due,
+            "due_precision": DuePrecision.MONTH,
+            "timescale_text": data["timescale"],
+            "status": status,
+            "rag": rag,
+            "completed_on": completed_on,
+        },
+    )
+    for date, text in notes:
+        writer.upsert(ProgressUpdate, {"action": action, "text": text}, {"date": date})
+
+
+def _slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(text)

@@ -1,0 +1,15 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
+
+app = Celery("safeguarding")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="safeguarding.ping")
+def ping() -> str:
+    """Answer 'pong': lets tests and health checks prove a worker is consuming."""
+    return "pong"

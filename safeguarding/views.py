@@ -1,0 +1,27 @@
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+security_log = logging.getLogger("safeguarding.security")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the load balancer: the app answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Generic 403 page; the refusal is logged with who, what and where."""
+    user = request.user.get_username() if request.user.is_authenticated else "-"
+    security_log.warning(
+        "refused user=%s method=%s path=%s ip=%s",
+        user,
+        request.method,
+        request.path,
+        request.META.get("REMOTE_ADDR", "-"),
+    )
+    return render(request, "403.html", status=403)

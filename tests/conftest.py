@@ -1,0 +1,47 @@
+"""Shared fixtures: two boards, and on the first a manager, a chair, a member and
+an executive; plus an outsider who manages only the second board."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from boards.models import Board, Role
+from tests.factories import BoardFactory, MembershipFactory, UserFactory
+
+
+@dataclass
+class People:
+    board: Board
+    other_board: Board
+    manager: object
+    chair: object
+    member: object
+    executive: object
+    outsider: object
+
+
+@pytest.fixture
+def people(db) -> People:
+    board = BoardFactory(short_name="SSCB")
+    other_board = BoardFactory(short_name="LSCB")
+    users = {}
+    for role in (Role.MANAGER, Role.CHAIR, Role.MEMBER, Role.EXECUTIVE):
+        users[role] = UserFactory(username=f"{role}-user")
+        MembershipFactory(user=users[role], board=board, role=role)
+    outsider = UserFactory(username="outsider")
+    MembershipFactory(user=outsider, board=other_board, role=Role.MANAGER)
+    return People(
+        board=board,
+        other_board=other_board,
+        manager=users[Role.MANAGER],
+        chair=users[Role.CHAIR],
+        member=users[Role.MEMBER],
+        executive=users[Role.EXECUTIVE],
+        outsider=outsider,
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
