@@ -62,7 +62,8 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	@$(PY) -c "import psycopg; psycopg.connect('$(TEST_DATABASE_URL:%/safeguarding=%/postgres)', connect_timeout=5).close()" 2>/dev/null \
+	@$(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
+		'$(TEST_DATABASE_URL)' 2>/dev/null \
 		|| { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): start it (see README) and run make test again." >&2; exit 1; }
 	@redis-cli -u $(TEST_REDIS_URL) ping >/dev/null 2>&1 || { echo "Redis is not reachable at $(TEST_REDIS_URL): start it (see README) and run make test again." >&2; exit 1; }
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=true AXES_ENABLED=false \
