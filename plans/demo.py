@@ -24,6 +24,7 @@ from django.db import models, transaction
 
 from boards.models import Board, Membership, Partnership, Role, SubCommittee
 
+from .extensions import demo_loaded
 from .models import (
     Action,
     BusinessPlan,
@@ -284,6 +285,10 @@ def load_demo(today: datetime.date, original_dates: bool = False) -> LoadReport:
     plan = _load_plan(writer, data, sscb, sub_committees, shift, today if not original_dates else as_of)
 
     report.written = writer.written
+    # Apps that build on plans add their demo data (reviews, meetings…) in this transaction.
+    demo_loaded.send(
+        sender=BusinessPlan, today=today, original_dates=original_dates, year_shift=shift, report=report
+    )
     report.counts = {
         "priority areas": plan.priority_areas.count(),
         "objectives": Objective.objects.filter(priority_area__plan=plan).count(),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .access import get_action_for_user, get_plan_for_user
+from .extensions import action_panels, plan_panels
 from .models import Action, Objective, PriorityArea
 
 
@@ -22,7 +23,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "access": access, "priority_areas": priority_areas, "today": timezone.localdate()},
+        {
+            "plan": plan,
+            "access": access,
+            "priority_areas": priority_areas,
+            "today": timezone.localdate(),
+            "panels": plan_panels(request, plan),
+        },
     )
 
 
@@ -42,5 +49,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress_updates": progress_updates,
             "measures": measures,
             "today": timezone.localdate(),
+            "panels": action_panels(request, action),
         },
     )
