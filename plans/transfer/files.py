@@ -208,6 +208,7 @@ def read_docx(data: bytes) -> Extracted:
 
     try:
         document = docx.Document(io.BytesIO(data))
+        _check_rows(sum(len(table.rows) for table in document.tables))
         builder = _TableBuilder("docx")
         table_number = 0
         for block in document.iter_inner_content():
@@ -312,8 +313,10 @@ def read_csv(data: bytes) -> Extracted:
         dialect = csv.excel
     builder = _TableBuilder("csv")
     try:
-        for index, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-            builder.add_row("CSV", index, row, [False] * len(row))
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as error:
         raise FileRefusedError(f"The CSV file could not be read: {error}.") from error
+    _check_rows(len(rows))
+    for index, row in enumerate(rows, start=1):
+        builder.add_row("CSV", index, row, [False] * len(row))
     return builder.extracted

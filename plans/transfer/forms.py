@@ -15,7 +15,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Plan file",
         help_text="A Word document (.docx), Excel workbook (.xlsx) or CSV file, smaller than 20 MB.",
-        error_messages={"required": "Choose a file to import."},
+        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
     )
     progress_as_of = forms.DateField(
         label="Date of undated progress notes",

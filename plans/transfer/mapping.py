@@ -7,6 +7,7 @@ synonyms, then by close spelling. The user confirms or changes the result on the
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 from .parsing import normalise_heading
 
@@ -109,20 +110,28 @@ SYNONYMS: dict[str, list[str]] = {
 _LOOKUP = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}
 
 
-def guess_field(heading: object) -> str:
-    """The field a heading most likely means, or IGNORE."""
-    key = normalise_heading(heading)
-    if not key:
-        return IGNORE
+@lru_cache(maxsize=1024)
+def _guess(key: str) -> str:
     if key in _LOOKUP:
         return _LOOKUP[key]
+    if len(key) > 40:
+        return IGNORE  # A heading is a few words; longer text is a cell of the plan.
     close = difflib.get_close_matches(key, list(_LOOKUP), n=1, cutoff=0.85)
     return _LOOKUP[close[0]] if close else IGNORE
 
 
+def guess_field(heading: object) -> str:
+    """The field a heading most likely means, or IGNORE."""
+    key = normalise_heading(heading)
+    return _guess(key) if key else IGNORE
+
+
 def is_header_row(cells: list[str]) -> bool:
     """A row of headings: at least three cells name fields, one of them the action."""
-    fields = [guess_field(cell) for cell in cells if cell]
+    keys = [normalise_heading(cell) for cell in cells if cell]
+    if sum(1 for key in keys if key in _LOOKUP) < 2:
+        return False  # Cheap test first: a row of plan text names no field exactly.
+    fields = [_guess(key) for key in keys if key]
     return "action" in fields and len({field for field in fields if field}) >= 3
 
 

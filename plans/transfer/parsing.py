@@ -88,7 +88,7 @@ _NUMERIC_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _WORDS_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
 _WORDS_MONTH = re.compile(r"^([a-z]+)\.?,?\s+(\d{4}|'\d{2})$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|\bto\b|\buntil\b|\btill\b)\s*", re.IGNORECASE)
-_END_OF = re.compile(r"^(?:by|end(?: of)?|by (?:the )?end(?: of)?)\s+", re.IGNORECASE)
+_END_OF = re.compile(r"^(?:by (?:the )?end(?: of)?|end(?: of)?|by)\s+", re.IGNORECASE)
 
 
 def _single(text: str) -> tuple[datetime.date, str] | None:

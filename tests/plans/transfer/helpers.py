@@ -54,7 +54,7 @@ def plan_snapshot(plan: BusinessPlan, *, note_dates: bool = True, status: bool =
 def row_counts() -> dict[str, int]:
     """Rows in every plans and boards table, history tables included (not import jobs)."""
     counts = {}
-    for model in apps.get_app_config("plans").get_models() + apps.get_app_config("boards").get_models():
+    for model in [*apps.get_app_config("plans").get_models(), *apps.get_app_config("boards").get_models()]:
         if model is not ImportJob:
             counts[model._meta.db_table] = model._default_manager.count()
     return counts

@@ -15,6 +15,7 @@ from plans.transfer.files import read_upload
 from plans.transfer.importer import write_draft
 from plans.transfer.mapping import guess_mapping
 from plans.transfer.preview import build_draft
+from tests.factories import ActionFactory, BusinessPlanFactory, ObjectiveFactory, PriorityAreaFactory
 from tests.plans.transfer.helpers import plan_snapshot
 from tests.plans.transfer.seed_docx import build_seed_docx
 
@@ -62,29 +63,46 @@ def test_the_seed_plan_built_as_word_imports_as_load_demo_builds_it(demo_plan):
     assert first.history.get().history_user == manager
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
-def test_export_then_import_into_a_new_plan_reproduces_the_plan(demo_plan, fmt):
+def test_export_then_import_into_a_new_plan_reproduces_the_plan(demo_plan):
     manager = demo_plan.board.memberships.get(role="manager").user
     action = Action.objects.filter(objective__priority_area__plan=demo_plan).first()
     # Awkward content survives: a formula-like description, a multi-line note, a day due date.
     action.description = '=HYPERLINK("http://example.org") monitor the plan'
     action.due_date, action.due_precision = datetime.date(2011, 11, 15), "day"
-    if fmt == "docx":
-        # Word has no due date column: its timescale shows the due date, so keep the words in step.
-        action.timescale_text = "15 Nov 2011"
     action.save()
     note = action.progress_updates.first()
     note.text = "First line\nsecond line"
     note.save()
 
-    build, _ = EXPORTERS[fmt]
-    imported, _draft = import_file(f"export.{fmt}", build(demo_plan), demo_plan.board, manager, "Round trip")
+    for fmt in ("xlsx", "csv"):
+        build, _ = EXPORTERS[fmt]
+        imported, _ = import_file(
+            f"export.{fmt}", build(demo_plan), demo_plan.board, manager, f"Round trip {fmt}"
+        )
+        # Spreadsheets add status, RAG, due date and completion date to the seven columns.
+        assert plan_snapshot(imported, status=True) == plan_snapshot(demo_plan, status=True), fmt
 
-    with_status = fmt != "docx"  # Word keeps the seven columns; spreadsheets add status and RAG.
-    assert plan_snapshot(imported, status=with_status) == plan_snapshot(demo_plan, status=with_status)
+    # Word keeps the seven columns: its timescale shows the due date, so keep the words in step.
+    action.timescale_text = "15 Nov 2011"
+    action.save()
+    imported, _ = import_file(
+        "export.docx", EXPORTERS["docx"][0](demo_plan), demo_plan.board, manager, "Word"
+    )
+    assert plan_snapshot(imported) == plan_snapshot(demo_plan)
 
 
-def test_csv_and_xlsx_exports_guard_against_formula_injection(demo_plan):
+@pytest.fixture
+def small_plan(db) -> BusinessPlan:
+    plan = BusinessPlanFactory()
+    for number, rag in ((1, "red"), (2, "amber")):
+        objective = ObjectiveFactory(priority_area=PriorityAreaFactory(plan=plan, number=number))
+        ActionFactory(objective=objective, rag=rag)
+        ActionFactory(objective=objective, rag="")
+    return plan
+
+
+def test_csv_and_xlsx_exports_guard_against_formula_injection(small_plan):
+    demo_plan = small_plan
     action = Action.objects.filter(objective__priority_area__plan=demo_plan).first()
     action.description = "=cmd|' /C calc'!A0"
     action.save()
@@ -102,19 +120,18 @@ def test_csv_and_xlsx_exports_guard_against_formula_injection(demo_plan):
     assert any(cell.value == "'=cmd|' /C calc'!A0" for cell in cells)
 
 
-def test_xlsx_export_has_a_summary_and_one_sheet_per_priority_area(demo_plan):
+def test_xlsx_export_has_a_summary_and_one_sheet_per_priority_area(small_plan):
+    demo_plan = small_plan
     import io
 
     import openpyxl
 
     workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](demo_plan)))
     assert workbook.sheetnames[0] == "Summary"
-    assert len(workbook.sheetnames) == 1 + 10
+    assert len(workbook.sheetnames) == 1 + 2
     summary = list(workbook["Summary"].values)
     header = summary[3]
     assert header[:3] == ("Priority area", "Number of actions", "Red")
     totals = summary[-1]
     assert totals[0] == "All priority areas"
-    assert totals[1] == 45 == sum(totals[2:])
-    reds = Action.objects.filter(objective__priority_area__plan=demo_plan, rag="red").count()
-    assert totals[2] == reds
+    assert totals[1:] == (4, 1, 1, 0, 0, 2)
