@@ -148,7 +148,8 @@ def test_headings_are_matched_by_meaning():
 
 # --- fuzzing: any string gives a date or a flagged text, never an exception --------------
 
-TOKENS = list("0123456789./-– :()•\n'") + [
+TOKENS = [
+    *list("0123456789./-– :()•\n'"),
     "Dec",
     "December",
     "Sept",
@@ -188,7 +189,7 @@ def test_cell_parsers_never_raise(text):
         assert isinstance(result.flagged, bool)
     number, description = parse_objective(text).value
     assert isinstance(number, str) and isinstance(description, str)
-    date, note = parse_progress_note(text).value
+    date, _note = parse_progress_note(text).value
     assert date is None or isinstance(date, datetime.date)
     assert all(isinstance(item, str) and item for item in split_items(text))
     assert all(isinstance(note, str) for _, note in split_progress(text))
