@@ -99,6 +99,8 @@ class _DraftBuilder:
         self.issues = Issues()
         self.areas: OrderedDict[int, dict] = OrderedDict()
         self.updates: list[dict] = []
+        self.matched = 0  # rows that name an action of the plan, changed or not
+        self.seen: set[int] = set()
         self.noted: set[str] = set()
         self._load_existing()
 
@@ -136,7 +138,7 @@ class _DraftBuilder:
     def build(self) -> dict:
         for table in self.extracted.get("tables", []):
             self._read_table(table)
-        if not self.areas and not self.updates:
+        if not self.areas and not self.matched:
             self.issues.error("File", "No actions were found with this mapping.")
         areas = list(self.areas.values())
         for area in areas:
@@ -166,6 +168,7 @@ class _DraftBuilder:
             "error_count": len(errors),
             "warning_count": len(self.issues.items) - len(errors),
             "counts": counts,
+            "matched": self.matched,
         }
 
     def _columns(self, header: list[str]) -> dict[str, int]:
@@ -327,7 +330,8 @@ class _DraftBuilder:
             "known_measures": existing["measures"] if existing else set(),
         }
         area["objectives"].append(objective)
-        state["objective"], state["action"] = objective, None
+        # Empty lead and timescale cells mean "as above" within an objective, not across them.
+        state["objective"], state["action"], state["lead"], state["timescale"] = objective, None, None, None
 
     def _free_number(self, area: dict, number: str) -> str:
         taken = {objective["number"] for objective in area["objectives"]}
@@ -454,9 +458,11 @@ class _DraftBuilder:
                 "this plan can be updated.",
             )
             return
-        if any(update["action_id"] == action.pk for update in self.updates):
+        if action.pk in self.seen:
             self.issues.error(where, f"The action {reference} appears twice in the file.")
             return
+        self.seen.add(action.pk)
+        self.matched += 1
         changes: list[dict] = []
 
         def change(name: str, label: str, old, new, old_text: str, new_text: str) -> None:

@@ -3,7 +3,7 @@
 A heading paragraph per priority area (repeated, as Word does at page breaks, when an area's
 table is split), then a table with the seven column headings; several actions share one
 cell as separate paragraphs when they share a lead and timescale; an empty lead or
-timescale cell means "as above", as in the seed.
+timescale cell means "as above" within an objective, as in the seed.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def build_seed_docx(data: dict | None = None) -> bytes:
         table = document.add_table(rows=1, cols=7)
         for cell, text in zip(table.rows[0].cells, HEADINGS, strict=True):
             cell.text = text
-        previous_lead = previous_timescale = None
         for objective in area["objectives"]:
+            previous_lead = previous_timescale = None  # "as above" holds within an objective
             for index, group in enumerate(_groups(objective["actions"]) or [[]]):
                 cells = table.add_row().cells
                 if index == 0:
