@@ -140,7 +140,8 @@ class _DraftBuilder:
             self._read_table(table)
         if not self.areas and not self.matched:
             self.issues.error("File", "No actions were found with this mapping.")
-        areas = list(self.areas.values())
+        # An area already in the plan that gains nothing (rows that only update actions) is not shown.
+        areas = [area for area in self.areas.values() if area["objectives"] or area["existing_id"] is None]
         for area in areas:
             for objective in area["objectives"]:
                 objective.pop("known_evidence", None)
@@ -342,7 +343,11 @@ class _DraftBuilder:
         return f"{number} ({copy})"
 
     def _notes(self, notes: list[tuple[datetime.date | None, str]]) -> list[dict]:
-        return [{"date": (date or self.as_of).isoformat(), "text": text} for date, text in notes if text]
+        dated = [(date or self.as_of, text) for date, text in notes if text]
+        return [
+            {"date": date.isoformat(), "display": f"{date.day} {date:%b %Y}", "text": text}
+            for date, text in dated
+        ]
 
     def _add_actions(self, cell, items: list[str], notes, state: dict, where: str, carry: bool) -> None:
         leads = split_items(cell("lead"))

@@ -153,6 +153,7 @@ def test_the_whole_journey_imports_the_seed_plan_from_word(
 
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Import complete" in page and plan.get_absolute_url() in page
+    assert "45 actions added, 39 progress notes" in page
     assert "hx-trigger" not in page  # finished: no more polling
     # A second click on "Import" does not import twice.
     client.post(reverse("plans:transfer:start", args=[job.pk]))
