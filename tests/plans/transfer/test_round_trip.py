@@ -9,7 +9,15 @@ import pytest
 
 from boards.models import Board
 from plans.demo import load_demo
-from plans.models import Action, BusinessPlan
+from plans.models import (
+    Action,
+    BusinessPlan,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+)
 from plans.transfer.exporter import EXPORTERS
 from plans.transfer.files import read_upload
 from plans.transfer.importer import write_draft
@@ -58,9 +66,21 @@ def test_the_seed_plan_built_as_word_imports_as_load_demo_builds_it(demo_plan):
     assert imported_leads == demo_leads
     assert imported.priority_areas.count() == 10
     assert Action.objects.filter(objective__priority_area__plan=imported).count() == 45
-    # The history records the importing user.
-    first = Action.objects.filter(objective__priority_area__plan=imported).first()
-    assert first.history.get().history_user == manager
+    # Every row written has its history row, under the importing user.
+    live = {
+        PriorityArea: PriorityArea.objects.filter(plan=imported),
+        Objective: Objective.objects.filter(priority_area__plan=imported),
+        EvidenceSource: EvidenceSource.objects.filter(objective__priority_area__plan=imported),
+        Measure: Measure.objects.filter(objective__priority_area__plan=imported),
+        Action: Action.objects.filter(objective__priority_area__plan=imported),
+        ProgressUpdate: ProgressUpdate.objects.filter(action__objective__priority_area__plan=imported),
+    }
+    for model, rows in live.items():
+        ids = set(rows.values_list("pk", flat=True))
+        history = model.history.filter(id__in=ids)
+        assert set(history.values_list("id", flat=True)) == ids, model
+        assert set(history.values_list("history_user", "history_type")) == {(manager.pk, "+")}, model
+    assert imported.history.get().history_user == manager
 
 
 def test_export_then_import_into_a_new_plan_reproduces_the_plan(demo_plan):
