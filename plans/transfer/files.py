@@ -84,12 +84,12 @@ def read_upload(name: str, data: bytes) -> Extracted:
             f"The file is called “{PurePath(name).name}” but it is not {KIND_NAMES[claimed]}. "
             "Check you chose the right file."
         )
-    if actual == "docx":
-        extracted = read_docx(data)
-    elif actual == "xlsx":
-        extracted = read_xlsx(data)
-    else:
-        extracted = read_csv(data)
+    reader = {"docx": read_docx, "xlsx": read_xlsx, "csv": read_csv}[actual]
+    extracted = reader(data)
+    if not any(table["rows"] for table in extracted.tables):
+        # No row of headings we know: take each table's first row as its headings and let
+        # the user say what the columns are on the mapping page.
+        extracted = reader(data, force_header=True)
     if not any(table["rows"] for table in extracted.tables):
         raise FileRefusedError(
             "No plan table was found: the file needs a row of column headings such as "
@@ -162,7 +162,8 @@ def unguard(text: str) -> str:
 class _TableBuilder:
     """Collects rows into tables: a heading starts a new table, header rows are skipped."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, force_header: bool = False) -> None:
+        self.force_header = force_header
         self.extracted = Extracted(kind=kind)
         self.heading = ""
         self.header: list[str] = []
@@ -183,7 +184,8 @@ class _TableBuilder:
             # A priority-area heading written in the table: one cell, or one merged across the row.
             self.set_heading(filled[0])
             return
-        if is_header_row(texts):
+        forced = self.force_header and len(filled) >= 2 and (not self.header or texts == self.header)
+        if forced or is_header_row(texts):
             if texts != self.header or self.current is None:
                 self.header = texts
                 self.current = None
@@ -201,7 +203,7 @@ class _TableBuilder:
         self.current["rows"].append({"line": line, "cells": cells, "merged": merged})
 
 
-def read_docx(data: bytes) -> Extracted:
+def read_docx(data: bytes, force_header: bool = False) -> Extracted:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -209,7 +211,7 @@ def read_docx(data: bytes) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
         _check_rows(sum(len(table.rows) for table in document.tables))
-        builder = _TableBuilder("docx")
+        builder = _TableBuilder("docx", force_header)
         table_number = 0
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
@@ -258,7 +260,7 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> Extracted:
+def read_xlsx(data: bytes, force_header: bool = False) -> Extracted:
     import openpyxl
 
     try:
@@ -267,7 +269,7 @@ def read_xlsx(data: bytes) -> Extracted:
         raise FileRefusedError(
             "The Excel workbook could not be read. Open and save it again, then upload it."
         ) from error
-    builder = _TableBuilder("xlsx")
+    builder = _TableBuilder("xlsx", force_header)
     try:
         for sheet in workbook.worksheets:
             builder.set_heading("")
@@ -294,7 +296,7 @@ def read_xlsx(data: bytes) -> Extracted:
     return builder.extracted
 
 
-def read_csv(data: bytes) -> Extracted:
+def read_csv(data: bytes, force_header: bool = False) -> Extracted:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -311,7 +313,7 @@ def read_csv(data: bytes) -> Extracted:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    builder = _TableBuilder("csv")
+    builder = _TableBuilder("csv", force_header)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as error:

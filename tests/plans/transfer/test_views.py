@@ -205,3 +205,34 @@ def test_a_preview_with_errors_cannot_be_imported(client, people, plan, monkeypa
     assert job.state == ImportJob.State.PREVIEW
     other_action.refresh_from_db()
     assert other_action.status == "not_started"
+
+
+def test_the_user_maps_columns_whose_headings_are_not_recognised(client, people, plan):
+    data = (
+        b"Objective,What we will do,Owner,Deadline,Notes\n"
+        b"1.2 Staff are skilled,Run competency tests,Chair of CWD,Dec 2026,Tests booked\n"
+    )
+    client.force_login(people.manager)
+    client.post(
+        reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
+        {"file": SimpleUploadedFile("odd.csv", data), "progress_as_of": "2026-10-31"},
+    )
+    job = ImportJob.objects.get()
+    page = client.get(reverse("plans:transfer:mapping", args=[job.pk])).content.decode()
+    # "Objective", "Owner" and "Deadline" are known by meaning; the rest are the user's to say.
+    assert page.count(" selected>") == 5
+    assert 'value="objective" selected' in page and 'value="lead" selected' in page
+    assert 'value="timescale" selected' in page
+    mapping = ["objective", "action", "lead", "timescale", "progress"]
+    response = client.post(
+        reverse("plans:transfer:mapping", args=[job.pk]), {f"column_{i}": f for i, f in enumerate(mapping)}
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    action = job.draft["areas"][0]["objectives"][0]["actions"][0]
+    assert (action["description"], action["lead_role"], action["due"]) == (
+        "Run competency tests",
+        "Chair of CWD",
+        "2026-12-31",
+    )
+    assert action["progress"][0]["text"] == "Tests booked"
