@@ -4,6 +4,7 @@ every member of the board may export."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -16,7 +17,7 @@ from plans.models import ImportJob
 
 from . import jobs
 from .exporter import EXPORTERS
-from .files import FileRefusedError, read_upload
+from .files import MAX_BYTES, FileRefusedError, read_upload
 from .forms import MappingForm, NewPlanUploadForm, UploadForm
 from .mapping import FIELD_LABELS, mapping_problems
 from .parsing import clean, normalise_heading
@@ -32,7 +33,25 @@ def _job_for_manager(request: HttpRequest, pk) -> ImportJob:
     return job
 
 
-def _read(form, request) -> dict | None:
+def _too_big(request: HttpRequest) -> bool:
+    """Refuse an oversized upload from its declared length, before Django reads the body."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + 1024 * 1024
+    except ValueError:
+        return True
+
+
+def _bound(form_class, request: HttpRequest, **kwargs):
+    if request.method == "POST" and _too_big(request):
+        # Not request.POST: reading it would first stream the whole upload to disk.
+        form = form_class(data={}, **kwargs)
+        form.cleaned_data = {}
+        form._errors = ErrorDict({"file": form.error_class(["The file must be smaller than 20 MB."])})
+        return form
+    return form_class(request.POST or None, request.FILES or None, **kwargs)
+
+
+def _read(form) -> dict | None:
     upload = form.cleaned_data["file"]
     try:
         return read_upload(upload.name, upload.read()).as_json()
@@ -46,8 +65,8 @@ def _read(form, request) -> dict | None:
 def upload_new_plan(request: HttpRequest, slug: str) -> HttpResponse:
     board, access = get_board_for_user(request.user, slug)
     access.require_manage()
-    form = NewPlanUploadForm(request.POST or None, request.FILES or None, board=board)
-    if request.method == "POST" and form.is_valid() and (extracted := _read(form, request)):
+    form = _bound(NewPlanUploadForm, request, board=board)
+    if request.method == "POST" and form.is_valid() and (extracted := _read(form)):
         data = form.cleaned_data
         job = jobs.new_job(
             extracted=extracted,
@@ -70,8 +89,8 @@ def upload_new_plan(request: HttpRequest, slug: str) -> HttpResponse:
 def upload_into_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, pk)
     access.require_manage()
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and (extracted := _read(form, request)):
+    form = _bound(UploadForm, request)
+    if request.method == "POST" and form.is_valid() and (extracted := _read(form)):
         job = jobs.new_job(
             extracted=extracted,
             file_name=form.cleaned_data["file"].name,
@@ -100,11 +119,6 @@ def _headings(job: ImportJob) -> list[tuple[str, str, list[str]]]:
                 if value and value not in samples:
                     samples.append(value[:80] + ("…" if len(value) > 80 else ""))
     return [(key, label, samples) for key, (label, samples) in found.items()]
-
-
-def _editable(job: ImportJob) -> None:
-    if job.state != ImportJob.State.PREVIEW:
-        raise Http404("This import has already been started.")
 
 
 @login_required

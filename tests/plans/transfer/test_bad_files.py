@@ -89,3 +89,20 @@ def test_the_browser_content_type_is_not_trusted():
     with pytest.raises(FileRefusedError, match="is not a Word document"):
         read_upload("plan.docx", small_csv())
     assert read_upload("plan.csv", small_csv()).kind == "csv"
+
+
+def test_an_upload_declared_too_big_is_refused_before_its_body_is_read(client, people):
+    plan = BusinessPlanFactory(board=people.board)
+    client.force_login(people.manager)
+    before = row_counts()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
+        {"file": SimpleUploadedFile("plan.csv", small_csv()), "progress_as_of": "2011-09-30"},
+        CONTENT_LENGTH=str(MAX_BYTES * 2),
+    )
+    assert response.status_code == 200
+    assert "smaller than 20 MB" in response.content.decode()
+    assert row_counts() == before
+    assert not ImportJob.objects.exists()
