@@ -236,3 +236,17 @@ def test_the_user_maps_columns_whose_headings_are_not_recognised(client, people,
         "2026-12-31",
     )
     assert action["progress"][0]["text"] == "Tests booked"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
+def test_export_loads_the_plan_in_a_fixed_number_of_queries(
+    client, people, plan, fmt, django_assert_max_num_queries
+):
+    for number in (2, 3, 4):
+        objective = ObjectiveFactory(priority_area=PriorityAreaFactory(plan=plan, number=number))
+        for _ in range(3):
+            ActionFactory(objective=objective)
+    client.force_login(people.member)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("plans:transfer:export", args=[plan.pk, fmt]))
+    assert response.status_code == 200
