@@ -220,3 +220,48 @@ def test_importing_into_a_plan_adds_new_areas_objectives_and_actions(people, pla
     assert (ongoing.due_date, ongoing.timescale_text) == (None, "Ongoing")
     assert ongoing.objective.measures.get().indicator_code == "NI99"
     assert ProgressUpdate.objects.filter(action__objective__priority_area__plan=plan).count() == 1
+
+
+def test_a_job_that_fails_part_way_writes_nothing_and_says_why(people, plan):
+    from plans.models import ImportJob
+    from plans.transfer import jobs
+
+    first, second = Action.objects.filter(objective__priority_area__plan=plan).order_by("position")
+    data = csv_bytes(
+        [
+            [
+                "",
+                "Priority Area 1 – Child Protection",
+                "1.9 A new objective",
+                "Brand new action",
+                "Chair",
+                "Dec 2026",
+            ],
+            [f"A-{first.pk}", "", "", "x", "", "", "Complete"],
+            [f"A-{second.pk}", "", "", "y", "", "", "Complete"],
+        ],
+        header=["Reference", "Priority area", "Objective", "Agreed action", "Lead", "Timescale", "Status"],
+    )
+    job = jobs.new_job(
+        extracted=read_upload("plan.csv", data).as_json(),
+        file_name="plan.csv",
+        board=people.board,
+        user=people.manager,
+        plan=plan,
+        progress_as_of=AS_OF,
+    )
+    jobs.preview(job)
+    assert (
+        job.draft["error_count"] == 0
+        and job.draft["counts"]["actions"] == 1
+        and len(job.draft["updates"]) == 2
+    )
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+    Action.objects.filter(pk=second.pk).update(status="in_progress")  # edited after the preview
+    before = row_counts()
+    reported = []
+    job = jobs.run(str(job.pk), on_progress=lambda done, total: reported.append((done, total)))
+    assert job.state == ImportJob.State.FAILED
+    assert f"A-{second.pk} was changed after the preview" in job.message
+    assert row_counts() == before  # the new objective and action, and the first update, are undone
+    assert reported  # progress was reported before the failure
