@@ -80,12 +80,14 @@ def write_draft(
 ) -> BusinessPlan:
     """Write the draft into ``plan`` (or a new plan described by ``new_plan``)."""
     total = max(draft["counts"]["rows"], 1)
-    done = 0
+    done = reported = 0
 
     def tick(amount: int = 1) -> None:
-        nonlocal done
+        nonlocal done, reported
         done += amount
-        if on_progress is not None:
+        # Report each whole per cent at most once: every report is a write to Redis.
+        if on_progress is not None and (done - reported) * 100 >= total:
+            reported = done
             on_progress(min(done, total), total)
 
     sub_committees = list(SubCommittee.objects.filter(board=board))
