@@ -250,3 +250,15 @@ def test_export_loads_the_plan_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("plans:transfer:export", args=[plan.pk, fmt]))
     assert response.status_code == 200
+
+
+def test_a_failed_import_says_why_and_offers_to_start_again(client, people, plan, job):
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.FAILED, message="The action A-1 was changed."
+    )
+    client.force_login(people.manager)
+    page = client.get(reverse("plans:transfer:job", args=[job.pk])).content.decode()
+    assert "The import failed: nothing was imported" in page
+    assert "The action A-1 was changed." in page
+    assert reverse("plans:transfer:upload_into_plan", args=[plan.pk]) in page
+    assert "hx-trigger" not in page
