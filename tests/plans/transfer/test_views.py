@@ -262,3 +262,17 @@ def test_a_failed_import_says_why_and_offers_to_start_again(client, people, plan
     assert "The action A-1 was changed." in page
     assert reverse("plans:transfer:upload_into_plan", args=[plan.pk]) in page
     assert "hx-trigger" not in page
+
+
+@pytest.mark.parametrize("role", ["manager", "chair", "member", "executive"])
+def test_the_board_and_plan_pages_link_to_import_for_managers_and_export_for_all(client, people, plan, role):
+    client.force_login(getattr(people, role))
+    board_page = client.get(people.board.get_absolute_url()).content.decode()
+    plan_page = client.get(plan.get_absolute_url()).content.decode()
+    import_links = (
+        reverse("plans:transfer:upload_new_plan", args=[people.board.slug]) in board_page,
+        reverse("plans:transfer:upload_into_plan", args=[plan.pk]) in plan_page,
+    )
+    assert import_links == ((True, True) if role == "manager" else (False, False))
+    for fmt in ("xlsx", "csv", "docx"):
+        assert reverse("plans:transfer:export", args=[plan.pk, fmt]) in plan_page
