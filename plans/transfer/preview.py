@@ -487,7 +487,8 @@ class _DraftBuilder:
         if clean(rag_text) or "rag" in self._mapped():
             rag = self._rag(rag_text, where)
             change("rag", "RAG rating", action.rag, rag, action.get_rag_display(), Rag(rag).label)
-        due_text = clean(cell("due")) or clean(cell("timescale"))
+        # An export's "Due date" column says the due date; without one, the timescale does.
+        due_text = clean(cell("due")) if "due" in self._mapped() else clean(cell("timescale"))
         if due_text:
             parsed = parse_timescale(due_text)
             if parsed.flagged:

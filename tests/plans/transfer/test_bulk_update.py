@@ -118,8 +118,11 @@ def test_an_edited_export_updates_progress_status_rag_and_due_dates(people, plan
 
 
 def test_an_unchanged_export_changes_nothing(people, plan):
+    undated = Action.objects.filter(objective__priority_area__plan=plan).last()
+    Action.objects.filter(pk=undated.pk).update(due_date=None, timescale_text="Ongoing")
     draft = draft_for("plan.csv", export_csv(plan), plan)
     assert draft["error_count"] == 0, draft["issues"]
+    assert draft["issues"] == []
     assert draft["updates"] == []
     assert draft["counts"]["actions"] == 0
 
