@@ -8,6 +8,7 @@ person · Timescale · Progress · Measure.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -334,3 +335,61 @@ class Measure(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.objective.get_absolute_url()
+
+
+class ImportJobState(models.TextChoices):
+    PREVIEW = "preview", "Waiting for the mapping and preview to be confirmed"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """One upload of a plan file (plans/transfer): the text of its tables, the confirmed
+    column mapping and the draft the preview showed, then the state of the write.
+
+    The uploaded file itself is never stored: only the text read from its cells.
+    """
+
+    State = ImportJobState
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="import_jobs")
+    plan = models.ForeignKey(
+        BusinessPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        help_text="The plan imported into: chosen at upload, or created by the import.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_kind = models.CharField(max_length=10)
+    new_plan = models.JSONField(default=dict, blank=True, help_text="Title and period of a plan to create.")
+    progress_as_of = models.DateField(help_text="The date given to progress notes that carry no date.")
+    extracted = models.JSONField(default=dict, help_text="The text of the file's tables.")
+    mapping = models.JSONField(default=dict, blank=True, help_text="Normalised column heading → field.")
+    draft = models.JSONField(null=True, blank=True, help_text="The previewed plan the import writes.")
+    state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
+    task_id = models.CharField(max_length=50, blank=True)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportJobState.values), name="import_job_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:transfer:job", kwargs={"pk": self.pk})

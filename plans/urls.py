@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "plans"
 urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
+    path("", include("plans.transfer.urls")),
 ]

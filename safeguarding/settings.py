@@ -223,3 +223,5 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).
+CELERY_IMPORTS = ["plans.transfer.tasks"]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from plans.models import BusinessPlan
+
+from .files import MAX_BYTES
+from .mapping import FIELDS, IGNORE
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Plan file",
+        help_text="A Word document (.docx), Excel workbook (.xlsx) or CSV file, smaller than 20 MB.",
+        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+    )
+    progress_as_of = forms.DateField(
+        label="Date of undated progress notes",
+        help_text="Progress notes in the file that do not start with a date are recorded on this date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the progress notes.", "invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["progress_as_of"].initial = timezone.localdate()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size >= MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 20 MB.")
+        return upload
+
+
+class NewPlanUploadForm(UploadForm):
+    title = forms.CharField(max_length=250, error_messages={"required": "Enter the plan's title."})
+    period_start = forms.DateField(
+        label="Plan starts",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the plan starts.", "invalid": "Enter a real date."},
+    )
+    period_end = forms.DateField(
+        label="Plan ends",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the plan ends.", "invalid": "Enter a real date."},
+    )
+    field_order = ["title", "period_start", "period_end", "file", "progress_as_of"]
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        self.board = board
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        start_year = today.year if today.month >= 4 else today.year - 1
+        self.fields["period_start"].initial = datetime.date(start_year, 4, 1)
+        self.fields["period_end"].initial = datetime.date(start_year + 1, 3, 31)
+
+    def clean(self):
+        data = super().clean()
+        start, end, title = data.get("period_start"), data.get("period_end"), data.get("title")
+        if start and end and end <= start:
+            self.add_error("period_end", "The plan must end after it starts.")
+        if (
+            start
+            and title
+            and BusinessPlan.objects.filter(board=self.board, title=title, period_start=start).exists()
+        ):
+            self.add_error("title", "This board already has a plan with this title starting on that date.")
+        return data
+
+
+class MappingForm(forms.Form):
+    """One choice per column heading found in the file."""
+
+    def __init__(self, *args, headings: list[tuple[str, str, list[str]]], mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headings = headings
+        choices = [(IGNORE, "Leave out this column"), *FIELDS]
+        for index, (key, label, _samples) in enumerate(headings):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False, initial=mapping.get(key, IGNORE)
+            )
+
+    def rows(self):
+        for index, (key, label, samples) in enumerate(self.headings):
+            yield {"key": key, "label": label, "samples": samples, "field": self[f"column_{index}"]}
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data.get(f"column_{index}") or IGNORE
+            for index, (key, _, _) in enumerate(self.headings)
+        }
