@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "boards",
     "plans",
     "reviews",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -221,5 +222,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its progress messages are INFO, one per step
     },
 }
