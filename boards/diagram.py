@@ -74,9 +74,9 @@ def governance_dot(framework: Framework) -> str:
 
     lines = [
         "digraph governance {",
-        f'  graph [rankdir=TB, compound=true, nodesep=0.6, ranksep=0.9, fontname="{FONT}", fontsize=12];',
-        f'  node [shape=box, style="rounded", fontname="{FONT}", fontsize=11, color=black, fontcolor=black, margin="0.2,0.1"];',
-        f'  edge [fontname="{FONT}", fontsize=10, color=black, fontcolor=black];',
+        f'  graph [rankdir=TB, compound=true, nodesep=0.6, ranksep=0.9, fontname="{FONT}", fontsize=14];',
+        f'  node [shape=box, style="rounded", fontname="{FONT}", fontsize=14, color=black, fontcolor=black, margin="0.2,0.1"];',
+        f'  edge [fontname="{FONT}", fontsize=12, color=black, fontcolor=black];',
     ]
     for fb in framework_boards:
         label = f"{fb.board.short_name}\n{_wrap(fb.board.name)}"
@@ -136,8 +136,8 @@ def clean_svg(svg: str, title: str, description: str = "") -> str:
 
     Removes the XML prolog and doctype, every ``style`` attribute, ``<script>``
     elements, ``on…`` handlers and links; sets role="img" with a <title> (and
-    <desc>) named by aria-labelledby; drops the fixed width and height so the
-    viewBox scales to its container.
+    <desc>) named by aria-labelledby. The natural width and height stay, so a
+    small diagram is not blown up; the stylesheet shrinks a wide one to fit.
     """
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
@@ -160,8 +160,6 @@ def clean_svg(svg: str, title: str, description: str = "") -> str:
         if tag == "title" and element is not root:
             # Graphviz's own per-node titles ("board_3", "board_3->board_4") are ids, not text.
             parents[element].remove(element)
-    for attribute in ("width", "height"):
-        root.attrib.pop(attribute, None)
     root.set("role", "img")
     root.set("class", "app-diagram__svg")
     root.set("aria-labelledby", "governance-diagram-title governance-diagram-desc")
