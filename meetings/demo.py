@@ -35,8 +35,8 @@ def _at(year: int, month: int, day: int, hour: int = 14, minute: int = 0) -> dat
 
 SUNDERLAND_REPORT = {
     "title": "Childrens Safeguarding Peer Review & Framework of Cooperation",
-    "report_of": "Joint Report of the Executive Director of People Services and Independent Chair of the Sunderland "
-    "Safeguarding Children Board and Sunderland Safeguarding Adults Board",
+    "report_of": "Executive Director of People Services and Independent Chair of the Sunderland Safeguarding "
+    "Children Board and Sunderland Safeguarding Adults Board (joint report)",
     "purpose": "To highlight to members of the Health and Wellbeing Board, the findings of the November 2014 Peer "
     "Review into Childrens Safeguarding and to introduce a new framework of cooperation for review and adoption.",
     "background": "A team of LGA peers came to Sunderland in November 2014 as the second stage in a review of "

@@ -236,7 +236,12 @@ class BoardReportForm(forms.ModelForm):
             self.initial["recommendations_text"] = "\n".join(
                 r.text for r in self.instance.recommendations.all()
             )
-        helptext = "Separate paragraphs with a blank line; they are numbered 2.1, 2.2… Start a line with “- ” for a bullet."
+        helptext = (
+            "Separate paragraphs with a blank line: each is numbered within its section (2.1, 2.2…). "
+            "Start a line with “- ” for a bullet."
+        )
+        self.fields["contact_name"].label = "Name"
+        self.fields["contact_role"].label = "Role"
         for name in ("purpose", "background", "detail"):
             self.fields[name].help_text = helptext
         self.helper = FormHelper()

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from meetings.calendar import feed_token, read_feed_token
 from tests.factories import MembershipFactory
-from tests.meetings.factories import AgendaItemFactory, MeetingFactory
+from tests.meetings.factories import AgendaItemFactory, BoardReportFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,21 @@ def test_forged_or_other_board_tokens_are_refused(client, people, meetings):
     assert client.get(reverse("meetings:calendar_token", args=[token])).status_code == 404
     MembershipFactory(user=people.outsider, board=people.board)
     assert client.get(reverse("meetings:calendar_token", args=[token])).status_code == 200
+
+
+def test_meetings_for_board_loads_a_period_in_fixed_queries(people, django_assert_num_queries):
+    """For board packs: decisions and reports come prefetched, not one query per item."""
+    from meetings.queries import meetings_for_board
+
+    for _ in range(3):
+        meeting = MeetingFactory(board=people.board)
+        for position in (1, 2):
+            AgendaItemFactory(
+                meeting=meeting, position=position, report=BoardReportFactory(board=people.board)
+            )
+    start = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    # meetings, agenda items with their reports, recommendations, decisions, actions arising
+    with django_assert_num_queries(5):
+        meetings = list(meetings_for_board(people.board, start, start.replace(year=2100)))
+        assert [len(m.agenda_items.all()) for m in meetings] == [2, 2, 2]
+        assert all(list(i.decisions.all()) == [] for m in meetings for i in m.agenda_items.all())
