@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
 from .framework_access import FrameworkAccess, get_framework_for_user
 from .framework_forms import AdoptionForm, FrameworkForm, RelationshipForm
+from .framework_pdf import framework_pdf
 from .frameworks import Framework, FrameworkError, FrameworkStatus, RelationshipKind
 from .models import Board, Partnership
 
@@ -103,6 +104,15 @@ def framework_diagram(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(str(error), status=503, content_type="text/plain")
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="framework-{framework.pk}-v{framework.version}.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def framework_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, _ = get_framework_for_user(request.user, pk)
+    response = HttpResponse(framework_pdf(framework), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="framework-{framework.pk}-v{framework.version}.pdf"'
     return response
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("frameworks/", framework_views.framework_list, name="frameworks"),
     path("frameworks/<int:pk>/", framework_views.framework_detail, name="framework"),
     path("frameworks/<int:pk>/diagram.svg", framework_views.framework_diagram, name="framework_diagram"),
+    path("frameworks/<int:pk>/framework.pdf", framework_views.framework_pdf_view, name="framework_pdf"),
     path("frameworks/<int:pk>/edit/", framework_views.edit_framework, name="framework_edit"),
     path("frameworks/<int:pk>/adoptions/", framework_views.record_adoption, name="framework_adopt"),
     path("frameworks/<int:pk>/propose/", framework_views.propose_framework, name="framework_propose"),

@@ -78,3 +78,24 @@ def test_svg_is_safe_to_inline_under_the_csp_and_accessible(framework):
     assert title is not None and framework.title in title.text
     desc = root.find("{http://www.w3.org/2000/svg}desc")
     assert "PSCB scrutinises CT" in desc.text or "scrutinises" in desc.text
+
+
+def test_framework_pdf_draws_the_diagram_with_every_board_and_label(client, framework):
+    import subprocess
+
+    from django.urls import reverse
+
+    from boards.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, board=framework.framework_boards.first().board, role=Role.MEMBER)
+    client.force_login(user)
+    response = client.get(reverse("boards:framework_pdf", args=[framework.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    # Text drawn inside the SVG reaches the PDF, so the diagram itself was rendered.
+    for label in ("PSCB", "CT", "scrutinises", "holds to account", "Delivered through Stay Safe Partnership"):
+        assert label in text, label
