@@ -31,6 +31,8 @@ class AdoptionForm(forms.Form):
     def __init__(self, *args, boards, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
+        self.fields["decision"].error_messages["required"] = "Choose what the board decided"
+        self.fields["meeting_date"].error_messages["required"] = "Enter the date of the meeting that decided"
         if boards.count() == 1:
             self.fields["board"].initial = boards.first()
         self.helper = FormHelper()
@@ -58,6 +60,7 @@ class FrameworkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
             Field.text("title"), Field.textarea("summary", rows=4), Button("submit", "Save")
         )

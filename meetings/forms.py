@@ -47,7 +47,11 @@ class MeetingForm(forms.ModelForm):
             self.initial.update(date=starts.date(), start_time=starts.time().replace(second=0))
             if self.instance.ends_at:
                 self.initial["end_time"] = self.instance.ends_at.astimezone(LONDON).time().replace(second=0)
+        self.fields["date"].error_messages["required"] = "Enter the date of the meeting"
+        self.fields["start_time"].error_messages["required"] = "Enter the start time, for example 14:00"
+        self.fields["place"].error_messages["required"] = "Enter where the meeting takes place"
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
             Field.text("date", field_width=10),
             Field.text("start_time", field_width=5),
@@ -166,7 +170,12 @@ class ActionArisingForm(forms.Form):
             priority_area__plan__board=agenda_item.meeting.board
         ).select_related("priority_area__plan")
         self.fields["decision"].queryset = agenda_item.decisions.all()
+        self.fields["objective"].error_messages["required"] = "Choose the objective the action serves"
+        self.fields["description"].error_messages["required"] = "Enter the agreed action"
+        self.fields["lead_role"].error_messages["required"] = "Enter the lead person's role"
+        self.fields["due_date"].error_messages["required"] = "Enter the date the action is due"
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
             Field.select("objective"),
             Field.textarea("description"),
@@ -240,11 +249,22 @@ class BoardReportForm(forms.ModelForm):
             "Separate paragraphs with a blank line: each is numbered within its section (2.1, 2.2…). "
             "Start a line with “- ” for a bullet."
         )
+        required_messages = {
+            "title": "Enter the report's title",
+            "report_of": "Enter whose report it is, for example Executive Director People Services",
+            "purpose": "Enter the purpose of the report",
+        }
+        for name, message in required_messages.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["contact_email"].error_messages["invalid"] = (
+            "Enter the contact officer's e-mail address in the right format, like name@example.org"
+        )
         self.fields["contact_name"].label = "Name"
         self.fields["contact_role"].label = "Role"
         for name in ("purpose", "background", "detail"):
             self.fields[name].help_text = helptext
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
             Fieldset(
                 Field.text("title"),
