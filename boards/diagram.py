@@ -131,7 +131,7 @@ def render_svg(dot_source: str) -> str:
     return completed.stdout.decode("utf-8")
 
 
-def clean_svg(svg: str, title: str, description: str = "") -> str:
+def clean_svg(svg: str, title: str, description: str = "", id_prefix: str = "") -> str:
     """Make Graphviz output safe to inline under our CSP and accessible.
 
     Removes the XML prolog and doctype, every ``style`` attribute, ``<script>``
@@ -157,15 +157,18 @@ def clean_svg(svg: str, title: str, description: str = "") -> str:
             local = attribute.rsplit("}", 1)[-1]
             if local == "style" or local.startswith("on") or local == "href":
                 del element.attrib[attribute]
+        if "id" in element.attrib:
+            # Several diagrams may share a page (a board pack): keep their ids apart.
+            element.set("id", id_prefix + element.get("id"))
         if tag == "title" and element is not root:
             # Graphviz's own per-node titles ("board_3", "board_3->board_4") are ids, not text.
             parents[element].remove(element)
     root.set("role", "img")
     root.set("class", "app-diagram__svg")
-    root.set("aria-labelledby", "governance-diagram-title governance-diagram-desc")
-    title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": "governance-diagram-title"})
+    root.set("aria-labelledby", f"{id_prefix}diagram-title {id_prefix}diagram-desc")
+    title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{id_prefix}diagram-title"})
     title_element.text = title
-    desc_element = ET.Element(f"{{{SVG_NS}}}desc", {"id": "governance-diagram-desc"})
+    desc_element = ET.Element(f"{{{SVG_NS}}}desc", {"id": f"{id_prefix}diagram-desc"})
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
@@ -185,9 +188,14 @@ def describe(framework: Framework) -> str:
 
 
 def governance_svg(framework: Framework) -> str:
-    """The framework's governance diagram as inline-safe SVG text. Raises DiagramError."""
+    """The framework's governance diagram as inline-safe SVG text. Raises DiagramError.
+
+    Its element ids start with "framework-<pk>-", so diagrams of several frameworks
+    can share one page or PDF.
+    """
     return clean_svg(
         render_svg(governance_dot(framework)),
         title=f"Governance diagram: {framework.title}, version {framework.version}",
         description=describe(framework),
+        id_prefix=f"framework-{framework.pk}-",
     )

@@ -42,7 +42,7 @@ class AdoptionForm(forms.Form):
             Field.radios("decision", legend_size=Size.SMALL, inline=True),
             Field.text("meeting_date", field_width=10),
             Field.text("note"),
-            Button("submit", "Record decision"),
+            Button("submit", "Record decision", data_prevent_double_click="true"),
         )
 
     def clean_meeting_date(self) -> datetime.date:
@@ -62,7 +62,9 @@ class FrameworkForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
-            Field.text("title"), Field.textarea("summary", rows=4), Button("submit", "Save")
+            Field.text("title"),
+            Field.textarea("summary", rows=4),
+            Button("submit", "Save", data_prevent_double_click="true"),
         )
 
 
@@ -85,7 +87,7 @@ class RelationshipForm(forms.ModelForm):
             Field.select("kind"),
             Field.select("to_board"),
             Field.text("note"),
-            Button("submit", "Add relationship"),
+            Button("submit", "Add relationship", data_prevent_double_click="true"),
         )
 
     def clean(self) -> dict:

@@ -58,7 +58,7 @@ class MeetingForm(forms.ModelForm):
             Field.text("end_time", field_width=5),
             Field.text("place"),
             Field.text("title"),
-            Button("submit", "Save meeting"),
+            Button("submit", "Save meeting", data_prevent_double_click="true"),
         )
 
     def clean(self) -> dict:
@@ -85,7 +85,10 @@ class AgendaItemForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("title"), Field.text("presenter"), Field.select("report"), Button("submit", "Add item")
+            Field.text("title"),
+            Field.text("presenter"),
+            Field.select("report"),
+            Button("submit", "Add item", data_prevent_double_click="true"),
         )
 
     def save(self, commit: bool = True) -> AgendaItem:
@@ -129,7 +132,12 @@ class DecisionForm(forms.ModelForm):
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.textarea("text", rows=2),
             Field.select("recommended_to"),
-            Button("submit", "Record decision"),
+            Button(
+                "submit",
+                "Record decision",
+                data_prevent_double_click="true",
+                css_id=f"{self.prefix or 'decision'}-submit",
+            ),
         )
 
     def clean(self) -> dict:
@@ -182,7 +190,7 @@ class ActionArisingForm(forms.Form):
             Field.text("lead_role"),
             Field.text("due_date", field_width=10),
             Field.select("decision"),
-            Button("submit", "Create the plan action"),
+            Button("submit", "Create the plan action", data_prevent_double_click="true"),
         )
 
     def save(self, user) -> ActionArising:
@@ -294,7 +302,7 @@ class BoardReportForm(forms.ModelForm):
                 legend="Contact officer",
                 legend_size=Size.MEDIUM,
             ),
-            Button("submit", "Save report"),
+            Button("submit", "Save report", data_prevent_double_click="true"),
         )
 
     def clean_recommendations_text(self) -> list[str]:

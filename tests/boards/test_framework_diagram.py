@@ -99,3 +99,12 @@ def test_framework_pdf_draws_the_diagram_with_every_board_and_label(client, fram
     # Text drawn inside the SVG reaches the PDF, so the diagram itself was rendered.
     for label in ("PSCB", "CT", "scrutinises", "holds to account", "Delivered through Stay Safe Partnership"):
         assert label in text, label
+
+
+def test_two_diagrams_can_share_a_page_without_id_clashes(framework):
+    import re
+
+    other = framework.create_new_version()
+    ids_one = set(re.findall(r'\sid="([^"]+)"', governance_svg(framework)))
+    ids_two = set(re.findall(r'\sid="([^"]+)"', governance_svg(other)))
+    assert ids_one and ids_two and not ids_one & ids_two

@@ -175,3 +175,13 @@ def test_detail_query_count_is_fixed(client, people, framework, django_assert_ma
     client.force_login(people.manager)
     with django_assert_max_num_queries(30):
         client.get(framework.get_absolute_url())
+
+
+def test_framework_page_has_unique_ids(client, people, framework):
+    import collections
+    import re
+
+    client.force_login(people.manager)
+    html = client.get(framework.get_absolute_url()).text
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []

@@ -251,3 +251,17 @@ def test_meeting_page_query_count_is_fixed(client, people, meeting, django_asser
     client.force_login(people.manager)
     with django_assert_max_num_queries(16):
         client.get(meeting.get_absolute_url())
+
+
+def test_meeting_page_has_unique_ids_and_no_inline_styles(client, people, meeting):
+    """One decision form per agenda item: their fields and buttons must not share ids."""
+    import collections
+    import re
+
+    AgendaItemFactory(meeting=meeting, position=2)
+    client.force_login(people.manager)
+    html = client.get(meeting.get_absolute_url()).text
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert " style=" not in html
+    assert 'data-prevent-double-click="true"' in html
