@@ -8,17 +8,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
 from .framework_access import FrameworkAccess, get_framework_for_user
-from .framework_forms import AdoptionForm, FrameworkForm, RelationshipForm
+from .framework_forms import (
+    AdoptionForm,
+    FrameworkBoardForm,
+    FrameworkForm,
+    NewFrameworkForm,
+    RelationshipForm,
+    ResponsibilityForm,
+    SharedFunctionForm,
+)
 from .framework_pdf import framework_pdf
-from .frameworks import Framework, FrameworkError, FrameworkStatus, RelationshipKind
-from .models import Board, Partnership
+from .frameworks import Framework, FrameworkError, FrameworkStatus, RelationshipKind, Responsibility
+from .models import Board, Membership, Partnership, Role
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +40,27 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         .distinct()
         .prefetch_related(Prefetch("frameworks", queryset=frameworks, to_attr="my_frameworks"))
     )
-    return render(request, "boards/framework_list.html", {"partnerships": partnerships})
+    can_create = Membership.objects.filter(user=request.user, role=Role.MANAGER).exists()
+    return render(
+        request, "boards/framework_list.html", {"partnerships": partnerships, "can_create": can_create}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_create(request: HttpRequest) -> HttpResponse:
+    """Start a draft framework in the partnership of a board the user manages."""
+    boards = Board.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGER)
+    if not boards.exists():
+        raise PermissionDenied("Only a board's managers may start a framework.")
+    form = NewFrameworkForm(request.POST or None, boards=boards)
+    if request.method == "POST" and form.is_valid():
+        framework = form.save()
+        messages.success(
+            request, "Draft created: bind the other boards, then add relationships and functions."
+        )
+        return redirect(framework)
+    return render(request, "boards/framework_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _detail_context(request, framework: Framework, access: FrameworkAccess, **forms) -> dict:
@@ -82,7 +110,8 @@ def _detail_context(request, framework: Framework, access: FrameworkAccess, **fo
     if can_record:
         context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(boards=decidable)
     if access.can_edit and framework.status == FrameworkStatus.DRAFT:
-        context["relationship_form"] = forms.get("relationship_form") or RelationshipForm(framework=framework)
+        for key, form_class in DRAFT_FORMS.items():
+            context[key] = forms.get(key) or form_class(framework=framework)
     return context
 
 
@@ -195,6 +224,88 @@ def edit_framework(request: HttpRequest, pk: int) -> HttpResponse:
         {"framework": framework, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+DRAFT_FORMS = {
+    "relationship_form": RelationshipForm,
+    "framework_board_form": FrameworkBoardForm,
+    "responsibility_form": ResponsibilityForm,
+    "shared_function_form": SharedFunctionForm,
+}
+DRAFT_ONLY = "Only a draft can be edited: start a new version to change this framework."
+
+
+def _add_to_draft(request: HttpRequest, pk: int, key: str, anchor: str) -> HttpResponse:
+    """Add one part (a board, relationship, responsibility, shared function) to a draft."""
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, DRAFT_ONLY)
+        return redirect(framework)
+    form = DRAFT_FORMS[key](request.POST, framework=framework)
+    if form.is_valid():
+        with transaction.atomic():
+            added = form.save()
+        messages.success(request, f"Added: {added}.")
+        return redirect(framework.get_absolute_url() + anchor)
+    context = _detail_context(request, framework, access, **{key: form})
+    return render(request, "boards/framework_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def add_framework_board(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "framework_board_form", "#boards")
+
+
+@login_required
+@require_POST
+def add_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "responsibility_form", "#boards")
+
+
+@login_required
+@require_POST
+def add_shared_function(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "shared_function_form", "#shared-functions")
+
+
+@login_required
+@require_POST
+def remove_from_draft(request: HttpRequest, pk: int, part: str, part_pk: int) -> HttpResponse:
+    """Remove a bound board (with its relationships), a responsibility or a shared function."""
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, DRAFT_ONLY)
+        return redirect(framework)
+    with transaction.atomic():
+        if part == "board":
+            fb = get_object_or_404(framework.framework_boards.select_related("board"), pk=part_pk)
+            if set(access.roles) <= {fb.board_id}:
+                messages.error(
+                    request, "You cannot unbind your only board: you would lose sight of the framework."
+                )
+                return redirect(framework.get_absolute_url() + "#boards")
+            framework.relationships.filter(Q(from_board=fb.board) | Q(to_board=fb.board)).delete()
+            for shared in framework.shared_functions.filter(boards=fb.board):
+                shared.boards.remove(fb.board)
+            label = str(fb.board)
+            fb.delete()
+        elif part == "responsibility":
+            responsibility = get_object_or_404(
+                Responsibility, framework_board__framework=framework, pk=part_pk
+            )
+            label = str(responsibility)
+            responsibility.delete()
+        elif part == "shared-function":
+            shared = get_object_or_404(framework.shared_functions, pk=part_pk)
+            label = str(shared)
+            shared.delete()
+        else:
+            raise Http404("Nothing of that kind to remove.")
+    messages.success(request, f"Removed: {label}.")
+    return redirect(framework)
 
 
 @login_required

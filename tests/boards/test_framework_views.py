@@ -185,3 +185,82 @@ def test_framework_page_has_unique_ids(client, people, framework):
     html = client.get(framework.get_absolute_url()).text
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, count in ids.items() if count > 1] == []
+
+
+def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
+    hwb = BoardFactory(partnership=people.board.partnership, short_name="HWB")
+    client.force_login(people.manager)
+    assert client.get(reverse("boards:framework_create")).status_code == 200
+    response = client.post(
+        reverse("boards:framework_create"), {"board": people.board.pk, "title": "Framework of Cooperation"}
+    )
+    framework = Framework.objects.get()
+    assert response.url == framework.get_absolute_url()
+    assert (framework.status, framework.partnership) == (FrameworkStatus.DRAFT, people.board.partnership)
+
+    client.post(
+        reverse("boards:framework_board_add", args=[framework.pk]),
+        {"board": hwb.pk, "primary_function": "delivery and performance", "is_party": "on"},
+    )
+    assert framework.framework_boards.get(board=hwb).primary_function == "delivery and performance"
+    fb = framework.framework_boards.get(board=people.board)
+    client.post(
+        reverse("boards:framework_responsibility_add", args=[framework.pk]),
+        {
+            "framework_board": fb.pk,
+            "sub_group": "Serious Case Review Process",
+            "text": "Manage the SCR process",
+        },
+    )
+    assert fb.responsibilities.get().sub_group == "Serious Case Review Process"
+    response = client.post(
+        reverse("boards:framework_shared_add", args=[framework.pk]),
+        {"name": "Quality assurance", "delivered_by": "Stay Safe Partnership", "boards": [people.board.pk]},
+    )
+    assert response.status_code == 400 and "Choose at least two boards" in response.text
+    client.post(
+        reverse("boards:framework_shared_add", args=[framework.pk]),
+        {
+            "name": "Quality assurance",
+            "delivered_by": "Stay Safe Partnership",
+            "boards": [people.board.pk, hwb.pk],
+        },
+    )
+    assert framework.shared_functions.get().boards.count() == 2
+    client.post(
+        reverse("boards:framework_relationship_add", args=[framework.pk]),
+        {"from_board": people.board.pk, "to_board": hwb.pk, "kind": RelationshipKind.SCRUTINISES},
+    )
+    page = client.get(framework.get_absolute_url()).text
+    assert "Quality assurance" in page and "Manage the SCR process" in page and "scrutinises" in page
+
+    # Unbinding a board takes its relationships and shares with it; your only board stays.
+    hwb_fb = framework.framework_boards.get(board=hwb)
+    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", hwb_fb.pk]))
+    assert not framework.relationships.exists()
+    assert list(framework.shared_functions.get().boards.all()) == [people.board]
+    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", fb.pk]))
+    assert framework.framework_boards.filter(pk=fb.pk).exists()
+
+
+def test_a_draft_title_must_be_new_in_the_partnership(client, people, framework):
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("boards:framework_create"), {"board": people.board.pk, "title": framework.title}
+    )
+    assert response.status_code == 400
+    assert "start a new version" in response.text
+
+
+def test_only_managers_start_frameworks_and_only_drafts_change(client, people, framework):
+    client.force_login(people.member)
+    assert client.get(reverse("boards:framework_create")).status_code == 403
+    client.force_login(people.manager)
+    hwb_fb = framework.framework_boards.exclude(board=people.board).get()
+    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", hwb_fb.pk]))
+    assert framework.framework_boards.count() == 2, "a proposed framework is not edited in place"
+    response = client.post(
+        reverse("boards:framework_shared_add", args=[framework.pk]),
+        {"name": "QA", "delivered_by": "Group", "boards": [people.board.pk, hwb_fb.board_id]},
+    )
+    assert response.status_code == 302 and not framework.shared_functions.exists()
