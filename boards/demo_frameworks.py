@@ -37,12 +37,18 @@ class Upserter:
         self.written = 0
 
     def __call__(
-        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any] | None = None
+        self,
+        model: type[models.Model],
+        lookup: dict[str, Any],
+        values: dict[str, Any] | None = None,
+        on_create: dict[str, Any] | None = None,
     ):
+        """``on_create`` fields are set only on a new row (a framework's status, which
+        users change afterwards by recording decisions and new versions)."""
         values = values or {}
         obj = model.objects.filter(**lookup).first()
         if obj is None:
-            obj = model.objects.create(**lookup, **values)
+            obj = model.objects.create(**lookup, **values, **(on_create or {}))
             self.written += 1
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -189,8 +195,8 @@ def _peterborough(boards: dict[str, Board], upsert: Upserter) -> Framework:
             "title": "Children's Trust and PSCB governance model",
             "version": 1,
         },
-        {
-            "status": FrameworkStatus.PROPOSED,
+        on_create={"status": FrameworkStatus.PROPOSED},
+        values={
             "summary": "Supplementary to the constitutional documents of the Children's Trust and the Safeguarding "
             "Board: clarifies the functions of each, and the functions they share through the Stay Safe "
             "Partnership, so that both are effectively discharged (Laming, March 2009, recommendations 9 and 53).",
@@ -254,8 +260,8 @@ def _sunderland(boards: dict[str, Board], upsert: Upserter) -> Framework:
             "title": "Framework of Cooperation: HWB, SSCB and SSAB",
             "version": 1,
         },
-        {
-            "status": FrameworkStatus.PROPOSED,
+        on_create={"status": FrameworkStatus.PROPOSED},
+        values={
             "summary": "The peer review of November 2014 recommended that the relationship between the strategic "
             "fora across safeguarding be reviewed and reconfigured, to strengthen governance and oversight. "
             "This framework between the Health and Wellbeing Board and the Safeguarding Children and Adults "

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from boards.demo_frameworks import Upserter, load_framework_demo
-from boards.frameworks import Adoption, AdoptionDecision
+from boards.frameworks import Adoption, AdoptionDecision, FrameworkStatus
 from boards.models import Board, Membership, Partnership, Role
 from plans.demo import demo_password
 
@@ -261,8 +261,9 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
             note="Item 1 of the HWB meeting",
         )
         upsert.written += 1
-    new_status = framework.status_from_decisions()
-    upsert(type(framework), {"pk": framework.pk}, {"status": new_status})
+    if framework.status in (FrameworkStatus.PROPOSED, FrameworkStatus.ADOPTED):
+        # Left alone once users have moved it on (a new version supersedes it).
+        upsert(type(framework), {"pk": framework.pk}, {"status": framework.status_from_decisions()})
 
     # Sunderland Scrutiny Committee: the improvement update after the 2015 Ofsted inspection.
     scrutiny_meeting = _meeting(

@@ -71,3 +71,10 @@ def test_demo_loads_the_seeds_and_a_second_run_changes_nothing():
     before = counts()
     call_command("load_demo")
     assert counts() == before
+
+    # Users move the demo framework on; loading the demo again leaves their work alone.
+    sunderland.create_new_version()
+    call_command("load_demo")
+    sunderland.refresh_from_db()
+    assert sunderland.status == FrameworkStatus.SUPERSEDED
+    assert Framework.objects.get(supersedes=sunderland).status == FrameworkStatus.DRAFT
