@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,7 +32,7 @@ from .forms import (
     MeetingForm,
     recommend_to_choices,
 )
-from .models import ActionArising, Decision, Meeting
+from .models import ActionArising, AgendaItem, Decision, Meeting
 from .pdf import report_pdf
 from .report_format import CONTACT_HEADING, report_sections
 
@@ -290,3 +290,60 @@ def calendar_token_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     board = Board.objects.get(pk=ids[1])
     return _calendar_response(board)
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    """Swap an item with its neighbour above or below."""
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    if direction not in ("up", "down"):
+        raise Http404("No such direction.")
+    with transaction.atomic():
+        # Race: two managers reordering at once could both read the same positions; lock the meeting's items.
+        items = list(AgendaItem.objects.select_for_update().filter(meeting=item.meeting).order_by("position"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        neighbour_index = index - 1 if direction == "up" else index + 1
+        if 0 <= neighbour_index < len(items):
+            this, other = items[index], items[neighbour_index]
+            this_position, other_position = this.position, other.position
+            # Positions are unique per meeting: park this item past the end while they swap.
+            this.position = items[-1].position + 1
+            this.save(update_fields=["position"])
+            other.position = this_position
+            other.save(update_fields=["position"])
+            this.position = other_position
+            this.save(update_fields=["position"])
+    return redirect(item.meeting.get_absolute_url() + f"#item-{item.position}")
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    if item.decisions.exists() or item.actions_arising.exists():
+        messages.error(
+            request, f"Item {item.position} has decisions or actions arising: remove its decisions first."
+        )
+        return redirect(item)
+    meeting = item.meeting
+    item.delete()
+    messages.success(request, f"Removed item {item.position}: {item.title}.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("agenda_item__meeting__board"),
+        pk=pk,
+        agenda_item__meeting__board__in=Board.objects.visible_to(request.user),
+    )
+    item, access = get_agenda_item_for_user(request.user, decision.agenda_item_id)
+    access.require_manage()
+    decision.delete()
+    messages.success(request, f"Removed the decision on item {item.position}.")
+    return redirect(item)

@@ -265,3 +265,31 @@ def test_meeting_page_has_unique_ids_and_no_inline_styles(client, people, meetin
     assert [name for name, count in ids.items() if count > 1] == []
     assert " style=" not in html
     assert 'data-prevent-double-click="true"' in html
+
+
+def test_manager_reorders_and_removes_agenda_items_and_decisions(client, people, meeting):
+    first = meeting.agenda_items.get()
+    AgendaItemFactory(meeting=meeting, position=2, title="Second")
+    third = AgendaItemFactory(meeting=meeting, position=3, title="Third")
+    client.force_login(people.manager)
+    client.post(reverse("meetings:agenda_item_move", args=[third.pk, "up"]))
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == [first.title, "Third", "Second"]
+    client.post(reverse("meetings:agenda_item_move", args=[first.pk, "up"]))  # already first: no change
+    assert meeting.agenda_items.first() == first
+    response = client.post(reverse("meetings:agenda_item_delete", args=[first.pk]))
+    assert AgendaItem.objects.filter(pk=first.pk).exists(), "an item with decisions stays"
+    client.post(reverse("meetings:decision_delete", args=[first.decisions.get().pk]))
+    response = client.post(reverse("meetings:agenda_item_delete", args=[first.pk]))
+    assert response.status_code == 302 and not AgendaItem.objects.filter(pk=first.pk).exists()
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_cannot_reorder_or_remove(client, people, meeting, role):
+    item = meeting.agenda_items.get()
+    client.force_login(getattr(people, role))
+    assert client.post(reverse("meetings:agenda_item_move", args=[item.pk, "down"])).status_code == 403
+    assert client.post(reverse("meetings:agenda_item_delete", args=[item.pk])).status_code == 403
+    assert client.post(reverse("meetings:decision_delete", args=[item.decisions.get().pk])).status_code == 403
+    client.force_login(people.outsider)
+    assert client.post(reverse("meetings:decision_delete", args=[item.decisions.get().pk])).status_code == 404
+    assert Decision.objects.count() == 1
