@@ -97,3 +97,8 @@ def test_meetings_for_board_loads_a_period_in_fixed_queries(people, django_asser
         meetings = list(meetings_for_board(people.board, start, start.replace(year=2100)))
         assert [len(m.agenda_items.all()) for m in meetings] == [2, 2, 2]
         assert all(list(i.decisions.all()) == [] for m in meetings for i in m.agenda_items.all())
+
+
+def test_a_members_subscription_address_does_not_change(people):
+    assert feed_token(people.member, people.board) == feed_token(people.member, people.board)
+    assert feed_token(people.member, people.board) != feed_token(people.chair, people.board)
