@@ -46,3 +46,53 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["board", "role"]
     search_fields = ["user__username", "user__email", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+# --- Frameworks of cooperation ------------------------------------------------
+from .frameworks import (  # noqa: E402
+    Adoption,
+    Framework,
+    FrameworkBoard,
+    Relationship,
+    Responsibility,
+    SharedFunction,
+)
+
+
+class FrameworkBoardInline(admin.TabularInline):
+    model = FrameworkBoard
+    extra = 0
+
+
+class RelationshipInline(admin.TabularInline):
+    model = Relationship
+    extra = 0
+
+
+class SharedFunctionInline(admin.TabularInline):
+    model = SharedFunction
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "version", "partnership", "status"]
+    list_filter = ["partnership", "status"]
+    inlines = [FrameworkBoardInline, RelationshipInline, SharedFunctionInline]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+
+
+@admin.register(FrameworkBoard)
+class FrameworkBoardAdmin(SimpleHistoryAdmin):
+    list_display = ["framework", "board", "primary_function", "is_party"]
+    inlines = [ResponsibilityInline]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(SimpleHistoryAdmin):
+    list_display = ["framework", "board", "decision", "meeting_date", "recorded_by"]
+    list_filter = ["decision"]

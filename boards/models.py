@@ -147,3 +147,17 @@ class Membership(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.board.get_absolute_url() + "#members"
+
+
+# Frameworks of cooperation live in their own module; importing them here registers them in this app.
+from .frameworks import (  # noqa: E402, F401
+    Adoption,
+    AdoptionDecision,
+    Framework,
+    FrameworkBoard,
+    FrameworkStatus,
+    Relationship,
+    RelationshipKind,
+    Responsibility,
+    SharedFunction,
+)

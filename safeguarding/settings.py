@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "boards",
     "plans",
     "reviews",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its progress messages are INFO, one per step
     },
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).

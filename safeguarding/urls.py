@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("plans/", include("plans.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("boards.urls")),
 ]
 

@@ -1,0 +1,225 @@
+"""Board meetings, their agendas, the formal board reports presented to them, the
+decisions recorded against each item, and the actions arising that become plan actions."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from boards.models import Board
+from plans.models import Action
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingQuerySet:
+        return self.filter(board__in=Board.objects.visible_to(user))
+
+
+class Meeting(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField(help_text="Date and start time (UK time).")
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Leave empty if not known.")
+    place = models.CharField(max_length=250, help_text="For example: Committee Room 1, Civic Centre.")
+    title = models.CharField(max_length=250, blank=True, help_text='Defaults to "Meeting of the <board>".')
+    # The iCalendar UID: stable across edits, so calendar apps update the event rather than duplicate it.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["board", "-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # The board's meeting list and calendar feed select by board, ordered by date.
+            models.Index(fields=["board", "starts_at"], name="meeting_board_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_title}, {self.starts_at:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Meeting of the {self.board.name}"
+
+
+class BoardReport(models.Model):
+    """A formal report to a board in the standard council format."""
+
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="Report to",
+        help_text="The board the report goes to.",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The meeting it is presented at.",
+    )
+    title = models.CharField(max_length=300)
+    report_of = models.CharField(
+        max_length=300,
+        verbose_name="Report of",
+        help_text="The author's role, e.g. Executive Director People Services.",
+    )
+    purpose = models.TextField(verbose_name="Purpose of the report")
+    background = models.TextField(blank=True)
+    detail = models.TextField(blank=True, verbose_name="Current position / detail")
+    financial_implications = models.TextField(blank=True)
+    legal_implications = models.TextField(blank=True)
+    risk_assessment = models.TextField(blank=True)
+    consultation = models.TextField(blank=True)
+    background_papers = models.TextField(blank=True)
+    contact_name = models.CharField(max_length=200, blank=True, verbose_name="Contact officer")
+    contact_role = models.CharField(max_length=200, blank=True, verbose_name="Contact officer's role")
+    contact_phone = models.CharField(max_length=50, blank=True, verbose_name="Telephone")
+    contact_email = models.EmailField(blank=True, verbose_name="E-mail")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["board", "-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:report", kwargs={"pk": self.pk})
+
+
+class ReportRecommendation(models.Model):
+    report = models.ForeignKey(BoardReport, on_delete=models.CASCADE, related_name="recommendations")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="recommendation_position_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url() + "#recommendations"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=200, blank=True, help_text="Who presents the item (a role).")
+    report = models.ForeignKey(
+        BoardReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="agenda_item_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.position}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url() + f"#item-{self.position}"
+
+
+class DecisionKind(models.TextChoices):
+    NOTED = "noted", "Noted"
+    AGREED = "agreed", "Agreed"
+    RECOMMENDED_TO = "recommended_to", "Recommended to"
+    OTHER = "other", "Other"
+
+
+class Decision(models.Model):
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    text = models.TextField(help_text="What was decided, as minuted.")
+    recommended_to = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations_received",
+        help_text='For "recommended to": the board the recommendation goes to.',
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=DecisionKind.RECOMMENDED_TO) | Q(recommended_to__isnull=False),
+                name="decision_recommended_to_names_a_board",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="decision_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == DecisionKind.RECOMMENDED_TO and self.recommended_to_id:
+            return f"Recommended to {self.recommended_to.short_name}: {self.text[:80]}"
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return self.agenda_item.get_absolute_url()
+
+
+class ActionArising(models.Model):
+    """The link between a meeting's agenda item (and decision) and the plan action it created."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions_arising")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions_arising"
+    )
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="arising")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "created_at", "pk"]
+        verbose_name_plural = "actions arising"
+
+    def __str__(self) -> str:
+        return f"{self.action} (from {self.agenda_item})"
+
+    def get_absolute_url(self) -> str:
+        return self.action.get_absolute_url()

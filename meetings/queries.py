@@ -1,0 +1,28 @@
+"""Reads other apps (board packs, digests) use to gather a board's meetings, decisions
+and reports in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from boards.models import Board
+
+from .models import ActionArising, AgendaItem, Decision, Meeting
+
+
+def meetings_for_board(board: Board, start: datetime.datetime, end: datetime.datetime) -> QuerySet[Meeting]:
+    """The board's meetings starting in [start, end), oldest first, each with its agenda
+    items, their reports (with recommendations), decisions and actions arising prefetched."""
+    items = AgendaItem.objects.select_related("report").prefetch_related(
+        "report__recommendations",
+        Prefetch("decisions", queryset=Decision.objects.select_related("recommended_to")),
+        Prefetch("actions_arising", queryset=ActionArising.objects.select_related("action")),
+    )
+    return (
+        Meeting.objects.filter(board=board, starts_at__gte=start, starts_at__lt=end)
+        .select_related("board")
+        .prefetch_related(Prefetch("agenda_items", queryset=items))
+        .order_by("starts_at")
+    )

@@ -1,0 +1,349 @@
+"""Board meetings, agendas, decisions, actions arising, board reports and calendar feeds.
+
+Members of a board read its meetings and reports; its managers change them.
+Outsiders get 404, readers who try to write 403.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from boards.access import get_board_for_user
+from boards.models import Board, Membership
+
+from . import calendar
+from .access import get_agenda_item_for_user, get_meeting_for_user, get_report_for_user
+from .forms import (
+    ActionArisingForm,
+    AgendaItemForm,
+    BoardReportForm,
+    DecisionForm,
+    MeetingForm,
+    recommend_to_choices,
+)
+from .models import ActionArising, AgendaItem, Decision, Meeting
+from .pdf import report_pdf
+from .report_format import CONTACT_HEADING, report_sections
+
+security_log = logging.getLogger("safeguarding.security")
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Upcoming meetings of all the user's boards, and each board's meetings page."""
+    boards = Board.objects.visible_to(request.user).select_related("partnership")
+    upcoming = (
+        Meeting.objects.visible_to(request.user)
+        .filter(starts_at__gte=timezone.now())
+        .select_related("board")
+        .order_by("starts_at")[:20]
+    )
+    return render(request, "meetings/index.html", {"boards": boards, "upcoming": upcoming})
+
+
+@login_required
+@require_GET
+def board_meetings(request: HttpRequest, slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request.user, slug)
+    now = timezone.now()
+    meetings = board.meetings.prefetch_related("agenda_items")
+    return render(
+        request,
+        "meetings/board_meetings.html",
+        {
+            "board": board,
+            "access": access,
+            "upcoming": [m for m in meetings if m.starts_at >= now][::-1],
+            "past": [m for m in meetings if m.starts_at < now],
+            "reports": board.reports.select_related("meeting"),
+            "feed_url": request.build_absolute_uri(
+                reverse("meetings:calendar_token", kwargs={"token": calendar.feed_token(request.user, board)})
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request.user, slug)
+    access.require_manage()
+    form = MeetingForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, "Meeting added.")
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"board": board, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = get_meeting_for_user(request.user, pk)
+    access.require_manage()
+    form = MeetingForm(request.POST or None, instance=meeting, board=meeting.board)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Meeting saved.")
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"board": meeting.board, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _meeting_context(request, meeting: Meeting, access, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    items = list(
+        meeting.agenda_items.select_related("report").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("recommended_to")),
+            Prefetch(
+                "actions_arising",
+                queryset=ActionArising.objects.select_related("action__objective__priority_area__plan"),
+            ),
+        )
+    )
+    if access.can_manage:
+        choices = recommend_to_choices(meeting.board)
+        for item in items:
+            item.decision_form = bound.get(item.pk) or DecisionForm(
+                agenda_item=item, prefix=f"item-{item.pk}", board_choices=choices
+            )
+    return {
+        "meeting": meeting,
+        "board": meeting.board,
+        "access": access,
+        "items": items,
+        "agenda_form": bound.get("agenda")
+        or (AgendaItemForm(meeting=meeting) if access.can_manage else None),
+    }
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting, access))
+
+
+@login_required
+@require_POST
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = get_meeting_for_user(request.user, pk)
+    access.require_manage()
+    form = AgendaItemForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        item = form.save()
+        messages.success(request, f"Added item {item.position}.")
+        return redirect(item)
+    context = _meeting_context(request, meeting, access, {"agenda": form})
+    return render(request, "meetings/meeting_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    form = DecisionForm(request.POST, agenda_item=item, prefix=f"item-{item.pk}")
+    if form.is_valid():
+        form.instance.recorded_by = request.user
+        with transaction.atomic():
+            decision = form.save()
+        messages.success(request, f"Recorded against item {item.position}: {decision}.")
+        return redirect(item)
+    context = _meeting_context(request, item.meeting, access, {item.pk: form})
+    return render(request, "meetings/meeting_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_arising_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    form = ActionArisingForm(request.POST or None, agenda_item=item)
+    if request.method == "POST" and form.is_valid():
+        arising = form.save(request.user)
+        messages.success(request, "The action is now in the plan.")
+        return redirect(arising.action)
+    return render(
+        request,
+        "meetings/action_arising_form.html",
+        {"item": item, "meeting": item.meeting, "board": item.meeting.board, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report, access = get_report_for_user(request.user, pk)
+    history = report.history.select_related("history_user")[:20]
+    return render(
+        request,
+        "meetings/report_detail.html",
+        {
+            "report": report,
+            "board": report.board,
+            "access": access,
+            "sections": report_sections(report),
+            "contact_heading": CONTACT_HEADING,
+            "agenda_items": report.agenda_items.select_related("meeting__board").prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.select_related("recommended_to"))
+            ),
+            "history": history,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest, slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request.user, slug)
+    access.require_manage()
+    form = BoardReportForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        report = form.save()
+        messages.success(request, "Report saved.")
+        return redirect(report)
+    return render(
+        request,
+        "meetings/report_form.html",
+        {"board": board, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report, access = get_report_for_user(request.user, pk)
+    access.require_manage()
+    form = BoardReportForm(request.POST or None, instance=report, board=report.board)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Report saved.")
+        return redirect(report)
+    return render(
+        request,
+        "meetings/report_form.html",
+        {"board": report.board, "report": report, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report, _ = get_report_for_user(request.user, pk)
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(report.title)[:80] or "report"}.pdf"'
+    return response
+
+
+def _calendar_response(board: Board) -> HttpResponse:
+    meetings = board.meetings.prefetch_related("agenda_items").order_by("starts_at")
+    response = HttpResponse(
+        calendar.board_calendar(board, meetings), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{board.slug}-meetings.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+@require_GET
+def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    board, _ = get_board_for_user(request.user, slug)
+    return _calendar_response(board)
+
+
+@require_GET
+def calendar_token_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed for calendar apps that cannot sign in: the signed token names the
+    user and the board, and the user must still hold a role on the board."""
+    ids = calendar.read_feed_token(token)
+    if (
+        ids is None
+        or not Membership.objects.filter(user_id=ids[0], board_id=ids[1], user__is_active=True).exists()
+    ):
+        security_log.warning("refused calendar feed token ip=%s", request.META.get("REMOTE_ADDR", "-"))
+        raise Http404("No such calendar.")
+    board = Board.objects.get(pk=ids[1])
+    return _calendar_response(board)
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    """Swap an item with its neighbour above or below."""
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    if direction not in ("up", "down"):
+        raise Http404("No such direction.")
+    with transaction.atomic():
+        # Race: two managers reordering at once could both read the same positions; lock the meeting's items.
+        items = list(AgendaItem.objects.select_for_update().filter(meeting=item.meeting).order_by("position"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        neighbour_index = index - 1 if direction == "up" else index + 1
+        if 0 <= neighbour_index < len(items):
+            this, other = items[index], items[neighbour_index]
+            this_position, other_position = this.position, other.position
+            # Positions are unique per meeting: park this item past the end while they swap.
+            this.position = items[-1].position + 1
+            this.save(update_fields=["position"])
+            other.position = this_position
+            other.save(update_fields=["position"])
+            this.position = other_position
+            this.save(update_fields=["position"])
+    return redirect(item.meeting.get_absolute_url() + f"#item-{item.position}")
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item, access = get_agenda_item_for_user(request.user, pk)
+    access.require_manage()
+    if item.decisions.exists() or item.actions_arising.exists():
+        messages.error(
+            request, f"Item {item.position} has decisions or actions arising: remove its decisions first."
+        )
+        return redirect(item)
+    meeting = item.meeting
+    item.delete()
+    messages.success(request, f"Removed item {item.position}: {item.title}.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("agenda_item__meeting__board"),
+        pk=pk,
+        agenda_item__meeting__board__in=Board.objects.visible_to(request.user),
+    )
+    item, access = get_agenda_item_for_user(request.user, decision.agenda_item_id)
+    access.require_manage()
+    decision.delete()
+    messages.success(request, f"Removed the decision on item {item.position}.")
+    return redirect(item)
