@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("plans/", include("plans.urls")),
+    path("reviews/", include("reviews.urls")),
     path("", include("boards.urls")),
 ]
 
