@@ -199,6 +199,12 @@ class LinkActionForm(forms.Form):
 
 class ImpactEvidenceForm(forms.ModelForm):
     date = GdsDateField(label="Date of the evidence", required=True)
+    link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="A link to the audit, report or indicator's values.",
+    )
 
     class Meta:
         model = ImpactEvidence

@@ -112,6 +112,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request, template: str, form, **context) -> HttpResponse:
+    if context.get("review") is not None:
+        context.setdefault("partnership", context["review"].partnership)
     return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
 
 
