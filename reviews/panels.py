@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from plans.extensions import Panel
 from plans.models import Action, BusinessPlan
 
 from .access import partnership_access
-from .models import ImpactEvidence, MonitoringBody, RecommendationAction, Review
+from .models import ImpactEvidence, ImprovementPlan, MonitoringBody, RecommendationAction, Review
 
 
 def plan_monitoring_panel(request: HttpRequest, plan: BusinessPlan) -> Panel | None:
-    """On an improvement plan: the reviews it answers and who monitors it (two queries)."""
+    """On an improvement plan: the reviews it answers and who monitors it.
+
+    One query for a plan that answers no review (most plans), three otherwise."""
+    found = (
+        BusinessPlan.objects.filter(pk=plan.pk)
+        .annotate(
+            answers=Exists(ImprovementPlan.objects.filter(plan=OuterRef("pk"))),
+            monitored=Exists(MonitoringBody.objects.filter(plan=OuterRef("pk"))),
+        )
+        .values("answers", "monitored")
+        .get()
+    )
+    if not found["answers"] and not found["monitored"]:
+        return None
     reviews = list(Review.objects.filter(improvement_plans__plan=plan).order_by("title"))
     bodies = list(MonitoringBody.objects.filter(plan=plan).select_related("board"))
     if not reviews and not bodies:
@@ -21,7 +35,20 @@ def plan_monitoring_panel(request: HttpRequest, plan: BusinessPlan) -> Panel | N
 
 
 def action_recommendations_panel(request: HttpRequest, action: Action) -> Panel | None:
-    """On an action: the recommendations it answers and its impact evidence (three queries)."""
+    """On an action: the recommendations it answers and its impact evidence.
+
+    One query for an action that answers nothing and has no evidence, four otherwise."""
+    found = (
+        Action.objects.filter(pk=action.pk)
+        .annotate(
+            linked=Exists(RecommendationAction.objects.filter(action=OuterRef("pk"))),
+            evidenced=Exists(ImpactEvidence.objects.filter(action=OuterRef("pk"))),
+        )
+        .values("linked", "evidenced")
+        .get()
+    )
+    if not found["linked"] and not found["evidenced"]:
+        return None
     links = list(
         RecommendationAction.objects.filter(action=action)
         .select_related("recommendation__review")

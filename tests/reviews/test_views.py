@@ -525,3 +525,24 @@ def test_review_list_answers_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reviews:partnership", args=[people.board.partnership.slug]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_plan_and_action_pages_with_review_panels_answer_in_fixed_queries(
+    client, people, review, plan, action, count, django_assert_max_num_queries
+):
+    """The panels load the reviews, monitoring bodies, links and evidence in a fixed number of
+    queries, however many recommendations an action answers."""
+    ImprovementPlanFactory(review=review, plan=plan)
+    MonitoringBodyFactory(plan=plan)
+    for number in range(1, count + 1):
+        RecommendationActionFactory(
+            recommendation__review=review, recommendation__number=number, action=action
+        )
+        ImpactEvidenceFactory(action=action, verified=bool(number % 2))
+    client.force_login(people.manager)
+    with django_assert_max_num_queries(15):
+        assert client.get(plan.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(13):
+        response = client.get(action.get_absolute_url())
+    assert response.text.count("recommendation ") >= count
