@@ -109,7 +109,8 @@ class RecommendationCoverage:
         if not self.actions:
             return "No action"
         done = sum(action.is_complete for action in self.actions)
-        return f"{done} of {len(self.actions)} actions complete"
+        total = len(self.actions)
+        return f"{done} of {total} action{'s' if total != 1 else ''} complete"
 
 
 def _percent(part: int, whole: int) -> int | None:
