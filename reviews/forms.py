@@ -204,12 +204,14 @@ class ImpactEvidenceForm(forms.ModelForm):
         assume_scheme="https",
         max_length=200,
         help_text="A link to the audit, report or indicator's values.",
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false", "autocomplete": "url"}),
     )
 
     class Meta:
         model = ImpactEvidence
         fields = ["text", "date", "link", "indicator_reference", "verified"]
         labels = {"verified": "I have checked this evidence: the action's impact is verified"}
+        help_texts = {"verified": ""}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -312,9 +312,10 @@ def improvement_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _improvement_plan_for_user(user, plan_pk: int):
     """An improvement plan (one that answers a review) of a partnership the user belongs to."""
     plan = get_object_or_404(
-        BusinessPlan.objects.select_related("board__partnership"),
+        BusinessPlan.objects.select_related("board__partnership").filter(
+            Exists(ImprovementPlan.objects.filter(plan=OuterRef("pk")))
+        ),
         pk=plan_pk,
-        answers_reviews__isnull=False,
         board__partnership__in=visible_partnerships(user),
     )
     return plan, partnership_access(user, plan.board.partnership_id)

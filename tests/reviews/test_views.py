@@ -355,8 +355,11 @@ def test_evidence_back_link_ignores_reviews_of_other_partnerships(client, people
 
 
 def test_manager_adds_and_removes_monitoring_bodies(client, people, improvement):
+    # A plan may answer several reviews (Stockton's answers two).
+    ImprovementPlanFactory(plan=improvement.plan, review__partnership=people.board.partnership)
     client.force_login(people.manager)
     url = reverse("reviews:monitoring", args=[improvement.plan_id])
+    assert client.get(url).status_code == 200
     assert client.post(url, {"board": people.board.pk, "name": "Both"}).status_code == 400
     assert client.post(url, {"board": people.board.pk}).status_code == 302
     assert client.post(url, {"name": "Children and Young People's Partnership"}).status_code == 302
