@@ -24,6 +24,12 @@ from .models import (
 )
 
 
+def _require(form: forms.BaseForm, messages: dict[str, str]) -> None:
+    """Say which answer is missing, as the GOV.UK error messages pattern asks."""
+    for name, message in messages.items():
+        form.fields[name].error_messages["required"] = message
+
+
 def _helper(*fields, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.label_size = Size.SMALL
@@ -89,6 +95,7 @@ class ReviewForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["reports_to"] = list(self.instance.reports.values_list("board_id", flat=True))
         self.fields["overall_judgement"].help_text = "Ofsted inspections only: leave as Not judged otherwise."
+        _require(self, {"kind": "Choose the kind of review", "title": "Enter the review's title"})
         self.helper = _helper(
             Field.select("kind"),
             Field.text("title"),
@@ -137,6 +144,7 @@ class RecommendationForm(forms.ModelForm):
         self.fields["owner_board"].queryset = review.partnership.boards.all()
         self.fields["finding"].queryset = review.findings.all()
         self.fields["number"].widget.attrs["inputmode"] = "numeric"
+        _require(self, {"number": "Enter the recommendation's number", "text": "Enter the recommendation"})
         if not self.instance.pk:
             last = review.recommendations.order_by("-number").values_list("number", flat=True).first()
             self.initial["number"] = (last or 0) + 1
@@ -194,6 +202,7 @@ class LinkActionForm(forms.Form):
                 "position",
             )
         )
+        _require(self, {"action": "Choose the action that answers this recommendation"})
         self.helper = _helper(Field.select("action"), submit="Link action")
 
 
@@ -215,6 +224,7 @@ class ImpactEvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        _require(self, {"text": "Describe what the evidence shows"})
         self.helper = _helper(
             Field.textarea("text", rows=4),
             Field("date"),
@@ -249,6 +259,7 @@ class ImprovementPlanForm(forms.Form):
             memberships__user=user, memberships__role=Role.MANAGER
         )
         self.initial.setdefault("title", f"Improvement plan: {review.title}"[:250])
+        _require(self, {"board": "Choose the board that owns the plan", "title": "Enter the plan's title"})
         self.helper = _helper(
             Field.select("board"),
             Field.text("title"),
