@@ -17,10 +17,16 @@ from boards.models import Board, Role
 from plans.models import Action, BusinessPlan
 
 from .models import (
+    Finding,
+    FocusTheme,
     ImpactEvidence,
+    Judgement,
     MonitoringBody,
     Recommendation,
     Review,
+    ReviewTeamMember,
+    SubJudgement,
+    WorkStrand,
 )
 
 
@@ -298,3 +304,78 @@ class MonitoringBodyForm(forms.ModelForm):
         self.fields["board"].queryset = plan.board.partnership.boards.exclude(plans_monitored__plan=plan)
         self.fields["board"].required = False
         self.helper = _helper(Field.select("board"), Field.text("name"), submit="Add monitoring body")
+
+
+class ReviewPartForm(forms.ModelForm):
+    """Base for the parts of a review added one at a time: team, focus, strands, findings, judgements."""
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.helper = _helper(*self.layout_fields(), submit="Add")
+
+    def layout_fields(self) -> list:
+        return [Field.text(name) for name in self.fields]
+
+
+class TeamMemberForm(ReviewPartForm):
+    class Meta:
+        model = ReviewTeamMember
+        fields = ["name", "role", "organisation"]
+
+
+class FocusThemeForm(ReviewPartForm):
+    class Meta:
+        model = FocusTheme
+        fields = ["kind", "text"]
+        labels = {"text": "Theme, issue or line of enquiry"}
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind"), Field.text("text")]
+
+
+class WorkStrandForm(ReviewPartForm):
+    class Meta:
+        model = WorkStrand
+        fields = ["name", "records_audited"]
+        labels = {"records_audited": "Records audited (if any)"}
+
+    def layout_fields(self) -> list:
+        return [Field.text("name"), Field.text("records_audited", field_width=4)]
+
+
+class FindingForm(ReviewPartForm):
+    class Meta:
+        model = Finding
+        fields = ["kind", "text", "theme"]
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, review=review, **kwargs)
+        self.fields["theme"].queryset = review.focus_themes.all()
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind"), Field.textarea("text", rows=3), Field.select("theme")]
+
+
+class SubJudgementForm(ReviewPartForm):
+    class Meta:
+        model = SubJudgement
+        fields = ["area", "judgement"]
+        labels = {"area": "Area judged, e.g. Children who need help and protection"}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, review=review, **kwargs)
+        self.fields["judgement"].choices = [c for c in Judgement.choices if c[0]]
+
+    def layout_fields(self) -> list:
+        return [Field.text("area"), Field.radios("judgement")]
+
+
+# part (in the URL) → form, and how the page names one item
+REVIEW_PARTS: dict[str, tuple[type[ReviewPartForm], str]] = {
+    "team": (TeamMemberForm, "a review team member"),
+    "focus": (FocusThemeForm, "a theme or line of enquiry"),
+    "strands": (WorkStrandForm, "a strand of work"),
+    "findings": (FindingForm, "a finding"),
+    "judgements": (SubJudgementForm, "a judgement"),
+}

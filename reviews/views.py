@@ -25,6 +25,7 @@ from .access import (
     visible_partnerships,
 )
 from .forms import (
+    REVIEW_PARTS,
     ImpactEvidenceForm,
     ImprovementPlanForm,
     LinkActionForm,
@@ -355,3 +356,47 @@ def monitoring_remove(request: HttpRequest, plan_pk: int, pk: int) -> HttpRespon
     body.delete()
     messages.success(request, "Monitoring body removed.")
     return redirect("reviews:monitoring", plan_pk=plan.pk)
+
+
+def _review_part(part: str):
+    if part not in REVIEW_PARTS:
+        raise Http404("No such part of a review.")
+    return REVIEW_PARTS[part]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    """Add one team member, theme, strand, finding or judgement at the end of its list."""
+    review, access = get_review_for_user(request.user, pk)
+    access.require_manage()
+    form_class, item_name = _review_part(part)
+    form = form_class(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Race: two managers adding at once would take the same position; locking the
+            # review row makes the second wait and take the next one.
+            Review.objects.select_for_update().filter(pk=review.pk).first()
+            model = form._meta.model
+            last = (
+                model.objects.filter(review=review).order_by("-position").values_list("position", flat=True)
+            )
+            form.instance.position = (last.first() or 0) + 1
+            form.save()
+        messages.success(request, f"Added {item_name}.")
+        return redirect(review.get_absolute_url() + f"#{part}")
+    return _form_page(
+        request, "reviews/form_page.html", form, review=review, heading=f"Add {item_name}", back=review
+    )
+
+
+@login_required
+@require_POST
+def review_part_remove(request: HttpRequest, pk: int, part: str, item_pk: int) -> HttpResponse:
+    review, access = get_review_for_user(request.user, pk)
+    access.require_manage()
+    form_class, item_name = _review_part(part)
+    item = get_object_or_404(form_class._meta.model, pk=item_pk, review=review)
+    item.delete()
+    messages.success(request, f"Removed {item_name}.")
+    return redirect(review.get_absolute_url() + f"#{part}")

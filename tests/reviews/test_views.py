@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from boards.models import Role
 from plans.models import Action, BusinessPlan, ProgressUpdate, Status
+from reviews.forms import REVIEW_PARTS
 from reviews.models import ImpactEvidence, Recommendation, RecommendationAction, Review
 from tests.factories import (
     ActionFactory,
@@ -72,6 +73,7 @@ def write_get_urls(people, review, recommendation, action):
         reverse("reviews:recommendation_link", args=[recommendation.pk]),
         reverse("reviews:improvement_plan_create", args=[review.pk]),
         reverse("reviews:evidence_create", args=[action.pk]),
+        *[reverse("reviews:review_part_add", args=[review.pk, part]) for part in REVIEW_PARTS],
     ]
 
 
@@ -549,3 +551,73 @@ def test_plan_and_action_pages_with_review_panels_answer_in_fixed_queries(
     with django_assert_max_num_queries(13):
         response = client.get(action.get_absolute_url())
     assert response.text.count("recommendation ") >= count
+
+
+# --- team, focus, strands, findings and judgements ------------------------------
+
+
+def test_manager_adds_team_members_in_order_and_removes_one(client, people, review):
+    client.force_login(people.manager)
+    url = reverse("reviews:review_part_add", args=[review.pk, "team"])
+    for name in ("Cliff James", "Mark Nicholas"):
+        response = client.post(url, {"name": name, "role": "Peer", "organisation": "LGA"})
+        assert response.status_code == 302 and response.url.endswith("#team")
+    assert list(review.team.values_list("position", "name")) == [(1, "Cliff James"), (2, "Mark Nicholas")]
+    page = client.get(review.get_absolute_url()).text
+    assert "2 members" in page
+    first = review.team.get(position=1)
+    remove = reverse("reviews:review_part_remove", args=[review.pk, "team", first.pk])
+    assert client.get(remove).status_code == 405
+    assert client.post(remove).status_code == 302
+    assert list(review.team.values_list("name", flat=True)) == ["Mark Nicholas"]
+
+
+def test_manager_adds_a_strand_with_records_audited_and_a_themed_finding(client, people, review):
+    client.force_login(people.manager)
+    client.post(
+        reverse("reviews:review_part_add", args=[review.pk, "strands"]),
+        {"name": "Case Records Review", "records_audited": "35"},
+    )
+    client.post(
+        reverse("reviews:review_part_add", args=[review.pk, "focus"]), {"kind": "theme", "text": "Practice"}
+    )
+    theme = review.focus_themes.get()
+    response = client.post(
+        reverse("reviews:review_part_add", args=[review.pk, "findings"]),
+        {"kind": "strength", "text": "Good recording", "theme": theme.pk},
+    )
+    assert response.status_code == 302
+    assert review.strands.get().records_audited == 35
+    assert review.findings.get().theme == theme
+    assert "35 records audited" in client.get(review.get_absolute_url()).text
+
+
+def test_a_finding_cannot_use_another_review_theme(client, people, review):
+    other_theme = FocusThemeFactory(review__partnership=people.board.partnership)
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("reviews:review_part_add", args=[review.pk, "findings"]),
+        {"kind": "strength", "text": "Good recording", "theme": other_theme.pk},
+    )
+    assert response.status_code == 400
+    assert "Good recording" in response.text
+    assert not review.findings.exists()
+
+
+def test_unknown_parts_and_other_reviews_items_are_404(client, people, review):
+    other_member = ReviewTeamMemberFactory(review__partnership=people.board.partnership)
+    client.force_login(people.manager)
+    assert client.get(reverse("reviews:review_part_add", args=[review.pk, "nonsense"])).status_code == 404
+    remove = reverse("reviews:review_part_remove", args=[review.pk, "team", other_member.pk])
+    assert client.post(remove).status_code == 404
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_cannot_remove_parts(client, people, review, role):
+    member = ReviewTeamMemberFactory(review=review)
+    client.force_login(getattr(people, role))
+    assert (
+        client.post(reverse("reviews:review_part_remove", args=[review.pk, "team", member.pk])).status_code
+        == 403
+    )
+    assert review.team.count() == 1
