@@ -120,6 +120,15 @@ class ReviewForm(forms.ModelForm):
             submit="Save review",
         )
 
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        clash = Review.objects.filter(partnership=self.instance.partnership, title=title).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError("The partnership already has a review with this title.")
+        return title
+
     def save(self, commit: bool = True) -> Review:
         """Save the review and its reporting boards, keeping each board's existing report date."""
         review = super().save(commit=commit)

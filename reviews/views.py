@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,6 +112,17 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_or_report(form, save) -> object | None:
+    """Save inside a transaction; if another manager took the same number or title in the
+    meantime (the unique constraint wins the race), say so on the form instead of failing."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:
+        form.add_error(None, "Someone else saved a clashing number or title just now. Check and try again.")
+        return None
+
+
 def _form_page(request, template: str, form, **context) -> HttpResponse:
     if context.get("review") is not None:
         context.setdefault("partnership", context["review"].partnership)
@@ -124,9 +135,7 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, access = get_partnership_for_user(request.user, slug)
     access.require_manage()
     form = ReviewForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            review = form.save()
+    if request.method == "POST" and form.is_valid() and (review := _save_or_report(form, form.save)):
         messages.success(request, f"Review “{review.title}” added.")
         return redirect(review)
     return _form_page(
@@ -140,9 +149,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review, access = get_review_for_user(request.user, pk)
     access.require_manage()
     form = ReviewForm(request.POST or None, instance=review, partnership=review.partnership)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+    if request.method == "POST" and form.is_valid() and _save_or_report(form, form.save):
         messages.success(request, "Review saved.")
         return redirect(review)
     return _form_page(
@@ -156,8 +163,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     review, access = get_review_for_user(request.user, pk)
     access.require_manage()
     form = RecommendationForm(request.POST or None, review=review)
-    if request.method == "POST" and form.is_valid():
-        recommendation = form.save()
+    if request.method == "POST" and form.is_valid() and (recommendation := _save_or_report(form, form.save)):
         messages.success(request, f"Recommendation {recommendation.number} added.")
         return redirect(recommendation)
     return _form_page(
@@ -172,8 +178,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_manage()
     review = recommendation.review
     form = RecommendationForm(request.POST or None, instance=recommendation, review=review)
-    if request.method == "POST" and form.is_valid():
-        recommendation = form.save()
+    if request.method == "POST" and form.is_valid() and (recommendation := _save_or_report(form, form.save)):
         messages.success(request, f"Recommendation {recommendation.number} saved.")
         return redirect(recommendation)
     return _form_page(

@@ -621,3 +621,49 @@ def test_readers_cannot_remove_parts(client, people, review, role):
         == 403
     )
     assert review.team.count() == 1
+
+
+def test_review_page_query_count_is_the_same_for_5_and_50_recommendations(client, people):
+    """The same count, not only under a ceiling: nothing on the page queries per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reviews.factories import ReviewFactory
+
+    client.force_login(people.manager)
+    counts = []
+    for count in (5, 50):
+        review = ReviewFactory(partnership=people.board.partnership)
+        _review_with(people, review, count)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(review.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_duplicate_review_title_is_a_form_error_not_a_crash(client, people, review):
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("reviews:review_create", args=[people.board.partnership.slug]),
+        {"kind": "other", "title": review.title, "status": "reported"},
+    )
+    assert response.status_code == 400
+    assert "The partnership already has a review with this title." in response.text
+
+
+def test_a_lost_race_on_the_recommendation_number_is_reported_on_the_form(
+    client, people, review, recommendation, monkeypatch
+):
+    """Two managers adding recommendation 1 at once: the loser sees a message, nothing crashes."""
+    from reviews.forms import RecommendationForm
+
+    monkeypatch.setattr(RecommendationForm, "clean_number", lambda form: form.cleaned_data["number"])
+    assert recommendation.number == 1
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("reviews:recommendation_create", args=[review.pk]),
+        {"number": "1", "text": "Second one", "response": "accepted"},
+    )
+    assert response.status_code == 400
+    assert "Someone else saved a clashing number or title just now" in response.text
+    assert review.recommendations.count() == 1
