@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from plans.demo import demo_password
 from plans.models import Action, BusinessPlan, Status
 from reviews.models import (
     FocusKind,
@@ -31,7 +32,16 @@ def demo():
         yield
 
 
-def test_stockton_diagnostic_review_facts(demo):
+def test_demo_reviews_carry_the_seeds_facts(demo):
+    """One load, every fact (loading the demo is the slow part)."""
+    check_stockton_diagnostic_review_facts()
+    check_sunderland_ofsted_inspection_facts()
+    check_sunderland_peer_review_themes_and_core_assets_review()
+    check_recommendations_without_seed_text_are_marked_illustrative()
+    check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix()
+
+
+def check_stockton_diagnostic_review_facts():
     review = Review.objects.get(kind=ReviewKind.LGA_DIAGNOSTIC)
     assert review.partnership.name == "Stockton-on-Tees"
     assert (review.on_site_start, review.on_site_end) == (
@@ -58,7 +68,7 @@ def test_stockton_diagnostic_review_facts(demo):
     ]
 
 
-def test_sunderland_ofsted_inspection_facts(demo):
+def check_sunderland_ofsted_inspection_facts():
     review = Review.objects.get(kind=ReviewKind.OFSTED)
     assert review.partnership.name == "Sunderland"
     assert (review.on_site_start, review.on_site_end) == (
@@ -80,7 +90,7 @@ def test_sunderland_ofsted_inspection_facts(demo):
     assert "new performance management dataset" in notes
 
 
-def test_sunderland_peer_review_themes_and_core_assets_review(demo):
+def check_sunderland_peer_review_themes_and_core_assets_review():
     peer = Review.objects.get(kind=ReviewKind.LGA_PEER_REVIEW)
     assert peer.dates_note == "November 2014"
     assert peer.focus_themes.filter(kind=FocusKind.THEME).count() == 5
@@ -95,7 +105,7 @@ def test_sunderland_peer_review_themes_and_core_assets_review(demo):
     assert core_assets.dates_note == "Completed early 2014"
 
 
-def test_recommendations_without_seed_text_are_marked_illustrative(demo):
+def check_recommendations_without_seed_text_are_marked_illustrative():
     ofsted = Review.objects.get(kind=ReviewKind.OFSTED)
     assert ofsted.recommendations.exists()
     assert not ofsted.recommendations.filter(illustrative=False).exists()
@@ -104,7 +114,7 @@ def test_recommendations_without_seed_text_are_marked_illustrative(demo):
     ).exists()
 
 
-def test_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix(demo):
+def check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix():
     plan = BusinessPlan.objects.get(title="Children's Services Improvement Plan")
     assert plan.board.short_name == "IB"
     assert plan.period_start <= TODAY <= plan.period_end
@@ -127,7 +137,12 @@ def test_original_dates_keep_the_improvement_plan_in_2015():
     assert plan.period_start == datetime.date(2015, 9, 1)
 
 
-def test_loading_the_demo_twice_changes_nothing(demo):
+def test_loading_the_demo_twice_changes_nothing_and_prints_the_improvement_login(capsys):
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        call_command("load_demo")
+    output = capsys.readouterr().out
+    assert "improvement.manager" in output and demo_password("improvement.manager") in output
+
     def snapshot():
         return {
             model.__name__: (model.objects.count(), model.history.count())
@@ -145,12 +160,3 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
         call_command("load_demo")
     assert snapshot() == before
-
-
-def test_improvement_manager_login_is_printed(capsys):
-    from plans.demo import demo_password
-
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        call_command("load_demo")
-    output = capsys.readouterr().out
-    assert "improvement.manager" in output and demo_password("improvement.manager") in output
