@@ -18,6 +18,7 @@ from plans.models import Action, BusinessPlan
 
 from .models import (
     Finding,
+    FindingKind,
     FocusTheme,
     ImpactEvidence,
     Judgement,
@@ -337,7 +338,8 @@ class FocusThemeForm(ReviewPartForm):
     class Meta:
         model = FocusTheme
         fields = ["kind", "text"]
-        labels = {"text": "Theme, issue or line of enquiry"}
+        labels = {"kind": "What kind of focus", "text": "Theme, issue or line of enquiry"}
+        widgets = {"kind": forms.RadioSelect}
 
     def layout_fields(self) -> list:
         return [Field.radios("kind"), Field.text("text")]
@@ -357,10 +359,21 @@ class FindingForm(ReviewPartForm):
     class Meta:
         model = Finding
         fields = ["kind", "text", "theme"]
+        labels = {
+            "kind": "Strength or area for improvement",
+            "text": "What the review found",
+            "theme": "Theme (optional)",
+        }
+        widgets = {"kind": forms.RadioSelect}
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, review=review, **kwargs)
+        self.fields["kind"].choices = FindingKind.choices
         self.fields["theme"].queryset = review.focus_themes.all()
+        self.fields["theme"].empty_label = "No particular theme"
+        _require(
+            self, {"kind": "Choose strength or area for improvement", "text": "Enter what the review found"}
+        )
 
     def layout_fields(self) -> list:
         return [Field.radios("kind"), Field.textarea("text", rows=3), Field.select("theme")]
@@ -371,6 +384,7 @@ class SubJudgementForm(ReviewPartForm):
         model = SubJudgement
         fields = ["area", "judgement"]
         labels = {"area": "Area judged, e.g. Children who need help and protection"}
+        widgets = {"judgement": forms.RadioSelect}
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, review=review, **kwargs)
