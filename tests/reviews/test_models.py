@@ -76,3 +76,23 @@ def test_review_str_url_and_dates_label(review):
     assert review.get_absolute_url() == f"/reviews/{review.pk}/"
     assert review.dates_label == "25–27 March 2026"
     assert Review(dates_note="November 2014").dates_label == "November 2014"
+
+
+def test_plans_and_boards_never_import_reviews():
+    """Dependencies run one way: boards ← plans ← reviews."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in [*root.glob("plans/**/*.py"), *root.glob("boards/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(root)}: {name}" for name in names if name.split(".")[0] == "reviews"
+            ]
+    assert offenders == []
