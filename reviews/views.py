@@ -224,7 +224,21 @@ def recommendation_unlink(request: HttpRequest, pk: int, action_pk: int) -> Http
     access.require_manage()
     if not unlink_action(recommendation, action_pk):
         raise Http404("That action is not linked to this recommendation.")
-    messages.success(request, f"Action unlinked from recommendation {recommendation.number}.")
+    message = f"Action unlinked from recommendation {recommendation.number}."
+    if request.htmx:
+        # In place: the recommendations and the figures, without reloading the page.
+        review = recommendation.review
+        return render(
+            request,
+            "reviews/_traceability_update.html",
+            {
+                "review": review,
+                "access": access,
+                "coverage": review_coverage(review.pk, timezone.localdate()),
+                "status_message": message,
+            },
+        )
+    messages.success(request, message)
     return redirect(recommendation)
 
 

@@ -56,4 +56,15 @@ def test_manager_links_an_action_and_the_no_action_flag_clears(page, live_server
         assert "0 of 1 action complete" in recommendation.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "review-page-after-linking.png", full_page=True)
-    assert RecommendationAction.objects.filter(action=action, recommendation__review=review).exists()
+        assert RecommendationAction.objects.filter(action=action, recommendation__review=review).exists()
+
+        # Unlinking happens in place (htmx): the flag comes back without a page load.
+        page.evaluate("window.stillTheSamePage = true")
+        recommendation.get_by_role("button", name="Unlink").click()
+        page.locator("#recommendation-1 .app-flag").wait_for()
+        assert page.locator("#recommendation-1 .app-flag").inner_text() == "No action"
+        assert page.evaluate("window.stillTheSamePage") is True
+        assert "1 with no action" in page.locator("#coverage").inner_text()
+        assert page.locator("#traceability-status").inner_text() == "Action unlinked from recommendation 1."
+        page.screenshot(path=ARTIFACTS / "review-page-after-unlinking.png", full_page=True)
+    assert not RecommendationAction.objects.exists()

@@ -667,3 +667,15 @@ def test_a_lost_race_on_the_recommendation_number_is_reported_on_the_form(
     assert response.status_code == 400
     assert "Someone else saved a clashing number or title just now" in response.text
     assert review.recommendations.count() == 1
+
+
+def test_unlinking_with_htmx_answers_the_recommendations_and_figures_in_place(client, people, review, linked):
+    client.force_login(people.manager)
+    url = reverse("reviews:recommendation_unlink", args=[linked.recommendation_id, linked.action_id])
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.text  # a partial, not the page
+    assert 'id="coverage"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert "No action" in response.text
+    assert "Action unlinked from recommendation 1." in response.text
+    assert not RecommendationAction.objects.exists()
