@@ -5,3 +5,13 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
     verbose_name = "Reviews and inspections"
+
+    def ready(self) -> None:
+        from plans.extensions import demo_loaded, register_action_panel, register_plan_panel
+
+        from .demo import load_reviews_demo
+        from .panels import action_recommendations_panel, plan_monitoring_panel
+
+        register_plan_panel(plan_monitoring_panel)
+        register_action_panel(action_recommendations_panel)
+        demo_loaded.connect(load_reviews_demo, dispatch_uid="reviews.demo")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("plans/", include("plans.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reviews/", include("reviews.urls")),
     path("", include("boards.urls")),
 ]
 

@@ -16,7 +16,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def test_manager_signs_in_and_sees_the_plan(page, live_server):
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=True):
         call_command("load_demo")
-    plan = BusinessPlan.objects.get()
+    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
 
     page.goto(f"{live_server.url}/")
     assert page.title().startswith("Sign in")

@@ -1,0 +1,404 @@
+"""Forms for reviews, recommendations, action links, impact evidence and improvement plans.
+
+Every choice of a board, plan or action is limited to the review's partnership
+here; models.clean() and the write functions check it again.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from boards.models import Board, Role
+from plans.models import Action, BusinessPlan
+
+from .models import (
+    Finding,
+    FindingKind,
+    FocusTheme,
+    ImpactEvidence,
+    Judgement,
+    MonitoringBody,
+    Recommendation,
+    Review,
+    ReviewTeamMember,
+    SubJudgement,
+    WorkStrand,
+)
+
+
+def _require(form: forms.BaseForm, messages: dict[str, str]) -> None:
+    """Say which answer is missing, as the GOV.UK error messages pattern asks."""
+    for name, message in messages.items():
+        form.fields[name].error_messages["required"] = message
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    # The server checks every field and shows the error summary; the browser's own
+    # validation bubbles would pre-empt it.
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+class GdsDateField(DateInputField):
+    """The GOV.UK date input (day, month, year), with messages that say which date."""
+
+    def __init__(self, *, label: str, required: bool = False, help_text: str = "") -> None:
+        super().__init__(label=label, required=required, help_text=help_text, require_all_fields=False)
+        self.error_messages["required"] = f"Enter the {label.lower()}"
+        self.error_messages["incomplete"] = f"Enter the {label.lower()} as day, month and year"
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        try:
+            return super().compress(data_list)
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError("Enter a real date", code="invalid") from error
+
+
+class ReviewForm(forms.ModelForm):
+    on_site_start = GdsDateField(label="First day on site")
+    on_site_end = GdsDateField(label="Last day on site")
+    published = GdsDateField(label="Date published")
+    reports_to = forms.ModelMultipleChoiceField(
+        queryset=Board.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Boards it reports to",
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "kind",
+            "title",
+            "status",
+            "on_site_start",
+            "on_site_end",
+            "dates_note",
+            "published",
+            "commissioned_by",
+            "reports_to",
+            "summary",
+            "overall_judgement",
+            "intervention",
+            "commissioner",
+            "source",
+        ]
+
+    def __init__(self, *args, partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["reports_to"].queryset = partnership.boards.all()
+        if self.instance.pk:
+            self.initial["reports_to"] = list(self.instance.reports.values_list("board_id", flat=True))
+        self.fields["overall_judgement"].help_text = "Ofsted inspections only: leave as Not judged otherwise."
+        _require(self, {"kind": "Choose the kind of review", "title": "Enter the review's title"})
+        self.helper = _helper(
+            Field.select("kind"),
+            Field.text("title"),
+            Field.select("status"),
+            Field("on_site_start"),
+            Field("on_site_end"),
+            Field.text("dates_note"),
+            Field("published"),
+            Field.text("commissioned_by"),
+            Field.checkboxes("reports_to"),
+            Field.textarea("summary", rows=4),
+            Field.select("overall_judgement"),
+            Field.checkbox("intervention"),
+            Field.text("commissioner"),
+            Field.text("source"),
+            submit="Save review",
+        )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        clash = Review.objects.filter(partnership=self.instance.partnership, title=title).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError("The partnership already has a review with this title.")
+        return title
+
+    def save(self, commit: bool = True) -> Review:
+        """Save the review and its reporting boards, keeping each board's existing report date."""
+        review = super().save(commit=commit)
+        if commit:
+            wanted = set(self.cleaned_data["reports_to"])
+            for report in review.reports.select_related("board"):
+                if report.board not in wanted:
+                    report.delete()
+                wanted.discard(report.board)
+            for board in wanted:
+                review.reports.create(board=board)
+        return review
+
+    def _save_m2m(self) -> None:
+        # reports_to goes through ReviewReport rows, handled in save().
+        pass
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["number", "text", "finding", "owner_board", "response", "owner"]
+        labels = {"text": "Recommendation", "finding": "The finding it answers"}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["owner_board"].queryset = review.partnership.boards.all()
+        self.fields["finding"].queryset = review.findings.all()
+        self.fields["number"].widget.attrs["inputmode"] = "numeric"
+        _require(self, {"number": "Enter the recommendation's number", "text": "Enter the recommendation"})
+        if not self.instance.pk:
+            last = review.recommendations.order_by("-number").values_list("number", flat=True).first()
+            self.initial["number"] = (last or 0) + 1
+        self.helper = _helper(
+            Field.text("number", field_width=4),
+            Field.textarea("text", rows=4),
+            Field.select("finding"),
+            Field.select("owner_board"),
+            Field.radios("response", inline=False),
+            Field.text("owner"),
+            submit="Save recommendation",
+        )
+
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        clash = Recommendation.objects.filter(review=self.instance.review, number=number).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(f"This review already has a recommendation {number}.")
+        return number
+
+
+def actions_of_partnership(partnership_pk: int):
+    return Action.objects.filter(objective__priority_area__plan__board__partnership_id=partnership_pk)
+
+
+class ActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, action: Action) -> str:
+        plan = action.objective.priority_area.plan
+        return (
+            f"{plan.board.short_name} · {plan.title} · {action.objective.number}: {action.description[:120]}"
+        )
+
+
+class LinkActionForm(forms.Form):
+    action = ActionChoiceField(
+        queryset=Action.objects.none(),
+        label="Action that answers this recommendation",
+        help_text="Actions in any plan of the partnership's boards.",
+        empty_label="Choose an action",
+    )
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.recommendation = recommendation
+        self.fields["action"].queryset = (
+            actions_of_partnership(recommendation.review.partnership_id)
+            .exclude(recommendation_links__recommendation=recommendation)
+            .select_related("objective__priority_area__plan__board")
+            .order_by(
+                "objective__priority_area__plan__board__short_name",
+                "objective__priority_area__plan",
+                "objective",
+                "position",
+            )
+        )
+        _require(self, {"action": "Choose the action that answers this recommendation"})
+        self.helper = _helper(Field.select("action"), submit="Link action")
+
+
+class ImpactEvidenceForm(forms.ModelForm):
+    date = GdsDateField(label="Date of the evidence", required=True)
+    link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="A link to the audit, report or indicator's values.",
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false", "autocomplete": "url"}),
+    )
+
+    class Meta:
+        model = ImpactEvidence
+        fields = ["text", "date", "link", "indicator_reference", "verified"]
+        labels = {"verified": "I have checked this evidence: the action's impact is verified"}
+        help_texts = {"verified": ""}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _require(self, {"text": "Describe what the evidence shows"})
+        self.helper = _helper(
+            Field.textarea("text", rows=4),
+            Field("date"),
+            Field.text("link"),
+            Field.text("indicator_reference"),
+            Field.checkbox("verified"),
+            submit="Save evidence",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("link") and not cleaned.get("indicator_reference") and not self.has_error("link"):
+            self.add_error(
+                "link", "Give a link to the audit or figures, or an indicator reference, so others can check."
+            )
+        return cleaned
+
+
+class ImprovementPlanForm(forms.Form):
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.none(), label="Board that owns the plan", empty_label="Choose a board"
+    )
+    title = forms.CharField(max_length=250, label="Plan title")
+    period_start = GdsDateField(label="Plan start date", required=True)
+    period_end = GdsDateField(label="Plan end date", required=True)
+
+    def __init__(self, *args, review: Review, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+        # Only boards the user manages: they will edit the plan as any plan of their board.
+        self.fields["board"].queryset = review.partnership.boards.filter(
+            memberships__user=user, memberships__role=Role.MANAGER
+        )
+        self.initial.setdefault("title", f"Improvement plan: {review.title}"[:250])
+        _require(self, {"board": "Choose the board that owns the plan", "title": "Enter the plan's title"})
+        self.helper = _helper(
+            Field.select("board"),
+            Field.text("title"),
+            Field("period_start"),
+            Field("period_end"),
+            submit="Create improvement plan",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end <= start:
+            self.add_error("period_end", "The plan must end after it starts.")
+        board, title = cleaned.get("board"), cleaned.get("title")
+        if (
+            board
+            and title
+            and start
+            and BusinessPlan.objects.filter(board=board, title=title, period_start=start).exists()
+        ):
+            self.add_error("title", "This board already has a plan with this title and start date.")
+        return cleaned
+
+
+class MonitoringBodyForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringBody
+        fields = ["board", "name"]
+        labels = {"board": "A board of the partnership", "name": "Or the name of another body"}
+
+    def __init__(self, *args, plan: BusinessPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        last = plan.monitoring_bodies.order_by("-position").values_list("position", flat=True).first()
+        self.instance.position = (last or 0) + 1
+        self.fields["board"].queryset = plan.board.partnership.boards.exclude(plans_monitored__plan=plan)
+        self.fields["board"].required = False
+        self.helper = _helper(Field.select("board"), Field.text("name"), submit="Add monitoring body")
+
+
+class ReviewPartForm(forms.ModelForm):
+    """Base for the parts of a review added one at a time: team, focus, strands, findings, judgements."""
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.helper = _helper(*self.layout_fields(), submit="Add")
+
+    def layout_fields(self) -> list:
+        return [Field.text(name) for name in self.fields]
+
+
+class TeamMemberForm(ReviewPartForm):
+    class Meta:
+        model = ReviewTeamMember
+        fields = ["name", "role", "organisation"]
+
+
+class FocusThemeForm(ReviewPartForm):
+    class Meta:
+        model = FocusTheme
+        fields = ["kind", "text"]
+        labels = {"kind": "What kind of focus", "text": "Theme, issue or line of enquiry"}
+        widgets = {"kind": forms.RadioSelect}
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind"), Field.text("text")]
+
+
+class WorkStrandForm(ReviewPartForm):
+    class Meta:
+        model = WorkStrand
+        fields = ["name", "records_audited"]
+        labels = {"records_audited": "Records audited (if any)"}
+
+    def layout_fields(self) -> list:
+        return [Field.text("name"), Field.text("records_audited", field_width=4)]
+
+
+class FindingForm(ReviewPartForm):
+    class Meta:
+        model = Finding
+        fields = ["kind", "text", "theme"]
+        labels = {
+            "kind": "Strength or area for improvement",
+            "text": "What the review found",
+            "theme": "Theme (optional)",
+        }
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, review=review, **kwargs)
+        self.fields["kind"].choices = FindingKind.choices
+        self.fields["theme"].queryset = review.focus_themes.all()
+        self.fields["theme"].empty_label = "No particular theme"
+        _require(
+            self, {"kind": "Choose strength or area for improvement", "text": "Enter what the review found"}
+        )
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind"), Field.textarea("text", rows=3), Field.select("theme")]
+
+
+class SubJudgementForm(ReviewPartForm):
+    class Meta:
+        model = SubJudgement
+        fields = ["area", "judgement"]
+        labels = {"area": "Area judged, e.g. Children who need help and protection"}
+        widgets = {"judgement": forms.RadioSelect}
+
+    def __init__(self, *args, review: Review, **kwargs) -> None:
+        super().__init__(*args, review=review, **kwargs)
+        self.fields["judgement"].choices = [c for c in Judgement.choices if c[0]]
+
+    def layout_fields(self) -> list:
+        return [Field.text("area"), Field.radios("judgement")]
+
+
+# part (in the URL) → form, and how the page names one item
+REVIEW_PARTS: dict[str, tuple[type[ReviewPartForm], str]] = {
+    "team": (TeamMemberForm, "a review team member"),
+    "focus": (FocusThemeForm, "a theme or line of enquiry"),
+    "strands": (WorkStrandForm, "a strand of work"),
+    "findings": (FindingForm, "a finding"),
+    "judgements": (SubJudgementForm, "a judgement"),
+}

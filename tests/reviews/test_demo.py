@@ -1,0 +1,162 @@
+"""The demo reviews carry the seeds' facts, and loading twice changes nothing."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from plans.demo import demo_password
+from plans.models import Action, BusinessPlan, Status
+from reviews.models import (
+    FocusKind,
+    ImpactEvidence,
+    Judgement,
+    MonitoringBody,
+    Recommendation,
+    RecommendationAction,
+    Review,
+    ReviewKind,
+)
+from reviews.traceability import review_coverage
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        call_command("load_demo")
+        yield
+
+
+def test_demo_reviews_carry_the_seeds_facts(demo):
+    """One load, every fact (loading the demo is the slow part)."""
+    check_stockton_diagnostic_review_facts()
+    check_sunderland_ofsted_inspection_facts()
+    check_sunderland_peer_review_themes_and_core_assets_review()
+    check_recommendations_without_seed_text_are_marked_illustrative()
+    check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix()
+
+
+def check_stockton_diagnostic_review_facts():
+    review = Review.objects.get(kind=ReviewKind.LGA_DIAGNOSTIC)
+    assert review.partnership.name == "Stockton-on-Tees"
+    assert (review.on_site_start, review.on_site_end) == (
+        datetime.date(2014, 3, 25),
+        datetime.date(2014, 3, 27),
+    )
+    assert review.team.count() == 4
+    assert list(review.team.values_list("name", flat=True)) == [
+        "Cliff James",
+        "Mark Nicholas",
+        "Neil Holden",
+        "Ernest Opuni",
+    ]
+    assert review.strands.count() == 3
+    assert review.strands.get(name="Case Records Review").records_audited == 35
+    report = review.reports.get()
+    assert (report.board.short_name, report.reported_on) == ("HWB", datetime.date(2014, 5, 21))
+    plan = BusinessPlan.objects.get(answers_reviews__review=review)
+    bodies = [body.display_name for body in MonitoringBody.objects.filter(plan=plan)]
+    assert bodies == [
+        "Stockton-on-Tees Borough Council Cabinet (Cabinet)",
+        "Stockton-on-Tees Local Safeguarding Children Board (LSCB)",
+        "Children and Young People's Partnership (CYP)",
+    ]
+
+
+def check_sunderland_ofsted_inspection_facts():
+    review = Review.objects.get(kind=ReviewKind.OFSTED)
+    assert review.partnership.name == "Sunderland"
+    assert (review.on_site_start, review.on_site_end) == (
+        datetime.date(2015, 5, 11),
+        datetime.date(2015, 6, 4),
+    )
+    assert review.published == datetime.date(2015, 7, 20)
+    assert review.overall_judgement == Judgement.INADEQUATE
+    assert review.intervention is True
+    assert "Commissioner for Children's Services" in review.commissioner
+    # The improvement update's points are progress on the improvement plan's actions.
+    notes = " ".join(
+        Action.objects.filter(recommendations__review=review, progress_updates__isnull=False).values_list(
+            "progress_updates__text", flat=True
+        )
+    )
+    assert "All individual cases identified by Ofsted" in notes
+    assert "caseloads have been reduced to a safe and manageable level" in notes
+    assert "new performance management dataset" in notes
+
+
+def check_sunderland_peer_review_themes_and_core_assets_review():
+    peer = Review.objects.get(kind=ReviewKind.LGA_PEER_REVIEW)
+    assert peer.dates_note == "November 2014"
+    assert peer.focus_themes.filter(kind=FocusKind.THEME).count() == 5
+    assert peer.focus_themes.filter(kind=FocusKind.ISSUE).count() == 4
+    assert peer.focus_themes.first().text == "Effective practice, service delivery and the voice of the child"
+    assert peer.reports.get().board.short_name == "HWB"
+    # The one recommendation the seed words is not illustrative; the rest are marked.
+    stated = peer.recommendations.get(number=1)
+    assert not stated.illustrative
+    assert "strategic fora" in stated.text
+    core_assets = Review.objects.get(kind=ReviewKind.CORE_ASSETS)
+    assert core_assets.dates_note == "Completed early 2014"
+
+
+def check_recommendations_without_seed_text_are_marked_illustrative():
+    ofsted = Review.objects.get(kind=ReviewKind.OFSTED)
+    assert ofsted.recommendations.exists()
+    assert not ofsted.recommendations.filter(illustrative=False).exists()
+    assert not Recommendation.objects.filter(
+        review__kind=ReviewKind.LGA_DIAGNOSTIC, illustrative=False
+    ).exists()
+
+
+def check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix():
+    plan = BusinessPlan.objects.get(title="Children's Services Improvement Plan")
+    assert plan.board.short_name == "IB"
+    assert plan.period_start <= TODAY <= plan.period_end
+    actions = Action.objects.filter(objective__priority_area__plan=plan)
+    assert actions.filter(status=Status.COMPLETE).exists()
+    assert actions.overdue(TODAY).exists()
+    assert actions.open().filter(due_date__gte=TODAY).exists()
+    ofsted = Review.objects.get(kind=ReviewKind.OFSTED)
+    coverage = review_coverage(ofsted.pk, TODAY)
+    assert coverage.no_action_count == 1 and coverage.all_overdue_count == 1
+    assert 0 < coverage.percent_fully_answered < coverage.percent_complete < 100
+    # Reviews keep their historical dates.
+    assert ofsted.on_site_start.year == 2015
+
+
+def test_original_dates_keep_the_improvement_plan_in_2015():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        call_command("load_demo", "--original-dates")
+    plan = BusinessPlan.objects.get(title="Children's Services Improvement Plan")
+    assert plan.period_start == datetime.date(2015, 9, 1)
+
+
+def test_loading_the_demo_twice_changes_nothing_and_prints_the_improvement_login(capsys):
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        call_command("load_demo")
+    output = capsys.readouterr().out
+    assert "improvement.manager" in output and demo_password("improvement.manager") in output
+
+    def snapshot():
+        return {
+            model.__name__: (model.objects.count(), model.history.count())
+            for model in (
+                Review,
+                Recommendation,
+                RecommendationAction,
+                ImpactEvidence,
+                MonitoringBody,
+                Action,
+            )
+        }
+
+    before = snapshot()
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        call_command("load_demo")
+    assert snapshot() == before
