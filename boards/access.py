@@ -51,3 +51,10 @@ def get_board_for_user(user, slug: str) -> tuple[Board, BoardAccess]:
         Board.objects.visible_to(user).select_related("partnership", "independent_chair"), slug=slug
     )
     return board, board_access(user, board)
+
+
+def get_board_for_manager(user, slug: str) -> Board:
+    """Load a board the user manages: outsiders get 404, other members 403."""
+    board, access = get_board_for_user(user, slug)
+    access.require_manage()
+    return board
