@@ -25,7 +25,7 @@ def password_rules_html() -> str:
     """The password rules in force (from AUTH_PASSWORD_VALIDATORS), as a GOV.UK list."""
     rules = password_validation.password_validators_help_texts()
     items = format_html_join("", "<li>{}</li>", ((rule,) for rule in rules))
-    return format_html('Your password:<ul class="govuk-list govuk-list--bullet govuk-hint">{}</ul>', items)
+    return format_html('<ul class="govuk-list govuk-list--bullet govuk-hint">{}</ul>', items)
 
 
 def reset_link_validity() -> str:
@@ -44,6 +44,23 @@ def email_in_use(email: str, exclude_pk: int | None = None) -> bool:
     return users.exists()
 
 
+class ErrorBorderMixin:
+    """Red border on e-mail and password inputs with an error.
+
+    crispy-forms-gds 2.0.1 adds ``govuk-input--error`` only to TextInput,
+    Textarea and Select widgets (by class name), so we add it for the others.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, (forms.EmailInput, forms.PasswordInput)):
+                classes = field.widget.attrs.get("class", "").split()
+                if "govuk-input--error" not in classes:
+                    field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -58,11 +75,15 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs["maxlength"] = 254
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(ErrorBorderMixin, PasswordResetForm):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
         help_text="The address you sign in with, or that your invitation was sent to.",
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
@@ -93,7 +114,7 @@ class ResetRequestForm(PasswordResetForm):
         security_log.info("password-reset-sent user=%s", context["user"].get_username())
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = password_rules_html()
@@ -106,7 +127,7 @@ class NewPasswordForm(SetPasswordForm):
         )
 
 
-class NewAccountForm(forms.Form):
+class NewAccountForm(ErrorBorderMixin, forms.Form):
     """A person accepting an invitation without an account: name and password."""
 
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -152,16 +173,22 @@ class NewAccountForm(forms.Form):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(ErrorBorderMixin, forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=150,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the e-mail address to send the invitation to.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
+        },
     )
     role = forms.ChoiceField(
         label="Role on this board",
         choices=Role.choices,
         initial=Role.MEMBER,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the role they will have on this board."},
         help_text="Managers edit the plans and run the board; chairs update the actions they lead; "
         "members and executives read the board's plans.",
     )
@@ -184,14 +211,19 @@ class InvitationForm(forms.Form):
 
 
 class MembershipForm(forms.ModelForm):
+    role = forms.ChoiceField(
+        label="Role on this board",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role."},
+    )
+
     class Meta:
         model = Membership
         fields = ["role", "job_title"]
-        labels = {"role": "Role on this board"}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].widget = forms.RadioSelect(choices=Role.choices)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("role", legend_size=Size.SMALL),
@@ -205,6 +237,7 @@ class SubCommitteeForm(forms.ModelForm):
         model = SubCommittee
         fields = ["name", "chair"]
         help_texts = {"chair": "A member of this board. Leave empty if the chair is not yet appointed."}
+        error_messages = {"name": {"required": "Enter the sub-committee’s name."}}
 
     def __init__(self, *args, board: Board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
