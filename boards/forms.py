@@ -44,6 +44,15 @@ def email_in_use(email: str, exclude_pk: int | None = None) -> bool:
     return users.exists()
 
 
+def gds_helper(*fields) -> FormHelper:
+    """A POST form helper; ``novalidate`` so that our GOV.UK error summary, not the
+    browser's own pop-up, reports mistakes."""
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields)
+    return helper
+
+
 class ErrorBorderMixin:
     """Red border on e-mail and password inputs with an error.
 
@@ -89,8 +98,7 @@ class ResetRequestForm(ErrorBorderMixin, PasswordResetForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send the reset link")
         )
 
@@ -119,8 +127,7 @@ class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = password_rules_html()
         self.fields["new_password2"].label = "Confirm new password"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Set password"),
@@ -145,8 +152,7 @@ class NewAccountForm(ErrorBorderMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.email = email
         self.fields["password1"].help_text = password_rules_html()
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("first_name", field_width=Fluid.ONE_HALF),
             Field.text("last_name", field_width=Fluid.ONE_HALF),
             Field.text("password1", field_width=Fluid.TWO_THIRDS),
@@ -196,8 +202,7 @@ class InvitationForm(ErrorBorderMixin, forms.Form):
     def __init__(self, *args, board: Board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.board = board
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("role", legend_size=Size.SMALL, inline=False),
             Submit("submit", "Send invitation"),
@@ -224,8 +229,7 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.radios("role", legend_size=Size.SMALL),
             Field.text("job_title", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Save changes"),
@@ -250,8 +254,7 @@ class SubCommitteeForm(forms.ModelForm):
         )
         chair.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         chair.empty_label = "No chair yet"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.select("chair"),
             Submit("submit", "Save sub-committee"),
