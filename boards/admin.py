@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Board, Invitation, Membership, Partnership, SubCommittee
@@ -68,8 +68,8 @@ class UniqueEmailUserChangeForm(UniqueEmailMixin, UserChangeForm):
     pass
 
 
-class UniqueEmailUserCreationForm(UniqueEmailMixin, UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+class UniqueEmailUserCreationForm(UniqueEmailMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
         fields = ["username", "email"]
 
 

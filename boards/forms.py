@@ -57,17 +57,24 @@ class ErrorBorderMixin:
     """Red border on e-mail and password inputs with an error.
 
     crispy-forms-gds 2.0.1 adds ``govuk-input--error`` only to TextInput,
-    Textarea and Select widgets (by class name), so we add it for the others.
+    Textarea and Select widgets (by class name), and the layout's classes
+    replace the widget's, so the class is added to the layout field.
     """
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name in self.errors:
-            field = self.fields.get(name)
-            if field is not None and isinstance(field.widget, (forms.EmailInput, forms.PasswordInput)):
-                classes = field.widget.attrs.get("class", "").split()
+        helper = getattr(self, "helper", None)
+        if helper is None or not self.errors:
+            return
+        for layout_field in helper.layout.fields:
+            if not isinstance(layout_field, Field):
+                continue
+            name = layout_field.fields[0]
+            widget = self.fields[name].widget if name in self.fields else None
+            if name in self.errors and isinstance(widget, (forms.EmailInput, forms.PasswordInput)):
+                classes = layout_field.attrs.get("class", "").split()
                 if "govuk-input--error" not in classes:
-                    field.widget.attrs["class"] = " ".join([*classes, "govuk-input--error"])
+                    layout_field.attrs["class"] = " ".join([*classes, "govuk-input--error"])
 
 
 class SignInForm(AuthenticationForm):
@@ -127,6 +134,10 @@ class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = password_rules_html()
         self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].error_messages["required"] = (
+            "Enter the new password again to confirm it."
+        )
         self.helper = gds_helper(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
@@ -137,15 +148,27 @@ class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
 class NewAccountForm(ErrorBorderMixin, forms.Form):
     """A person accepting an invitation without an account: name and password."""
 
-    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name."},
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name."},
+    )
     password1 = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password."},
     )
     password2 = forms.CharField(
         label="Confirm password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again to confirm it."},
     )
 
     def __init__(self, *args, email: str, **kwargs) -> None:

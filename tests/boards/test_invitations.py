@@ -72,6 +72,9 @@ def test_manager_invites_and_a_new_person_creates_an_account(client, people):
     assert weak.status_code == 200
     assert "There is a problem" in weak.text and 'value="Nia"' in weak.text
     assert not get_user_model().objects.filter(email="new.person@example.org").exists()
+    missing = client.post(path, {"first_name": "", "last_name": "Reed", "password1": "", "password2": ""})
+    assert "Enter your first name." in missing.text and "Enter a password." in missing.text
+    assert 'value="Reed"' in missing.text
 
     done = client.post(
         path, {"first_name": "Nia", "last_name": "Reed", "password1": PASSWORD, "password2": PASSWORD}

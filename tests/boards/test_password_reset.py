@@ -65,6 +65,7 @@ def test_invalid_address_keeps_the_input_and_shows_the_error_summary(client):
     assert "There is a problem" in response.text
     assert "Enter an e-mail address in the correct format" in response.text
     assert 'value="not an address"' in response.text
+    assert "govuk-input--error" in response.text  # the red border, on an e-mail input too
     assert not mail.outbox
 
 
