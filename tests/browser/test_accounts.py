@@ -228,3 +228,45 @@ def test_axe_helper_reports_real_problems(page):
     assert {"image-alt", "label", "link-name", "html-has-lang"} <= ids
     with pytest.raises(AssertionError, match=r"image-alt: Images must have alternative text"):
         assert_no_axe_violations(page)
+
+
+def test_existing_user_accepts_an_invitation_without_axe_violations(page, live_server, people):
+    from boards.models import Membership
+    from tests.boards.factories import InvitationFactory
+
+    kay = UserFactory(username="kay", email="kay@example.org", first_name="Kay", last_name="Patel")
+    InvitationFactory(
+        board=people.board, email="kay@example.org", invited_by=people.manager, token="kay-token"
+    )
+    InvitationFactory(
+        board=people.board,
+        email="late@example.org",
+        token="late-token",
+        expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+    )
+    base = live_server.url
+    page.set_default_timeout(10_000)
+
+    page.goto(f"{base}/accounts/invitations/late-token/")
+    page.get_by_role("heading", name="This invitation has expired").wait_for()
+    assert_no_axe_violations(page)
+
+    # Signed in as someone else: the link is refused, clearly.
+    sign_in(page, base, people.member.email, "correct horse battery staple")
+    page.goto(f"{base}/accounts/invitations/kay-token/")
+    page.get_by_role("heading", name="This invitation is for a different e-mail address").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_role("main").get_by_role("button", name="Sign out").click()
+
+    page.goto(f"{base}/accounts/invitations/kay-token/")
+    page.get_by_role("heading", name=re.compile("^Sign in to join")).wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("E-mail address or username").fill("Kay@Example.org")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Accept and join the board").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Accept and join the board").click()
+    page.get_by_text(f"You joined {people.board.name} as member.").wait_for()
+    assert Membership.objects.filter(user=kay, board=people.board).exists()
