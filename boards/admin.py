@@ -103,6 +103,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "board",
         "email",
         "role",
+        "job_title",
         "invited_by",
         "sent_at",
         "expires_at",

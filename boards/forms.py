@@ -219,7 +219,13 @@ class InvitationForm(ErrorBorderMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the role they will have on this board."},
         help_text="Managers edit the plans and run the board; chairs update the actions they lead; "
-        "members and executives read the board's plans.",
+        "members and executives read the board’s plans.",
+    )
+    job_title = forms.CharField(
+        label="Job title (optional)",
+        max_length=200,
+        required=False,
+        help_text="As shown in the board’s list of members, for example Designated Nurse.",
     )
 
     def __init__(self, *args, board: Board, **kwargs) -> None:
@@ -228,6 +234,7 @@ class InvitationForm(ErrorBorderMixin, forms.Form):
         self.helper = gds_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("role", legend_size=Size.SMALL, inline=False),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Send invitation"),
         )
 

@@ -47,7 +47,7 @@ def _send(invitation: Invitation, token: str) -> None:
     )
 
 
-def invite(board: Board, email: str, role: str, invited_by) -> Invitation:
+def invite(board: Board, email: str, role: str, invited_by, job_title: str = "") -> Invitation:
     """Invite an address to the board, or renew the live invitation it already has.
 
     Race: two managers inviting the same address at once. The partial unique
@@ -68,6 +68,7 @@ def invite(board: Board, email: str, role: str, invited_by) -> Invitation:
                         board=board,
                         email=email,
                         role=role,
+                        job_title=job_title,
                         invited_by=invited_by,
                         token_hash=token_hash,
                         sent_at=now,
@@ -75,12 +76,20 @@ def invite(board: Board, email: str, role: str, invited_by) -> Invitation:
                     )
                 else:
                     invitation.role = role
+                    invitation.job_title = job_title
                     invitation.invited_by = invited_by
                     invitation.token_hash = token_hash
                     invitation.sent_at = now
                     invitation.expires_at = expires_at
                     invitation.save(
-                        update_fields=["role", "invited_by", "token_hash", "sent_at", "expires_at"]
+                        update_fields=[
+                            "role",
+                            "job_title",
+                            "invited_by",
+                            "token_hash",
+                            "sent_at",
+                            "expires_at",
+                        ]
                     )
             break
         except IntegrityError:
@@ -176,7 +185,9 @@ def accept(token: str, user) -> Accepted:
         if not invitation.is_pending or invitation.is_expired():
             raise InvitationUnusableError("used" if invitation.accepted_at else "revoked")
         membership, created = Membership.objects.get_or_create(
-            user=user, board=invitation.board, defaults={"role": invitation.role}
+            user=user,
+            board=invitation.board,
+            defaults={"role": invitation.role, "job_title": invitation.job_title},
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user

@@ -101,7 +101,11 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         invitation = invitation_service.invite(
-            board, form.cleaned_data["email"], form.cleaned_data["role"], request.user
+            board,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            request.user,
+            job_title=form.cleaned_data["job_title"],
         )
         messages.success(request, f"An invitation was sent to {invitation.email}.")
         return redirect("boards:invitations", slug=board.slug)

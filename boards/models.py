@@ -166,6 +166,9 @@ class Invitation(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(help_text="Stored lower-cased.")
     role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(
+        max_length=200, blank=True, help_text="Copied to the membership on acceptance."
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
     )

@@ -43,7 +43,12 @@ def invite(client, people, email="new.person@example.org", role=Role.CHAIR):
 
 
 def test_manager_invites_and_a_new_person_creates_an_account(client, people):
-    response = invite(client, people, email="New.Person@Example.org")
+    client.force_login(people.manager)
+    response = client.post(
+        invitations_url(people.board),
+        {"email": "New.Person@Example.org", "role": Role.CHAIR, "job_title": "Head of Quality"},
+    )
+    client.logout()
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.email == "new.person@example.org"
@@ -82,7 +87,8 @@ def test_manager_invites_and_a_new_person_creates_an_account(client, people):
     assert done.status_code == 302 and done.url == people.board.get_absolute_url()
     user = get_user_model().objects.get(email="new.person@example.org")
     assert user.get_full_name() == "Nia Reed" and user.check_password(PASSWORD)
-    assert Membership.objects.get(user=user, board=people.board).role == Role.CHAIR
+    membership = Membership.objects.get(user=user, board=people.board)
+    assert (membership.role, membership.job_title) == (Role.CHAIR, "Head of Quality")
     invitation.refresh_from_db()
     assert invitation.accepted_at and invitation.accepted_by == user
     # Signed in straight away.
