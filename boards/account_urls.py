@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import account_views
-from .forms import NewPasswordForm, ResetRequestForm
+from .forms import ResetRequestForm
 
 urlpatterns = [
     path(
@@ -16,7 +16,7 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        account_views.ResetPasswordConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

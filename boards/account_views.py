@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import invitations as invitation_service
-from .forms import NewAccountForm, email_in_use
+from .forms import NewAccountForm, NewPasswordForm, email_in_use
 from .invitations import InvitationUnusableError
 
 security_log = logging.getLogger("safeguarding.security")
@@ -88,3 +90,20 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(invitation.board.get_absolute_url())
     return render(request, "boards/invitation_new_account.html", {**context, "form": form})
+
+
+class ResetPasswordConfirmView(PasswordResetConfirmView):
+    """Django's set-new-password view, which also lifts a sign-in lockout.
+
+    Someone locked out after five wrong guesses who proves they own the
+    address should not then wait out the rest of the 15 minutes.
+    """
+
+    form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        for login_name in {self.user.get_username().lower(), self.user.email.strip().lower()} - {""}:
+            axes_reset(username=login_name)
+        security_log.info("password-reset-done user=%s", self.user.get_username())
+        return response

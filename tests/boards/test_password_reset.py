@@ -130,3 +130,25 @@ def test_inactive_and_passwordless_accounts_get_no_e_mail(client):
     client.post(reverse("password_reset"), {"email": "gone@example.org"})
     client.post(reverse("password_reset"), {"email": "nopw@example.org"})
     assert not mail.outbox
+
+
+def test_resetting_the_password_lifts_a_sign_in_lockout(client, settings):
+    settings.AXES_ENABLED = True
+    UserFactory(username="maria", email="maria@example.org")
+    for _ in range(5):
+        client.post(
+            reverse("login"), {"username": "Maria@example.org", "password": "wrong"}, REMOTE_ADDR="10.0.0.5"
+        )
+    locked = client.post(
+        reverse("login"), {"username": "maria@example.org", "password": "wrong"}, REMOTE_ADDR="10.0.0.5"
+    )
+    assert locked.status_code == 429
+    assert reverse("password_reset") in locked.text
+
+    client.post(reverse("password_reset"), {"email": "maria@example.org"})
+    page = client.get(reset_link(mail.outbox[0]), follow=True)
+    client.post(page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": "maria@example.org", "password": NEW_PASSWORD}, REMOTE_ADDR="10.0.0.5"
+    )
+    assert response.status_code == 302
