@@ -126,7 +126,7 @@ def test_manager_pages_and_invitation_have_no_axe_violations(page, live_server, 
     assert_no_axe_violations(page)
 
 
-def test_password_reset_pages_have_no_axe_violations(page, live_server):
+def test_password_reset_pages_have_no_axe_violations(page, live_server, settings):
     UserFactory(username="maria", email="maria@example.org")
     base = live_server.url
     page.set_default_timeout(10_000)
@@ -164,6 +164,14 @@ def test_password_reset_pages_have_no_axe_violations(page, live_server):
 
     sign_in(page, base, "maria@example.org", PASSWORD)
     page.get_by_role("heading", name="My boards").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+
+    # The lockout page after five failures (django-axes) is checked too.
+    settings.AXES_ENABLED = True
+    for _ in range(6):
+        sign_in(page, base, "someone@example.org", "wrong password")
+    page.get_by_role("heading", name="Too many sign-in attempts").wait_for()
+    assert_no_axe_violations(page)
 
 
 def test_skip_link_and_visible_focus_by_keyboard(page, live_server, people):
