@@ -151,19 +151,17 @@ def find_invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnusableError("unknown")
+    _refuse_if_unusable(invitation)
+    return invitation
+
+
+def _refuse_if_unusable(invitation: Invitation) -> None:
     if invitation.revoked_at:
         raise InvitationUnusableError("revoked")
     if invitation.accepted_at:
         raise InvitationUnusableError("used")
     if invitation.is_expired():
         raise InvitationUnusableError("expired")
-    return invitation
-
-
-def existing_account(email: str):
-    """The one account with this address (any case), or None."""
-    matches = list(get_user_model()._default_manager.filter(email__iexact=email)[:2])
-    return matches[0] if len(matches) == 1 else None
 
 
 @dataclass
@@ -182,8 +180,7 @@ def accept(token: str, user) -> Accepted:
     with transaction.atomic():
         invitation = find_invitation(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending or invitation.is_expired():
-            raise InvitationUnusableError("used" if invitation.accepted_at else "revoked")
+        _refuse_if_unusable(invitation)  # again, now that no one else can change it
         membership, created = Membership.objects.get_or_create(
             user=user,
             board=invitation.board,
