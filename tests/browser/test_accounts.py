@@ -278,3 +278,26 @@ def test_existing_user_accepts_an_invitation_without_axe_violations(page, live_s
     page.get_by_role("button", name="Accept and join the board").click()
     page.get_by_text(f"You joined {people.board.name} as member.").wait_for()
     assert Membership.objects.filter(user=kay, board=people.board).exists()
+
+
+def test_board_administration_pages_reflow_at_320_pixels(browser, live_server, people):
+    """WCAG 1.4.10: no horizontal scrolling at 320 CSS pixels wide."""
+    from tests.boards.factories import InvitationFactory
+
+    SubCommitteeFactory(board=people.board, name="Communication & Workforce Development Sub-committee")
+    InvitationFactory(board=people.board, email="a.very.long.address.for.testing@partner-agency.example.org")
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server.url, people.manager.email, "correct horse battery staple")
+        page.get_by_role("heading", name="My boards").wait_for()
+        for path in (
+            people.board.get_absolute_url(),
+            f"/boards/{people.board.slug}/invitations/",
+            "/accounts/password-reset/",
+        ):
+            page.goto(live_server.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    finally:
+        context.close()
