@@ -7,12 +7,16 @@ tries to write gets 403.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Board, Membership, Role
+
+security_log = logging.getLogger("safeguarding.security")
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,19 @@ def board_access(user, board: Board) -> BoardAccess:
 
 
 def get_board_for_user(user, slug: str) -> tuple[Board, BoardAccess]:
-    """Load a board the user may read, or answer 404."""
-    board = get_object_or_404(
-        Board.objects.visible_to(user).select_related("partnership", "independent_chair"), slug=slug
-    )
+    """Load a board the user may read, or answer 404 (and log the refusal)."""
+    try:
+        board = get_object_or_404(
+            Board.objects.visible_to(user).select_related("partnership", "independent_chair"), slug=slug
+        )
+    except Http404:
+        security_log.warning("not-found board=%s user=%s", slug, user.get_username() or "-")
+        raise
     return board, board_access(user, board)
+
+
+def get_board_for_manager(user, slug: str) -> Board:
+    """Load a board the user manages: outsiders get 404, other members 403."""
+    board, access = get_board_for_user(user, slug)
+    access.require_manage()
+    return board

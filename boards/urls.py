@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import framework_views, views
+from . import framework_views, manage_views, views
 
 app_name = "boards"
 
@@ -41,5 +41,25 @@ urlpatterns = [
         "frameworks/<int:pk>/relationships/<int:relationship_pk>/delete/",
         framework_views.delete_relationship,
         name="framework_relationship_delete",
+    ),
+    # Board administration (managers only).
+    path("boards/<slug:slug>/members/<int:pk>/", manage_views.member_edit, name="member_edit"),
+    path("boards/<slug:slug>/members/<int:pk>/remove/", manage_views.member_remove, name="member_remove"),
+    path("boards/<slug:slug>/sub-committees/new/", manage_views.sub_committee_edit, name="sub_committee_new"),
+    path(
+        "boards/<slug:slug>/sub-committees/<int:pk>/",
+        manage_views.sub_committee_edit,
+        name="sub_committee_edit",
+    ),
+    path("boards/<slug:slug>/invitations/", manage_views.invitation_list, name="invitations"),
+    path(
+        "boards/<slug:slug>/invitations/<int:pk>/resend/",
+        manage_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "boards/<slug:slug>/invitations/<int:pk>/revoke/",
+        manage_views.invitation_revoke,
+        name="invitation_revoke",
     ),
 ]

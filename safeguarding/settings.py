@@ -101,7 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and sessions -------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # A ModelBackend that also accepts an e-mail address (any case).
+    "boards.backends.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -115,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "boards:home"
 LOGOUT_REDIRECT_URL = "login"
+# A reset link works once (the token hashes the password) and for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=2 * 60 * 60)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 # Idle timeout: the cookie lives SESSION_IDLE_SECONDS from the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
@@ -133,6 +137,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# "Maria@Example.org" and "maria@example.org" count as one login for the lock.
+AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

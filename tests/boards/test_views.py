@@ -46,3 +46,10 @@ def test_board_page_query_count_is_fixed(client, people, django_assert_max_num_q
         BusinessPlanFactory(board=people.board)
     with django_assert_max_num_queries(10):
         assert client.get(people.board.get_absolute_url()).status_code == 200
+
+
+def test_outsider_404_is_logged(client, people, caplog):
+    client.force_login(people.outsider)
+    client.get(people.board.get_absolute_url())
+    messages = [r.getMessage() for r in caplog.records if r.name == "safeguarding.security"]
+    assert f"not-found board={people.board.slug} user=outsider" in messages

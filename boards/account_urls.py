@@ -1,0 +1,28 @@
+"""Account pages outside the boards namespace: Django's password-reset views look
+their URLs up by these exact names."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import account_views
+from .forms import ResetRequestForm
+
+urlpatterns = [
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),
+        name="password_reset",
+    ),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        account_views.ResetPasswordConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
+]

@@ -1,0 +1,300 @@
+"""Forms for signing in, passwords, invitations and board administration.
+
+All are rendered by crispy-forms with the GOV.UK (``gds``) template pack.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.html import format_html, format_html_join
+
+from .emails import send_templated_email
+from .models import Board, Membership, Role, SubCommittee
+
+security_log = logging.getLogger("safeguarding.security")
+
+
+def password_rules_html() -> str:
+    """The password rules in force (from AUTH_PASSWORD_VALIDATORS), as a GOV.UK list."""
+    rules = password_validation.password_validators_help_texts()
+    items = format_html_join("", "<li>{}</li>", ((rule,) for rule in rules))
+    return format_html('<ul class="govuk-list govuk-list--bullet govuk-hint">{}</ul>', items)
+
+
+def reset_link_validity() -> str:
+    """How long a password-reset link works, in words ("2 hours")."""
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    if minutes % 60:
+        return f"{minutes} minutes"
+    hours = minutes // 60
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+def email_in_use(email: str, exclude_pk: int | None = None) -> bool:
+    users = get_user_model()._default_manager.filter(email__iexact=email.strip())
+    if exclude_pk is not None:
+        users = users.exclude(pk=exclude_pk)
+    return users.exists()
+
+
+def gds_helper(*fields) -> FormHelper:
+    """A POST form helper; ``novalidate`` so that our GOV.UK error summary, not the
+    browser's own pop-up, reports mistakes."""
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class ErrorBorderMixin:
+    """Red border on e-mail and password inputs with an error.
+
+    crispy-forms-gds 2.0.1 adds ``govuk-input--error`` only to TextInput,
+    Textarea and Select widgets (by class name), and the layout's classes
+    replace the widget's, so the class is added to the layout field.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        helper = getattr(self, "helper", None)
+        if helper is None or not self.errors:
+            return
+        for layout_field in helper.layout.fields:
+            if not isinstance(layout_field, Field):
+                continue
+            name = layout_field.fields[0]
+            widget = self.fields[name].widget if name in self.fields else None
+            if name in self.errors and isinstance(widget, (forms.EmailInput, forms.PasswordInput)):
+                classes = layout_field.attrs.get("class", "").split()
+                if "govuk-input--error" not in classes:
+                    layout_field.attrs["class"] = " ".join([*classes, "govuk-input--error"])
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Generic: says nothing about whether the account exists.
+        "invalid_login": "Enter a correct e-mail address (or username) and password. The password is case-sensitive.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address or username"
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+
+class ResetRequestForm(ErrorBorderMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="The address you sign in with, or that your invitation was sent to.",
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send the reset link")
+        )
+
+    @property
+    def validity(self) -> str:
+        return reset_link_validity()
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        # Through the one e-mail helper, with links built from SITE_URL rather
+        # than the request's Host header.
+        context = {**context, "reset_hours": reset_link_validity()}
+        send_templated_email("registration/emails/password_reset", [to_email], context)
+        security_log.info("password-reset-sent user=%s", context["user"].get_username())
+
+
+class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_rules_html()
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].error_messages["required"] = (
+            "Enter the new password again to confirm it."
+        )
+        self.helper = gds_helper(
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Set password"),
+        )
+
+
+class NewAccountForm(ErrorBorderMixin, forms.Form):
+    """A person accepting an invitation without an account: name and password."""
+
+    first_name = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name."},
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name."},
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password."},
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again to confirm it."},
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["password1"].help_text = password_rules_html()
+        self.helper = gds_helper(
+            Field.text("first_name", field_width=Fluid.ONE_HALF),
+            Field.text("last_name", field_width=Fluid.ONE_HALF),
+            Field.text("password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Create account and join the board"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif password1:
+            user = get_user_model()(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationForm(ErrorBorderMixin, forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the e-mail address to send the invitation to.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role on this board",
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the role they will have on this board."},
+        help_text="Managers edit the plans and run the board; chairs update the actions they lead; "
+        "members and executives read the board’s plans.",
+    )
+    job_title = forms.CharField(
+        label="Job title (optional)",
+        max_length=200,
+        required=False,
+        help_text="As shown in the board’s list of members, for example Designated Nurse.",
+    )
+
+    def __init__(self, *args, board: Board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.board = board
+        self.helper = gds_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL, inline=False),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Send invitation"),
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if Membership.objects.filter(board=self.board, user__email__iexact=email).exists():
+            raise forms.ValidationError("Someone with this e-mail address is already a member of this board.")
+        return email
+
+
+class MembershipForm(forms.ModelForm):
+    role = forms.ChoiceField(
+        label="Role on this board",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role."},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["role", "job_title"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Save changes"),
+        )
+
+
+class SubCommitteeForm(forms.ModelForm):
+    class Meta:
+        model = SubCommittee
+        fields = ["name", "chair"]
+        help_texts = {"chair": "A member of this board. Leave empty if the chair is not yet appointed."}
+        error_messages = {"name": {"required": "Enter the sub-committee’s name."}}
+
+    def __init__(self, *args, board: Board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.board = board
+        chair = self.fields["chair"]
+        chair.queryset = (
+            get_user_model()
+            ._default_manager.filter(memberships__board=board)
+            .order_by("last_name", "first_name", "username")
+        )
+        chair.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        chair.empty_label = "No chair yet"
+        self.helper = gds_helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.select("chair"),
+            Submit("submit", "Save sub-committee"),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = SubCommittee.objects.filter(board=self.board, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("This board already has a sub-committee with this name.")
+        return name
