@@ -13,7 +13,7 @@ from django.db.models.functions import Concat
 
 from boards.models import SubCommittee
 
-from .models import Action, BusinessPlan, Rag, Status
+from .models import RAG_TAG_CLASSES, Action, BusinessPlan, Rag, Status
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
 
@@ -50,12 +50,14 @@ class PlanFilterForm(forms.Form):
             SubCommittee.objects.filter(board=plan.board_id)
             .annotate(kind=Value("sc"), label=F("name"))
             .values_list("kind", "pk", "label")
+            .order_by()
         )
         people = (
             get_user_model()
             .objects.filter(actions_led__objective__priority_area__plan=plan)
             .annotate(kind=Value("user"), label=Concat("first_name", Value(" "), "last_name"))
             .values_list("kind", "pk", "label")
+            .order_by()
         )
         leads = sorted(sub_committees.union(people), key=lambda row: (row[0], row[2].lower()))
         self.fields["lead"].choices = [
@@ -119,8 +121,8 @@ def filter_actions(actions: QuerySet[Action], form: PlanFilterForm, today: datet
 
 
 def rag_counts(actions) -> list[tuple[str, str, int]]:
-    """[(rag, label, count), …] for the actions shown, counted from what the page
+    """[(tag class, label, count), …] for the actions shown, counted from what the page
     already loaded (no extra query)."""
     counts = Counter(action.rag for action in actions)
     labels = dict(Rag.choices)
-    return [(rag, labels[rag], counts[rag]) for rag in RAG_ORDER if counts[rag]]
+    return [(RAG_TAG_CLASSES[rag], labels[rag], counts[rag]) for rag in RAG_ORDER if counts[rag]]

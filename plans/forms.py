@@ -86,6 +86,7 @@ class BusinessPlanForm(VersionedForm):
     class Meta:
         model = BusinessPlan
         fields = ["title", "period_start", "period_end", "status"]
+        widgets = {"status": forms.RadioSelect}
 
     def layout_fields(self) -> list:
         return [
@@ -209,6 +210,12 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "status",
             "rag",
         ]
+        widgets = {"due_precision": forms.RadioSelect, "status": forms.RadioSelect, "rag": forms.RadioSelect}
+        labels = {
+            "lead_sub_committee": "Lead sub-committee",
+            "responsible": "Responsible person",
+            "due_precision": "The timescale is a",
+        }
 
     def __init__(self, *args, plan: BusinessPlan, **kwargs) -> None:
         self.plan = plan
