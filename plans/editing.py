@@ -82,6 +82,11 @@ def _who(record) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _label(model: type[models.Model], name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
 def _display(model: type[models.Model], name: str, value: Any, related: dict) -> str:
     if value is None or value == "":
         f = model._meta.get_field(name)
@@ -137,7 +142,7 @@ def describe(model: type[models.Model], pairs: Iterable[tuple[Any, Any]]) -> lis
                 changes=[
                     FieldChange(
                         field=c.field,
-                        label=str(model._meta.get_field(c.field).verbose_name).capitalize(),
+                        label=_label(model, c.field),
                         old=_display(model, c.field, c.old, related),
                         new=_display(model, c.field, c.new, related),
                     )
@@ -152,9 +157,7 @@ def history_page(obj: models.Model, offset: int, limit: int) -> tuple[list[Histo
     """Newest first. Loads limit + 1 records so each entry can be compared with the
     one before it, without a query per entry. Returns (entries, has_more)."""
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            offset : offset + limit + 1
-        ]
+        obj.history.select_related("history_user").order_by("-history_id")[offset : offset + limit + 1]
     )
     has_more = len(records) > limit
     pairs = [(r, records[i + 1] if i + 1 < len(records) else None) for i, r in enumerate(records[:limit])]
@@ -163,7 +166,7 @@ def history_page(obj: models.Model, offset: int, limit: int) -> tuple[list[Histo
 
 def changes_since(obj: models.Model, version: int) -> list[HistoryEntry]:
     """What others saved after ``version`` (oldest first), for a conflict message."""
-    history = obj.history.select_related("history_user").order_by("history_date", "history_id")
+    history = obj.history.select_related("history_user").order_by("history_id")
     base = history.filter(version__lte=version).last()
     later = list(history.filter(version__gt=version))
     pairs = []
@@ -175,7 +178,7 @@ def changes_since(obj: models.Model, version: int) -> list[HistoryEntry]:
 
 
 def record_at(obj: models.Model, version: int):
-    return obj.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    return obj.history.filter(version=version).order_by("-history_id").first()
 
 
 # --- Saving -----------------------------------------------------------------
@@ -305,7 +308,8 @@ def revert_change(
         record = locked.history.filter(history_id=history_id).select_related("history_user").first()
         if record is None:
             raise RevertRefusedError("That change is not in this history.")
-        previous = record.prev_record
+        # By id, not date: two saves in the same instant must still come in order.
+        previous = locked.history.filter(history_id__lt=record.history_id).order_by("-history_id").first()
         if record.history_type != "~" or previous is None:
             raise RevertRefusedError("Only a change can be reverted, not the creation of a record.")
         entry = describe(obj_model, [(record, previous)])[0]
@@ -316,7 +320,7 @@ def revert_change(
         for change in changes:
             attname = obj_model._meta.get_field(change.field).attname
             if getattr(locked, attname) != change.new:
-                label = str(obj_model._meta.get_field(change.field).verbose_name).capitalize()
+                label = _label(obj_model, change.field)
                 raise RevertRefusedError(
                     f"{label} has been changed again since, so this change cannot be reverted on its own."
                 )

@@ -211,11 +211,7 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "rag",
         ]
         widgets = {"due_precision": forms.RadioSelect, "status": forms.RadioSelect, "rag": forms.RadioSelect}
-        labels = {
-            "lead_sub_committee": "Lead sub-committee",
-            "responsible": "Responsible person",
-            "due_precision": "The timescale is a",
-        }
+        labels = {"due_precision": "The timescale is a"}
 
     def __init__(self, *args, plan: BusinessPlan, **kwargs) -> None:
         self.plan = plan
@@ -234,7 +230,6 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         )
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["objective"].label_from_instance = lambda o: f"{o.number} {o.description[:90]}"
-        self.fields["rag"].label = "RAG rating"
         if self.instance.pk:
             self.original_due = self.instance.due_date
 

@@ -211,7 +211,12 @@ class Action(Versioned):
         max_length=250, verbose_name="Lead person", help_text="The lead's role, as the plan names it."
     )
     lead_sub_committee = models.ForeignKey(
-        SubCommittee, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+        SubCommittee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="lead sub-committee",
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,6 +224,7 @@ class Action(Versioned):
         null=True,
         blank=True,
         related_name="actions_led",
+        verbose_name="responsible person",
         help_text="The person who updates this action, when one is named.",
     )
     deferred_to = models.CharField(
@@ -232,7 +238,9 @@ class Action(Versioned):
         max_length=100, blank=True, help_text="The timescale as written in the source plan."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    rag = models.CharField(max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED)
+    rag = models.CharField(
+        max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
+    )
     completed_on = models.DateField(null=True, blank=True)
     original_due_date = models.DateField(
         null=True,

@@ -109,7 +109,7 @@ LEAD_POST = {"anonymous": 302, "member": 403, "executive": 403, "chair": 302, "m
 
 
 def _history_id(obj) -> int:
-    return obj.history.filter(history_type="~").latest("history_date").history_id
+    return obj.history.filter(history_type="~").latest("history_id").history_id
 
 
 CASES = [
