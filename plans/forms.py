@@ -258,7 +258,9 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         due = normalise_due_date(data.get("due_date"), data.get("due_precision") or DuePrecision.MONTH)
         if "due_date" in data:
             data["due_date"] = due
-        self.check_period(self.plan, due, "due_date")
+        if not self.instance.pk or due != self.original_due:
+            # Only a new or moved date needs confirming; an agreed one stays as it is.
+            self.check_period(self.plan, due, "due_date")
         if (
             self.instance.pk
             and "due_date" in data

@@ -201,3 +201,25 @@ def test_invalid_filters_show_a_message_and_do_not_crash(client, people, own):
     response = client.get(own.plan.get_absolute_url() + "?due_within=soon&status=bogus&area=-1")
     assert response.status_code == 200
     assert "Due within must be a whole number of days, like 30" in response.text
+
+
+def test_an_agreed_due_date_outside_the_plan_needs_no_new_confirmation(client, people, own):
+    own.led.due_date = datetime.date(2028, 6, 30)
+    own.led.save()
+    client.force_login(people.manager)
+    data = {**action_edit_data(own.led), "description": "Reworded"}
+    assert client.post(reverse("plans:action_edit", args=[own.led.pk]), data).status_code == 302
+
+
+def test_the_error_summary_links_to_the_first_box_of_a_date(client, people, own):
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("plans:due_date_request", args=[own.led.pk]),
+        {
+            **date_fields("new_due_date", datetime.date(2027, 3, 31)),
+            "new_due_date_0": "31",
+            "new_due_date_1": "2",
+        },
+    )
+    assert 'href="#id_new_due_date_0"' in response.text
+    assert 'id="id_new_due_date_0"' in response.text
