@@ -71,11 +71,31 @@ class VersionedForm(forms.ModelForm):
     def layout_fields(self) -> list:
         return [Field.text(name) for name in self._meta.fields]
 
-    def keep_input_with_version(self, version: int) -> None:
-        """After a conflict: keep what the user typed, now based on the current
-        version, so a second "Save" (after reading what changed) goes through."""
+    def keep_input_with_version(self, version: int, current=None, base=None) -> None:
+        """After a conflict: keep what the user changed, show the other person's
+        values in the fields the user left alone, and base the form on the current
+        version, so a second "Save" (after reading what changed) loses neither."""
         data = self.data.copy()
         data[self.add_prefix("based_on_version")] = str(version)
+        if current is not None and base is not None and hasattr(self, "cleaned_data"):
+            for name in self._meta.fields:
+                field = self.fields[name]
+                model_field = current._meta.get_field(name)
+                submitted = self.cleaned_data.get(name)
+                if hasattr(submitted, "pk"):
+                    submitted = submitted.pk
+                if submitted in (None, "") and getattr(base, model_field.attname) in (None, ""):
+                    user_changed = False
+                else:
+                    user_changed = submitted != getattr(base, model_field.attname)
+                if user_changed:
+                    continue
+                value = getattr(current, model_field.attname)
+                if isinstance(field, forms.MultiValueField):
+                    for i, part in enumerate(field.widget.decompress(value)):
+                        data[self.add_prefix(f"{name}_{i}")] = "" if part is None else str(part)
+                else:
+                    data[self.add_prefix(name)] = "" if value is None else str(value)
         self.data = data
 
 

@@ -39,6 +39,7 @@ from .editing import (
     RevertRefusedError,
     apply_status,
     history_page,
+    record_at,
     revert_change,
     save_form_versioned,
     save_quick_update,
@@ -310,13 +311,15 @@ def due_date_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Editing (managers) -------------------------------------------------------------
 
 
-def _conflict_error(form, conflict: EditConflictError, noun: str) -> None:
-    form.keep_input_with_version(conflict.current.version)
+def _conflict_error(form, conflict: EditConflictError, noun: str, based_on_version: int) -> None:
+    base = record_at(conflict.current, based_on_version)
+    form.keep_input_with_version(conflict.current.version, conflict.current, base)
     form.add_error(
         None,
         f"Someone else saved this {noun} since you opened it, so your changes were not saved. "
         + " ".join(conflict.messages())
-        + " Your changes are still below: check them and save again.",
+        + " Your changes are still below, and the fields you did not change show their new values:"
+        " check them and save again.",
     )
 
 
@@ -355,7 +358,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         decided_at=timezone.now(),
                     )
         except EditConflictError as conflict:
-            _conflict_error(form, conflict, "action")
+            _conflict_error(form, conflict, "action", form.cleaned_data["based_on_version"])
         else:
             messages.success(request, "The action was saved.")
             return redirect(saved.get_absolute_url())
@@ -405,7 +408,7 @@ def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 lambda locked: can_manage_board(request.user, plan.board_id),
             )
         except EditConflictError as conflict:
-            _conflict_error(form, conflict, NOUNS[kind])
+            _conflict_error(form, conflict, NOUNS[kind], form.cleaned_data["based_on_version"])
         except IntegrityError:
             form.add_error(None, f"This {NOUNS[kind]} clashes with another one (same number or title).")
         else:

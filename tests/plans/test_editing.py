@@ -41,7 +41,12 @@ def test_two_managers_edit_the_same_action_the_second_is_refused_and_keeps_its_i
     url = reverse("plans:action_edit", args=[own.led.pk])
     assert first.get(url).status_code == 200
     assert second.get(url).status_code == 200
-    first_data = {**action_edit_data(own.led), "description": "First person's wording", "rag": "red"}
+    first_data = {
+        **action_edit_data(own.led),
+        "description": "First person's wording",
+        "rag": "red",
+        "lead_role": "Chair of QA",
+    }
     second_data = {**action_edit_data(own.led), "description": "Second person's wording"}
 
     assert first.post(url, first_data).status_code == 302
@@ -59,9 +64,14 @@ def test_two_managers_edit_the_same_action_the_second_is_refused_and_keeps_its_i
     # Having read what changed, saving again goes through (the form is now based on the new version).
     form = response.context["form"]
     assert int(form.data["based_on_version"]) == own.led.version
+    # The fields the second person left alone now show the first person's values,
+    # so saving again keeps both people's changes.
+    assert form.data["rag"] == "red" and form.data["lead_role"] == "Chair of QA"
     assert second.post(url, form.data).status_code == 302
     own.led.refresh_from_db()
     assert own.led.description == "Second person's wording"
+    assert own.led.rag == "red"
+    assert own.led.lead_role == "Chair of QA"
 
 
 def test_two_progress_updates_at_once_are_both_kept(client, people, own):
