@@ -12,11 +12,14 @@ from boards.models import Board, Membership, Role, SubCommittee
 from .models import Action, BusinessPlan, Measure, Objective, PlanStatus, PriorityArea
 
 
-def get_plan_for_user(user, pk: int) -> tuple[BusinessPlan, BoardAccess]:
-    # The user's role comes with the plan (a subquery), saving the plan page a query.
+def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[BusinessPlan, BoardAccess]:
+    """The plan with the user's role (a subquery, saving the plan page a query), and
+    any extra annotations the caller wants in the same query."""
     role = Membership.objects.filter(user=user.pk, board=OuterRef("board")).values("role")[:1]
     plan = get_object_or_404(
-        BusinessPlan.objects.select_related("board__partnership").annotate(my_role=Subquery(role)),
+        BusinessPlan.objects.select_related("board__partnership").annotate(
+            my_role=Subquery(role), **(annotations or {})
+        ),
         pk=pk,
         board__in=Board.objects.visible_to(user),
     )

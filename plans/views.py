@@ -15,14 +15,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from boards.models import Board
 
 from . import access as plan_access
+from . import page_cache
 from .access import (
     can_manage_board,
     can_update_action,
@@ -57,9 +60,27 @@ HISTORY_PAGE_SIZE = 20
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The seven-column plan, one section per priority area, with filters."""
-    plan, access = get_plan_for_user(request.user, pk)
+    """The seven-column plan, one section per priority area, with filters.
+
+    The filters and table are cached per change of the plan (plans.page_cache):
+    a repeat view costs the plan query alone instead of rendering every row.
+    """
+    plan, access = get_plan_for_user(request.user, pk, page_cache.stamp_annotations())
     today = timezone.localdate()
+    query_string = urlencode(sorted(request.GET.lists()), doseq=True)
+    key = page_cache.body_key(plan, access.can_manage, query_string, today)
+    body = page_cache.get(key)
+    if body is None:
+        body = render_to_string("plans/_plan_body.html", _plan_body_context(request, plan, access, today))
+        page_cache.put(key, body)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {"plan": plan, "access": access, "body": mark_safe(body), "panels": plan_panels(request, plan)},
+    )
+
+
+def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
     filters = PlanFilterForm(request.GET or None, plan=plan)
     actions = filter_actions(
         Action.objects.with_latest_progress().select_related("lead_sub_committee"), filters, today
@@ -78,20 +99,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filtering = filters.active
     if filtering:
         priority_areas = [area for area in priority_areas if area.action_count]
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "access": access,
-            "priority_areas": priority_areas,
-            "filters": filters,
-            "filtering": filtering,
-            "matching_count": sum(area.action_count for area in priority_areas) if filtering else None,
-            "today": today,
-            "panels": plan_panels(request, plan),
-        },
-    )
+    return {
+        "plan": plan,
+        "access": access,
+        "priority_areas": priority_areas,
+        "filters": filters,
+        "filtering": filtering,
+        "matching_count": sum(area.action_count for area in priority_areas) if filtering else None,
+        "today": today,
+    }
 
 
 @login_required
