@@ -63,6 +63,10 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["based_on_version"].initial = self.instance.version
+        else:
+            # A new row has no version to be based on.
+            self.fields["based_on_version"].required = False
+            self.submit_label = "Add"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *self.layout_fields(), "based_on_version", Submit("save", self.submit_label)

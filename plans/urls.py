@@ -10,6 +10,7 @@ urlpatterns = [
     path("my-actions/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("objectives/<int:objective_pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/due-date/", views.due_date_request, name="due_date_request"),
     path("due-date-changes/<int:pk>/decide/", views.due_date_decide, name="due_date_decide"),
     path("<slug:kind>/<int:pk>/edit/", views.object_edit, name="edit"),

@@ -340,6 +340,33 @@ def _conflict_error(form, conflict: EditConflictError, noun: str, based_on_versi
 
 
 @login_required
+def action_create(request: HttpRequest, objective_pk: int) -> HttpResponse:
+    """A manager adds an action to an objective, at the end of its list."""
+    objective, access = get_objective_for_user(request.user, objective_pk)
+    access.require_manage()
+    plan = objective.priority_area.plan
+    form = ActionForm(request.POST or None, instance=Action(objective=objective), plan=plan)
+    form.fields["objective"].initial = objective.pk
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Race: two managers add to the same objective at once; locking the
+            # objective orders them so each takes the next free position.
+            locked = Objective.objects.select_for_update().get(pk=form.cleaned_data["objective"].pk)
+            require(
+                can_manage_board(request.user, plan.board_id), "Only the board's managers may add actions."
+            )
+            action = form.save(commit=False)
+            last = locked.actions.order_by("-position").values_list("position", flat=True).first()
+            action.position = (last or 0) + 1
+            apply_status(action, action.status, timezone.localdate())
+            action.original_due_date = None
+            action.save()
+        messages.success(request, "The action was added.")
+        return redirect(action.get_absolute_url())
+    return render(request, "plans/edit.html", _edit_context(form, objective, plan, "action", "Add an action"))
+
+
+@login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     access.require_manage()

@@ -223,3 +223,54 @@ def test_the_error_summary_links_to_the_first_box_of_a_date(client, people, own)
     )
     assert 'href="#id_new_due_date_0"' in response.text
     assert 'id="id_new_due_date_0"' in response.text
+
+
+def _new_action_data(objective) -> dict:
+    return {
+        "objective": objective.pk,
+        "description": "Run a multi-agency audit of core groups",
+        "lead_role": "Chair of QA",
+        "lead_sub_committee": "",
+        "responsible": "",
+        "deferred_to": "",
+        **date_fields("due_date", datetime.date(2027, 3, 1)),
+        "due_precision": "month",
+        "status": "not_started",
+        "rag": "",
+        "due_date_reason": "",
+    }
+
+
+def test_manager_adds_an_action_at_the_end_of_the_objective(client, people, own):
+    client.force_login(people.manager)
+    url = reverse("plans:action_create", args=[own.objective.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _new_action_data(own.objective))
+    assert response.status_code == 302
+    action = Action.objects.get(description="Run a multi-agency audit of core groups")
+    assert action.position == 3
+    assert action.due_date == datetime.date(2027, 3, 31)
+    assert action.history.get().history_user == people.manager
+    assert action.description in client.get(own.plan.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(("role", "status"), [("chair", 403), ("member", 403), ("outsider", 404)])
+def test_only_managers_of_the_board_add_actions(client, people, own, role, status):
+    client.force_login(getattr(people, role))
+    before = db_state()
+    response = client.post(
+        reverse("plans:action_create", args=[own.objective.pk]), _new_action_data(own.objective)
+    )
+    assert response.status_code == status
+    assert db_state() == before
+
+
+def test_a_new_action_under_another_boards_objective_is_refused(client, people, own, other):
+    client.force_login(people.manager)
+    before = db_state()
+    response = client.post(
+        reverse("plans:action_create", args=[own.objective.pk]),
+        {**_new_action_data(own.objective), "objective": other.objective.pk},
+    )
+    assert "Select a valid choice" in response.text
+    assert db_state() == before

@@ -176,6 +176,19 @@ CASES = [
         MANAGE_POST,
         lambda b: action_edit_data(b.led),
     ),
+    Case(
+        "add an action form",
+        "get",
+        lambda b: reverse("plans:action_create", args=[b.objective.pk]),
+        MANAGE_GET,
+    ),
+    Case(
+        "add an action",
+        "post",
+        lambda b: reverse("plans:action_create", args=[b.objective.pk]),
+        MANAGE_POST,
+        lambda b: {**action_edit_data(b.led), "description": "A new action", "based_on_version": ""},
+    ),
     Case("edit plan form", "get", lambda b: reverse("plans:edit", args=["plan", b.plan.pk]), MANAGE_GET),
     Case(
         "edit plan",
