@@ -50,7 +50,7 @@ from .editing import (
 from .extensions import action_panels, plan_panels
 from .filters import PlanFilterForm, filter_actions, rag_counts
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
-from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Status
+from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Status
 
 HISTORY_PAGE_SIZE = 20
 
@@ -80,6 +80,26 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ACTION_URL_PREFIX = "/plans/actions/"
+RAG_LABELS = dict(Rag.choices)
+STATUS_LABELS = dict(Status.choices)
+
+
+def _prepare_row(action: Action, today: datetime.date) -> None:
+    """Everything a plan-table row prints, as plain strings: with 1,000 rows the
+    template's method calls and filters are the page's cost (FIELD-NOTES)."""
+    action.row_url = f"{ACTION_URL_PREFIX}{action.pk}/"
+    action.row_rag = RAG_LABELS.get(action.rag, action.rag)
+    action.row_rag_class = action.rag_tag_class
+    action.row_status = STATUS_LABELS.get(action.status, action.status)
+    action.row_lead = action.lead_display
+    original = action.original_timescale
+    action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
+    action.row_overdue = action.is_overdue(today)
+    latest = action.latest_progress_date
+    action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
+
+
 def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
     filters = PlanFilterForm(request.GET or None, plan=plan)
     actions = filter_actions(
@@ -96,6 +116,8 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
         area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
         area.rag_counts = rag_counts(area_actions)
         area.action_count = len(area_actions)
+        for action in area_actions:
+            _prepare_row(action, today)
     filtering = filters.active
     if filtering:
         priority_areas = [area for area in priority_areas if area.action_count]
