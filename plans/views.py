@@ -80,15 +80,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ACTION_URL_PREFIX = "/plans/actions/"
 RAG_LABELS = dict(Rag.choices)
 STATUS_LABELS = dict(Status.choices)
 
 
-def _prepare_row(action: Action, today: datetime.date) -> None:
+def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     """Everything a plan-table row prints, as plain strings: with 1,000 rows the
     template's method calls and filters are the page's cost (FIELD-NOTES)."""
-    action.row_url = f"{ACTION_URL_PREFIX}{action.pk}/"
+    action.row_url = f"{url_prefix}{action.pk}/"
     action.row_rag = RAG_LABELS.get(action.rag, action.rag)
     action.row_rag_class = action.rag_tag_class
     action.row_status = STATUS_LABELS.get(action.status, action.status)
@@ -112,12 +111,13 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
         PriorityArea.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
     )
     filters.set_areas(priority_areas)
+    url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
     for area in priority_areas:
         area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
         area.rag_counts = rag_counts(area_actions)
         area.action_count = len(area_actions)
         for action in area_actions:
-            _prepare_row(action, today)
+            _prepare_row(action, today, url_prefix)
     filtering = filters.active
     if filtering:
         priority_areas = [area for area in priority_areas if area.action_count]
