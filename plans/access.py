@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from boards.access import BoardAccess, board_access
-from boards.models import Board
+from boards.models import Board, Membership, Role, SubCommittee
 
-from .models import Action, BusinessPlan
+from .models import Action, BusinessPlan, Measure, Objective, PlanStatus, PriorityArea
 
 
-def get_plan_for_user(user, pk: int) -> tuple[BusinessPlan, BoardAccess]:
+def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[BusinessPlan, BoardAccess]:
+    """The plan with the user's role (a subquery, saving the plan page a query), and
+    any extra annotations the caller wants in the same query."""
+    role = Membership.objects.filter(user=user.pk, board=OuterRef("board")).values("role")[:1]
     plan = get_object_or_404(
-        BusinessPlan.objects.select_related("board__partnership"),
+        BusinessPlan.objects.select_related("board__partnership").annotate(
+            my_role=Subquery(role), **(annotations or {})
+        ),
         pk=pk,
         board__in=Board.objects.visible_to(user),
     )
-    return plan, board_access(user, plan.board)
+    return plan, BoardAccess(role=plan.my_role)
 
 
 def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
@@ -28,3 +35,93 @@ def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
         objective__priority_area__plan__board__in=Board.objects.visible_to(user),
     )
     return action, board_access(user, action.objective.priority_area.plan.board)
+
+
+# --- Who may write what, checked at the moment of the write ------------------
+#
+# Views call these inside the transaction that writes, on the row they locked,
+# so a membership removed (or a lead reassigned) a second ago is already seen.
+
+
+def current_role(user, board_id: int) -> str | None:
+    """The user's role on the board now (a fresh query, never a cached value)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, board_id=board_id).values_list("role", flat=True).first()
+
+
+def can_manage_board(user, board_id: int) -> bool:
+    return current_role(user, board_id) == Role.MANAGER
+
+
+def leads_action(user, action: Action) -> bool:
+    """The user is the action's named lead or chairs its lead sub-committee."""
+    if not user.is_authenticated:
+        return False
+    if action.responsible_id == user.pk:
+        return True
+    if action.lead_sub_committee_id is None:
+        return False
+    return SubCommittee.objects.filter(pk=action.lead_sub_committee_id, chair=user).exists()
+
+
+def can_update_action(user, action: Action) -> bool:
+    """Add progress, set status and RAG, ask for a new due date.
+
+    Managers may do it on every action of their board; a chair only on the
+    actions they lead (named lead or chair of the lead sub-committee).
+    """
+    role = current_role(user, action_board_id(action))
+    if role == Role.MANAGER:
+        return True
+    return role == Role.CHAIR and leads_action(user, action)
+
+
+def action_board_id(action: Action) -> int:
+    return (
+        BusinessPlan.objects.filter(priority_areas__objectives__actions=action)
+        .values_list("board_id", flat=True)
+        .get()
+    )
+
+
+def require(allowed: bool, message: str = "You may not change this.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def my_actions(user) -> QuerySet[Action]:
+    """Actions the user leads, on the boards where they hold a role now."""
+    if not user.is_authenticated:
+        return Action.objects.none()
+    return Action.objects.filter(
+        Q(responsible=user) | Q(lead_sub_committee__chair=user),
+        objective__priority_area__plan__board__in=Board.objects.visible_to(user),
+    ).exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
+
+
+def get_objective_for_user(user, pk: int) -> tuple[Objective, BoardAccess]:
+    objective = get_object_or_404(
+        Objective.objects.select_related("priority_area__plan__board__partnership"),
+        pk=pk,
+        priority_area__plan__board__in=Board.objects.visible_to(user),
+    )
+    return objective, board_access(user, objective.priority_area.plan.board)
+
+
+def get_priority_area_for_user(user, pk: int) -> tuple[PriorityArea, BoardAccess]:
+    area = get_object_or_404(
+        PriorityArea.objects.select_related("plan__board__partnership"),
+        pk=pk,
+        plan__board__in=Board.objects.visible_to(user),
+    )
+    return area, board_access(user, area.plan.board)
+
+
+def get_measure_for_user(user, pk: int) -> tuple[Measure, BoardAccess]:
+    measure = get_object_or_404(
+        Measure.objects.select_related("objective__priority_area__plan__board__partnership"),
+        pk=pk,
+        objective__priority_area__plan__board__in=Board.objects.visible_to(user),
+    )
+    return measure, board_access(user, measure.objective.priority_area.plan.board)

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Action, BusinessPlan, EvidenceSource, Measure, Objective, PriorityArea, ProgressUpdate
+from .models import (
+    Action,
+    BusinessPlan,
+    DueDateChange,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+)
 
 
 @admin.register(BusinessPlan)
@@ -69,3 +78,11 @@ class EvidenceSourceAdmin(SimpleHistoryAdmin):
 class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["description", "indicator_code", "objective"]
     search_fields = ["description", "indicator_code"]
+
+
+@admin.register(DueDateChange)
+class DueDateChangeAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "old_due_date", "new_due_date", "status", "requested_by", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["reason", "action__description"]
+    raw_id_fields = ["action", "requested_by", "decided_by"]

@@ -19,13 +19,31 @@ from simple_history.models import HistoricalRecords
 from boards.models import Board, SubCommittee
 
 
+class Versioned(models.Model):
+    """A row edited by several people: each save bumps ``version``.
+
+    Edit forms carry the version they were based on; ``plans.editing`` refuses a
+    save when the row has moved on since (no lost updates).
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     APPROVED = "approved", "Approved"
     ARCHIVED = "archived", "Archived"
 
 
-class BusinessPlan(models.Model):
+class BusinessPlan(Versioned):
     Status = PlanStatus
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="plans")
@@ -59,7 +77,7 @@ class BusinessPlan(models.Model):
         return f"{self.period_start:%B %Y} – {self.period_end:%B %Y}"
 
 
-class PriorityArea(models.Model):
+class PriorityArea(Versioned):
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="priority_areas")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=250)
@@ -86,7 +104,7 @@ class PriorityArea(models.Model):
         return self.plan.get_absolute_url() + f"#priority-area-{self.number}"
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """What do we want to achieve? Numbered within the plan, e.g. 1.1."""
 
     priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="objectives")
@@ -186,7 +204,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-class Action(models.Model):
+class Action(Versioned):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveIntegerField(help_text="Order within the objective.")
     description = models.TextField(verbose_name="Agreed action")
@@ -194,7 +212,12 @@ class Action(models.Model):
         max_length=250, verbose_name="Lead person", help_text="The lead's role, as the plan names it."
     )
     lead_sub_committee = models.ForeignKey(
-        SubCommittee, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+        SubCommittee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="lead sub-committee",
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,6 +225,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions_led",
+        verbose_name="responsible person",
         help_text="The person who updates this action, when one is named.",
     )
     deferred_to = models.CharField(
@@ -215,8 +239,15 @@ class Action(models.Model):
         max_length=100, blank=True, help_text="The timescale as written in the source plan."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    rag = models.CharField(max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED)
+    rag = models.CharField(
+        max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
+    )
     completed_on = models.DateField(null=True, blank=True)
+    original_due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The due date first agreed, kept when the due date changes (slippage is data).",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -256,6 +287,19 @@ class Action(models.Model):
         if self.due_precision == DuePrecision.MONTH:
             return f"{self.due_date:%B %Y}"
         return f"{self.due_date.day} {self.due_date:%B %Y}"
+
+    @property
+    def original_timescale(self) -> str:
+        """The first agreed timescale, when the due date has changed since."""
+        if self.original_due_date is None or self.original_due_date == self.due_date:
+            return ""
+        if self.due_precision == DuePrecision.MONTH:
+            return f"{self.original_due_date:%B %Y}"
+        return f"{self.original_due_date.day} {self.original_due_date:%B %Y}"
+
+    @property
+    def board(self) -> Board:
+        return self.objective.priority_area.plan.board
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.status != Status.COMPLETE and self.due_date is not None and self.due_date < today
@@ -310,7 +354,7 @@ class ProgressUpdate(models.Model):
         return RAG_TAG_CLASSES.get(self.rag, "govuk-tag--grey")
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """An outcome measure for an objective, often a national indicator such as NI64."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
@@ -335,6 +379,61 @@ class Measure(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.objective.get_absolute_url()
+
+
+class DueDateChangeStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class DueDateChange(models.Model):
+    """A change to an action's due date, with the reason: slippage kept as data.
+
+    A chair asks (requested); a manager approves or refuses. A manager who moves
+    the due date in the edit form records an approved change in the same step.
+    """
+
+    Status = DueDateChangeStatus
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_changes")
+    old_due_date = models.DateField(null=True, blank=True)
+    new_due_date = models.DateField()
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=20, choices=DueDateChangeStatus.choices, default=DueDateChangeStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DueDateChangeStatus.values), name="due_date_change_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="due_date_change_reason_not_empty"),
+            # One open request per action: a second would race the first's decision.
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(status=DueDateChangeStatus.REQUESTED),
+                name="due_date_change_one_open_request_per_action",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.old_due_date} → {self.new_due_date} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.action.get_absolute_url() + "#due-date-changes"
 
 
 class ImportJobState(models.TextChoices):

@@ -8,4 +8,13 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("", include("plans.transfer.urls")),
+    path("my-actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/update/", views.action_update, name="action_update"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("objectives/<int:objective_pk>/actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/due-date/", views.due_date_request, name="due_date_request"),
+    path("due-date-changes/<int:pk>/decide/", views.due_date_decide, name="due_date_decide"),
+    path("<slug:kind>/<int:pk>/edit/", views.object_edit, name="edit"),
+    path("<slug:kind>/<int:pk>/history/", views.history, name="history"),
+    path("<slug:kind>/<int:pk>/history/revert/", views.history_revert, name="history_revert"),
 ]

@@ -1,36 +1,135 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+"""Plan pages and the editing views.
 
-from .access import get_action_for_user, get_plan_for_user
+Every view loads its object through ``plans.access`` (outsiders get 404) and
+every write checks the writer's role again inside the transaction that writes
+(readers get 403). See ``plans.editing`` for versioned saves and history.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from boards.models import Board
+
+from . import access as plan_access
+from . import page_cache
+from .access import (
+    can_manage_board,
+    can_update_action,
+    get_action_for_user,
+    get_measure_for_user,
+    get_objective_for_user,
+    get_plan_for_user,
+    get_priority_area_for_user,
+    require,
+)
+from .editing import (
+    EditConflictError,
+    QuickUpdate,
+    RevertRefusedError,
+    apply_status,
+    history_page,
+    record_at,
+    revert_change,
+    save_form_versioned,
+    save_quick_update,
+)
 from .extensions import action_panels, plan_panels
-from .models import Action, Objective, PriorityArea
+from .filters import PlanFilterForm, filter_actions, rag_counts
+from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
+from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Status
+
+HISTORY_PAGE_SIZE = 20
+
+
+# --- Reading ------------------------------------------------------------------
 
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The seven-column plan, one section per priority area."""
-    plan, access = get_plan_for_user(request.user, pk)
-    actions = Action.objects.with_latest_progress().select_related("lead_sub_committee")
-    objectives = Objective.objects.prefetch_related(
-        "evidence_sources", "measures", Prefetch("actions", queryset=actions)
-    )
-    priority_areas = PriorityArea.objects.filter(plan=plan).prefetch_related(
-        Prefetch("objectives", queryset=objectives)
-    )
+    """The seven-column plan, one section per priority area, with filters.
+
+    The filters and table are cached per change of the plan (plans.page_cache):
+    a repeat view costs the plan query alone instead of rendering every row.
+    """
+    plan, access = get_plan_for_user(request.user, pk, page_cache.stamp_annotations())
+    today = timezone.localdate()
+    query_string = urlencode(sorted(request.GET.lists()), doseq=True)
+    key = page_cache.body_key(plan, access.can_manage, query_string, today)
+    body = page_cache.get(key)
+    if body is None:
+        body = render_to_string("plans/_plan_body.html", _plan_body_context(request, plan, access, today))
+        page_cache.put(key, body)
     return render(
         request,
         "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "access": access,
-            "priority_areas": priority_areas,
-            "today": timezone.localdate(),
-            "panels": plan_panels(request, plan),
-        },
+        {"plan": plan, "access": access, "body": mark_safe(body), "panels": plan_panels(request, plan)},
     )
+
+
+RAG_LABELS = dict(Rag.choices)
+STATUS_LABELS = dict(Status.choices)
+
+
+def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
+    """Everything a plan-table row prints, as plain strings: with 1,000 rows the
+    template's method calls and filters are the page's cost (FIELD-NOTES)."""
+    action.row_url = f"{url_prefix}{action.pk}/"
+    action.row_rag = RAG_LABELS.get(action.rag, action.rag)
+    action.row_rag_class = action.rag_tag_class
+    action.row_status = STATUS_LABELS.get(action.status, action.status)
+    action.row_lead = action.lead_display
+    original = action.original_timescale
+    action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
+    action.row_overdue = action.is_overdue(today)
+    latest = action.latest_progress_date
+    action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
+
+
+def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
+    filters = PlanFilterForm(request.GET or None, plan=plan)
+    actions = filter_actions(
+        Action.objects.with_latest_progress().select_related("lead_sub_committee"), filters, today
+    )
+    objectives = Objective.objects.prefetch_related(
+        "evidence_sources", "measures", Prefetch("actions", queryset=actions)
+    )
+    priority_areas = list(
+        PriorityArea.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
+    )
+    filters.set_areas(priority_areas)
+    url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
+    for area in priority_areas:
+        area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
+        area.rag_counts = rag_counts(area_actions)
+        area.action_count = len(area_actions)
+        for action in area_actions:
+            _prepare_row(action, today, url_prefix)
+    filtering = filters.active
+    if filtering:
+        priority_areas = [area for area in priority_areas if area.action_count]
+    return {
+        "plan": plan,
+        "access": access,
+        "priority_areas": priority_areas,
+        "filters": filters,
+        "filtering": filtering,
+        "matching_count": sum(area.action_count for area in priority_areas) if filtering else None,
+        "today": today,
+    }
 
 
 @login_required
@@ -38,6 +137,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     progress_updates = action.progress_updates.select_related("author")
     measures = action.objective.measures.all()
+    due_date_changes = list(action.due_date_changes.select_related("requested_by", "decided_by"))
+    latest_approved = next((c for c in due_date_changes if c.status == DueDateChange.Status.APPROVED), None)
+    may_update = access.can_manage or (access.is_chair and plan_access.leads_action(request.user, action))
     return render(
         request,
         "plans/action_detail.html",
@@ -46,9 +148,409 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objective": action.objective,
             "plan": action.objective.priority_area.plan,
             "access": access,
+            "may_update": may_update,
+            "update_form": QuickUpdateForm(action=action) if may_update else None,
             "progress_updates": progress_updates,
             "measures": measures,
+            "due_date_changes": due_date_changes,
+            "latest_due_date_change": latest_approved,
             "today": timezone.localdate(),
             "panels": action_panels(request, action),
         },
     )
+
+
+def _my_actions_queryset(user, today: datetime.date):
+    """Overdue first, then due within 30 days, then the other open ones, then complete."""
+    soon = today + datetime.timedelta(days=30)
+    urgency = Case(
+        When(status=Status.COMPLETE, then=Value(3)),
+        When(due_date__lt=today, then=Value(0)),
+        When(due_date__lte=soon, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        plan_access.my_actions(user)
+        .with_latest_progress()
+        .select_related("objective__priority_area__plan__board")
+        .annotate(urgency=urgency)
+        .order_by("urgency", "due_date", "pk")
+    )
+
+
+URGENCY_LABELS = {0: "Overdue", 1: "Due within 30 days", 2: "Due later", 3: "Complete"}
+
+
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    actions = list(_my_actions_queryset(request.user, today))
+    groups: list[tuple[str, list]] = []
+    for action in actions:
+        label = URGENCY_LABELS[action.urgency]
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append({"action": action, "form": QuickUpdateForm(action=action)})
+    return render(request, "plans/my_actions.html", {"groups": groups, "today": today, "count": len(actions)})
+
+
+# --- Updating an action (leads and managers) -------------------------------------
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add progress and set status and RAG. From "My actions" with htmx this answers
+    the row alone; without JavaScript it is a normal form post that redirects back."""
+    action, _access = get_action_for_user(request.user, pk)
+    require(can_update_action(request.user, action), "Only the action's lead or a manager may update it.")
+    today = timezone.localdate()
+    saved = False
+    if request.method == "POST":
+        form = QuickUpdateForm(request.POST, action=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save_quick_update(
+                    action.pk,
+                    QuickUpdate(data["text"], data["rag"] or "", data["status"], data["based_on_version"]),
+                    request.user,
+                    lambda locked: can_update_action(request.user, locked),
+                    today,
+                )
+            except EditConflictError as conflict:
+                form.keep_input_with_version(conflict.current.version)
+                form.add_error(
+                    None,
+                    "Someone else updated this action since you opened it, so nothing was saved. "
+                    + " ".join(conflict.messages())
+                    + " Check your update and save again.",
+                )
+            else:
+                saved = True
+                if not request.htmx:
+                    messages.success(request, f"Your update to “{action.description[:80]}” was saved.")
+                    return redirect(_safe_next(request, action.get_absolute_url()))
+    else:
+        form = QuickUpdateForm(action=action)
+    if request.htmx:
+        row = _my_actions_queryset(request.user, today).filter(pk=action.pk).first() or action
+        if saved:
+            form = QuickUpdateForm(action=row)
+        return render(
+            request,
+            "plans/_my_action.html",
+            {"item": {"action": row, "form": form}, "saved": saved, "today": today},
+        )
+    return render(
+        request,
+        "plans/action_update.html",
+        {"action": action, "plan": action.objective.priority_area.plan, "form": form, "today": today},
+    )
+
+
+@login_required
+def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lead asks for a new due date (a manager's request is approved at once)."""
+    action, _access = get_action_for_user(request.user, pk)
+    require(can_update_action(request.user, action), "Only the action's lead or a manager may ask for this.")
+    plan = action.objective.priority_area.plan
+    form = DueDateRequestForm(request.POST or None, action=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approved = _record_due_date_request(request.user, action.pk, form.cleaned_data)
+        except IntegrityError:
+            form.add_error(
+                None, "There is already a request waiting for a manager's decision on this action."
+            )
+        else:
+            if approved:
+                messages.success(request, "The due date was changed. The original date is kept.")
+            else:
+                messages.success(request, "Your request was sent to the board's managers.")
+            return redirect(action.get_absolute_url() + "#due-date-changes")
+    return render(request, "plans/due_date_request.html", {"action": action, "plan": plan, "form": form})
+
+
+def _record_due_date_request(user, action_pk: int, data: dict) -> bool:
+    with transaction.atomic():
+        # Race: a decision on an earlier request while this one is made; the lock orders them.
+        action = Action.objects.select_for_update().get(pk=action_pk)
+        require(can_update_action(user, action))
+        manager = can_manage_board(user, plan_access.action_board_id(action))
+        change = DueDateChange(
+            action=action,
+            old_due_date=action.due_date,
+            new_due_date=data["new_due_date"],
+            reason=data["reason"],
+            requested_by=user,
+        )
+        if manager:
+            change.status = DueDateChange.Status.APPROVED
+            change.decided_by = user
+            change.decided_at = timezone.now()
+            _move_due_date(action, change)
+        with transaction.atomic():
+            change.save()
+    return manager
+
+
+def _move_due_date(action: Action, change: DueDateChange) -> None:
+    if action.original_due_date is None:
+        action.original_due_date = action.due_date
+    action.due_date = change.new_due_date
+    action._change_reason = f"Due date changed: {change.reason}"[:100]
+    action.save()
+
+
+@login_required
+@require_POST
+def due_date_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(
+        DueDateChange.objects.select_related("action"),
+        pk=pk,
+        action__objective__priority_area__plan__board__in=Board.objects.visible_to(request.user),
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        raise Http404("Unknown decision")
+    with transaction.atomic():
+        # Race: two managers decide the same request; the second sees it decided.
+        locked = DueDateChange.objects.select_for_update().get(pk=change.pk)
+        action = Action.objects.select_for_update().get(pk=locked.action_id)
+        require(can_manage_board(request.user, plan_access.action_board_id(action)), "Only managers decide.")
+        if locked.status != DueDateChange.Status.REQUESTED:
+            messages.error(request, "This request has already been decided.")
+            return redirect(action.get_absolute_url() + "#due-date-changes")
+        if decision == "approve" and action.due_date != locked.old_due_date:
+            messages.error(
+                request, "The due date changed after this request was made. Refuse it and ask again."
+            )
+            return redirect(action.get_absolute_url() + "#due-date-changes")
+        locked.decided_by = request.user
+        locked.decided_at = timezone.now()
+        if decision == "approve":
+            locked.status = DueDateChange.Status.APPROVED
+            _move_due_date(action, locked)
+        else:
+            locked.status = DueDateChange.Status.REFUSED
+        locked.save()
+    messages.success(request, f"The request was {'approved' if decision == 'approve' else 'refused'}.")
+    return redirect(action.get_absolute_url() + "#due-date-changes")
+
+
+# --- Editing (managers) -------------------------------------------------------------
+
+
+def _conflict_error(form, conflict: EditConflictError, noun: str, based_on_version: int) -> None:
+    base = record_at(conflict.current, based_on_version)
+    form.keep_input_with_version(conflict.current.version, conflict.current, base)
+    form.add_error(
+        None,
+        f"Someone else saved this {noun} since you opened it, so your changes were not saved. "
+        + " ".join(conflict.messages())
+        + " Your changes are still below, and the fields you did not change show their new values:"
+        " check them and save again.",
+    )
+
+
+@login_required
+def action_create(request: HttpRequest, objective_pk: int) -> HttpResponse:
+    """A manager adds an action to an objective, at the end of its list."""
+    objective, access = get_objective_for_user(request.user, objective_pk)
+    access.require_manage()
+    plan = objective.priority_area.plan
+    form = ActionForm(request.POST or None, instance=Action(objective=objective), plan=plan)
+    form.fields["objective"].initial = objective.pk
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Race: two managers add to the same objective at once; locking the
+            # objective orders them so each takes the next free position.
+            locked = Objective.objects.select_for_update().get(pk=form.cleaned_data["objective"].pk)
+            require(
+                can_manage_board(request.user, plan.board_id), "Only the board's managers may add actions."
+            )
+            action = form.save(commit=False)
+            last = locked.actions.order_by("-position").values_list("position", flat=True).first()
+            action.position = (last or 0) + 1
+            apply_status(action, action.status, timezone.localdate())
+            action.original_due_date = None
+            action.save()
+        messages.success(request, "The action was added.")
+        return redirect(action.get_absolute_url())
+    return render(request, "plans/edit.html", _edit_context(form, objective, plan, "action", "Add an action"))
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action, access = get_action_for_user(request.user, pk)
+    access.require_manage()
+    plan = action.objective.priority_area.plan
+    form = ActionForm(request.POST or None, instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+
+        def before_save(obj: Action, locked: Action) -> None:
+            apply_status(obj, obj.status, today)
+            if form.due_date_changed:
+                obj.original_due_date = locked.original_due_date or locked.due_date
+                obj._change_reason = f"Due date changed: {form.cleaned_data['due_date_reason']}"[:100]
+
+        try:
+            with transaction.atomic():
+                saved = save_form_versioned(
+                    form,
+                    form.cleaned_data["based_on_version"],
+                    lambda locked: can_manage_board(request.user, plan.board_id),
+                    before_save,
+                )
+                if form.due_date_changed:
+                    DueDateChange.objects.create(
+                        action=saved,
+                        old_due_date=form.original_due,
+                        new_due_date=saved.due_date,
+                        reason=form.cleaned_data["due_date_reason"],
+                        status=DueDateChange.Status.APPROVED,
+                        requested_by=request.user,
+                        decided_by=request.user,
+                        decided_at=timezone.now(),
+                    )
+        except EditConflictError as conflict:
+            _conflict_error(form, conflict, "action", form.cleaned_data["based_on_version"])
+        else:
+            messages.success(request, "The action was saved.")
+            return redirect(saved.get_absolute_url())
+    return render(request, "plans/edit.html", _edit_context(form, action, plan, "action", "Edit action"))
+
+
+EDIT_LOADERS = {
+    "plan": get_plan_for_user,
+    "priority-area": get_priority_area_for_user,
+    "objective": get_objective_for_user,
+    "measure": get_measure_for_user,
+}
+NOUNS = {"plan": "plan", "priority-area": "priority area", "objective": "objective", "measure": "measure"}
+
+
+def _plan_of(obj) -> BusinessPlan:
+    if isinstance(obj, BusinessPlan):
+        return obj
+    if isinstance(obj, PriorityArea):
+        return obj.plan
+    if isinstance(obj, Objective):
+        return obj.priority_area.plan
+    if isinstance(obj, Action):
+        return obj.objective.priority_area.plan
+    return obj.objective.priority_area.plan
+
+
+@login_required
+def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Edit a plan, priority area, objective or measure (managers of its board)."""
+    loader = EDIT_LOADERS.get(kind)
+    if loader is None:
+        raise Http404("Nothing of that kind")
+    obj, access = loader(request.user, pk)
+    access.require_manage()
+    plan = _plan_of(obj)
+    form_class = FORM_FOR_MODEL[type(obj)]
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            messages.success(request, "Nothing was changed.")
+            return redirect(obj.get_absolute_url())
+        try:
+            saved = save_form_versioned(
+                form,
+                form.cleaned_data["based_on_version"],
+                lambda locked: can_manage_board(request.user, plan.board_id),
+            )
+        except EditConflictError as conflict:
+            _conflict_error(form, conflict, NOUNS[kind], form.cleaned_data["based_on_version"])
+        except IntegrityError:
+            form.add_error(None, f"This {NOUNS[kind]} clashes with another one (same number or title).")
+        else:
+            messages.success(request, f"The {NOUNS[kind]} was saved.")
+            return redirect(saved.get_absolute_url())
+    return render(request, "plans/edit.html", _edit_context(form, obj, plan, kind, f"Edit {NOUNS[kind]}"))
+
+
+def _edit_context(form, obj, plan: BusinessPlan, kind: str, title: str) -> dict:
+    return {"form": form, "object": obj, "plan": plan, "kind": kind, "title": title}
+
+
+# --- History --------------------------------------------------------------------------
+
+HISTORY_LOADERS = {
+    "plan": get_plan_for_user,
+    "objective": get_objective_for_user,
+    "action": get_action_for_user,
+}
+
+
+def _history_url(kind: str, pk: int) -> str:
+    return reverse("plans:history", kwargs={"kind": kind, "pk": pk})
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    loader = HISTORY_LOADERS.get(kind)
+    if loader is None:
+        raise Http404("Nothing of that kind")
+    obj, access = loader(request.user, pk)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    entries, has_more = history_page(obj, (page - 1) * HISTORY_PAGE_SIZE, HISTORY_PAGE_SIZE)
+    if page > 1 and not entries:
+        raise Http404("No such page")
+    return render(
+        request,
+        "plans/history.html",
+        {
+            "object": obj,
+            "kind": kind,
+            "plan": _plan_of(obj),
+            "access": access,
+            "entries": entries,
+            "page": page,
+            "has_more": has_more,
+            "history_url": _history_url(kind, pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def history_revert(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    loader = HISTORY_LOADERS.get(kind)
+    if loader is None:
+        raise Http404("Nothing of that kind")
+    obj, access = loader(request.user, pk)
+    access.require_manage()
+    board_id = _plan_of(obj).board_id
+    try:
+        history_id = int(request.POST.get("history_id", ""))
+    except ValueError:
+        raise Http404("No such change") from None
+    try:
+        revert_change(
+            type(obj),
+            obj.pk,
+            history_id,
+            request.user,
+            lambda locked: can_manage_board(request.user, board_id),
+        )
+    except RevertRefusedError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "The change was reverted. The revert is recorded in the history.")
+    return redirect(_history_url(kind, pk))

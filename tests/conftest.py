@@ -45,3 +45,11 @@ def people(db) -> People:
 def fast_password_hashing(settings) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_plan_page_cache():
+    """Each test starts with no cached plan page bodies (plans.page_cache)."""
+    from plans import page_cache
+
+    page_cache.clear()

@@ -150,3 +150,12 @@ def test_a_user_with_roles_on_two_boards_sees_both(client, people):
     response = client.get(reverse("boards:home"))
     assert people.board.name in response.text
     assert people.other_board.name in response.text
+
+
+def test_action_links_on_the_plan_page_match_the_url_pattern(client, people, action):
+    """The plan table builds action links from a prefix (cheaper than reversing per row)."""
+    client.force_login(people.member)
+    assert (
+        f'href="{action.get_absolute_url()}"'
+        in client.get(action.objective.priority_area.plan.get_absolute_url()).text
+    )

@@ -1,0 +1,100 @@
+"""The plan page body is cached per change of the plan, and every change shows at once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from plans import page_cache
+from tests.factories import ActionFactory, EvidenceSourceFactory, ProgressUpdateFactory
+from tests.plans.test_permissions import quick_update_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    page_cache.clear()
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        yield
+    page_cache.clear()
+
+
+def test_a_repeat_view_is_served_from_the_cache_with_fewer_queries(
+    client, people, own, django_assert_max_num_queries
+):
+    client.force_login(people.member)
+    url = own.plan.get_absolute_url()
+    first = client.get(url).text
+    with django_assert_max_num_queries(7):
+        second = client.get(url).text
+    assert first.split("<main")[1] == second.split("<main")[1]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "progress via the app",
+        "action saved",
+        "new action",
+        "evidence added",
+        "objective deleted",
+        "sub-committee renamed",
+    ],
+)
+def test_every_change_shows_at_once(client, people, own, change):
+    client.force_login(people.chair)
+    url = own.plan.get_absolute_url()
+    client.get(url)
+    if change == "progress via the app":
+        data = {**quick_update_data(own.led), f"action-{own.led.pk}-text": "Fresh progress note"}
+        client.post(reverse("plans:action_update", args=[own.led.pk]), data)
+        expected = "Fresh progress note"
+    elif change == "action saved":
+        own.led.description = "Renamed action"
+        own.led.save()
+        expected = "Renamed action"
+    elif change == "new action":
+        ActionFactory(objective=own.objective, position=9, description="Brand new action")
+        expected = "Brand new action"
+    elif change == "evidence added":
+        EvidenceSourceFactory(objective=own.objective, text="Ofsted letter 2026")
+        expected = "Ofsted letter 2026"
+    elif change == "objective deleted":
+        own.objective.delete()
+        page = client.get(url).text
+        assert own.led.description not in page
+        return
+    else:
+        own.led.lead_sub_committee.name = "Renamed Sub-committee"
+        own.led.lead_sub_committee.save()
+        expected = "Renamed Sub-committee"
+    assert expected in client.get(url).text
+
+
+def test_a_later_commit_with_an_earlier_id_still_changes_the_stamp(people, own):
+    """Counting history rows catches a transaction that commits after a newer one."""
+    from plans.access import get_plan_for_user
+
+    plan, _ = get_plan_for_user(people.member, own.plan.pk, page_cache.stamp_annotations())
+    before = page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
+    ProgressUpdateFactory(action=own.led)
+    plan, _ = get_plan_for_user(people.member, own.plan.pk, page_cache.stamp_annotations())
+    assert page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23)) != before
+
+
+def test_managers_and_readers_get_their_own_body(client, people, own):
+    client.force_login(people.member)
+    assert "Edit priority area" not in client.get(own.plan.get_absolute_url()).text
+    client.force_login(people.manager)
+    assert "Edit priority area" in client.get(own.plan.get_absolute_url()).text
+
+
+def test_overdue_tags_follow_the_date(client, people, own):
+    client.force_login(people.member)
+    url = own.plan.get_absolute_url()
+    assert "Overdue</strong>" not in client.get(url).text
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 9, 0), tick=False):
+        client.force_login(people.member)
+        assert "Overdue</strong>" in client.get(url).text
