@@ -67,10 +67,10 @@ def test_manager_pages_and_invitation_have_no_axe_violations(page, live_server, 
     assert_no_axe_violations(page)
     board_url = page.url
 
-    page.locator("a[href*='/plans/']").first.click()
+    page.get_by_role("link", name="Sunderland Safeguarding Children Board Business Plan").click()
     page.locator("h1").wait_for()
     assert_no_axe_violations(page)
-    page.locator("a[href*='/plans/actions/']").first.click()
+    page.locator("main a[href*='/plans/actions/']").first.click()
     page.get_by_role("heading", name="Progress log").wait_for()
     assert_no_axe_violations(page)
 
