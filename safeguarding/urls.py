@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("plans/", include("plans.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("boards.urls")),
 ]
 

@@ -1,0 +1,205 @@
+"""Claim, send, record: one e-mail to one person, exactly once.
+
+1. Claim: insert one SentReminder row per action (one per board for a digest),
+   ``ON CONFLICT DO NOTHING``. The unique constraints on (recipient, kind, action,
+   day) mean a second task about the same reminders (a retry, a second beat, a
+   second worker, a re-run by hand) inserts nothing new.
+2. Lock: in one transaction, ``SELECT … FOR UPDATE SKIP LOCKED`` the rows that are
+   not yet sent. Rows another live task is sending are locked, so they are skipped;
+   rows left "claimed" by a worker that died are unlocked (PostgreSQL ends a dead
+   client's transaction), so this task takes them over.
+3. Send while holding the lock, then mark the rows sent (and add the in-app
+   notifications) in the same transaction. An SMTP error marks them failed with the
+   error and the attempt, never sent; the task then retries with back-off.
+
+The one window left is a worker dying after the SMTP server accepted the message
+and before the commit: then the message is sent again. Every other failure sends
+nothing twice and loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from boards.models import Board
+from plans.models import Action
+
+from .emails import absolute_url, send_email
+from .models import ClaimStatus, Notification, ReminderKind, SentReminder
+from .selection import DIGEST_SECTIONS, Batch
+
+logger = logging.getLogger(__name__)
+
+SECTION_TITLES = {
+    "overdue": "Overdue actions",
+    "slipped": "Actions whose due date was moved later this week",
+    "no_progress": "Actions with no progress note for 90 days",
+    "recommendations_without_action": "Review recommendations with no action",
+}
+
+
+class SendFailedError(Exception):
+    """A transient failure to send (SMTP or network): the reminders are marked failed
+    and may be retried."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent", "skipped" (nothing left to send), "failed" (permanent)
+    actions: int = 0
+
+
+def claim(batch: Batch, day: datetime.date) -> None:
+    """Insert the claim rows that do not exist yet (idempotent)."""
+    if batch.kind == ReminderKind.DIGEST:
+        rows = [
+            SentReminder(recipient_id=batch.recipient_id, kind=batch.kind, board_id=batch.board_id, day=day)
+        ]
+    else:
+        rows = [
+            SentReminder(
+                recipient_id=batch.recipient_id,
+                kind=batch.kind,
+                board_id=batch.board_id,
+                action_id=pk,
+                day=day,
+            )
+            for pk in batch.action_ids
+        ]
+    SentReminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _claims(batch: Batch, day: datetime.date):
+    claims = SentReminder.objects.filter(
+        recipient_id=batch.recipient_id,
+        kind=batch.kind,
+        day=day,
+        status__in=[ClaimStatus.CLAIMED, ClaimStatus.FAILED],
+    )
+    if batch.kind == ReminderKind.DIGEST:
+        return claims.filter(action__isnull=True, board_id=batch.board_id)
+    return claims.filter(action_id__in=batch.action_ids)
+
+
+def _action_lines(actions: list[Action], today: datetime.date) -> list[dict]:
+    return [
+        {
+            "description": action.description,
+            "timescale": action.timescale,
+            "due_date": action.due_date,
+            "days_overdue": (today - action.due_date).days
+            if action.due_date and action.due_date < today
+            else 0,
+            "url": absolute_url(action.get_absolute_url()),
+            "path": action.get_absolute_url(),
+        }
+        for action in actions
+    ]
+
+
+def deliver(batch: Batch, day: datetime.date) -> Outcome:
+    """Claim, send and record one e-mail. Raises SendFailedError on a transient SMTP error."""
+    claim(batch, day)
+    error: Exception | None = None
+    with transaction.atomic():
+        # Race: a second task about the same reminders (duplicate fan-out, retry, another
+        # worker) runs this at the same time. Row locks decide: whoever locks a claim
+        # sends it; SKIP LOCKED makes the other see nothing left to send.
+        claims = list(_claims(batch, day).select_for_update(skip_locked=True, of=("self",)))
+        if not claims:
+            return Outcome("skipped")
+        recipient = get_user_model().objects.get(pk=batch.recipient_id)
+        board = Board.objects.get(pk=batch.board_id)
+        context, notifications = _content(batch, claims, recipient, board, day)
+        if context is None:
+            # Everything was completed since the sweep: nothing to say, release the claims.
+            SentReminder.objects.filter(pk__in=[c.pk for c in claims]).delete()
+            return Outcome("skipped")
+        live = SentReminder.objects.filter(pk__in=[c.pk for c in claims])
+        try:
+            send_email(context["template"], context, [recipient.email])
+        except smtplib.SMTPRecipientsRefused as exc:
+            # Permanent: this address will not work on a retry either.
+            live.update(status=ClaimStatus.FAILED, attempts=F("attempts") + 1, last_error=str(exc)[:300])
+            logger.warning("Reminder %s to user %s refused: %s", batch.kind, recipient.pk, exc)
+            return Outcome("failed")
+        except (smtplib.SMTPException, OSError) as exc:
+            error = exc
+            live.update(status=ClaimStatus.FAILED, attempts=F("attempts") + 1, last_error=str(exc)[:300])
+        else:
+            live.update(status=ClaimStatus.SENT, attempts=F("attempts") + 1, sent_at=timezone.now())
+            Notification.objects.bulk_create(notifications)
+            return Outcome("sent", actions=context["action_count"])
+    # Outside the transaction, so the failed state and the attempt are committed.
+    raise SendFailedError(f"{batch.kind} to user {batch.recipient_id}: {error}") from error
+
+
+def _content(batch: Batch, claims, recipient, board: Board, day: datetime.date):
+    """The e-mail's context and the in-app notifications, or (None, []) if nothing is left."""
+    actions_query = Action.objects.open().select_related("objective")
+    base = {"recipient": recipient, "board": board, "kind": batch.kind, "day": day}
+    base["preferences_url"] = absolute_url(reverse("notifications:preferences"))
+    base["board_url"] = absolute_url(board.get_absolute_url())
+    if batch.kind == ReminderKind.DIGEST:
+        wanted = {pk for name in DIGEST_SECTIONS for pk in batch.sections.get(name, ())}
+        by_pk = {a.pk: a for a in actions_query.filter(pk__in=wanted)}
+        sections = [
+            {
+                "name": name,
+                "title": SECTION_TITLES[name],
+                "actions": _action_lines(
+                    [by_pk[pk] for pk in batch.sections.get(name, ()) if pk in by_pk], day
+                ),
+            }
+            for name in DIGEST_SECTIONS
+            if name != "recommendations_without_action"
+        ]
+        counts = {s["name"]: len(s["actions"]) for s in sections}
+        if not any(counts.values()):
+            return None, []
+        summary = ", ".join(
+            f"{counts[s['name']]} {s['title'].lower()}" for s in sections if counts[s["name"]]
+        )
+        context = {**base, "template": "digest", "sections": sections, "action_count": len(by_pk)}
+        text = f"Weekly digest for {board.short_name}: {summary}."
+        return context, [
+            Notification(
+                user=recipient, kind=batch.kind, board=board, text=text[:500], link=board.get_absolute_url()
+            )
+        ]
+
+    claimed_ids = [c.action_id for c in claims]
+    actions = list(actions_query.filter(pk__in=claimed_ids).order_by("due_date", "pk"))
+    gone = set(claimed_ids) - {a.pk for a in actions}
+    if gone:
+        # Completed since the sweep: no reminder, and the claim is released.
+        SentReminder.objects.filter(Q(pk__in=[c.pk for c in claims]) & Q(action_id__in=gone)).delete()
+    if not actions:
+        return None, []
+    label = ReminderKind(batch.kind).label
+    context = {
+        **base,
+        "template": "reminder",
+        "actions": _action_lines(actions, day),
+        "action_count": len(actions),
+    }
+    notifications = [
+        Notification(
+            user=recipient,
+            kind=batch.kind,
+            board=board,
+            text=f"{label} ({board.short_name}, due {a.timescale}): {a.description}"[:500],
+            link=a.get_absolute_url(),
+        )
+        for a in actions
+    ]
+    return context, notifications
