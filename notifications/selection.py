@@ -171,8 +171,13 @@ def escalations(
         live_actions()
         .filter(due_date__lt=today - datetime.timedelta(days=managers_after))
         .annotate(
-            managers_told=_sent_since(ReminderKind.ESCALATION_MANAGER, OuterRef("due_date")),
-            chair_told=_sent_since(ReminderKind.ESCALATION_CHAIR, OuterRef("due_date")),
+            # Told about this due date: sent after it had passed the rung's threshold.
+            managers_told=_sent_since(
+                ReminderKind.ESCALATION_MANAGER, OuterRef("due_date") + datetime.timedelta(days=managers_after)
+            ),
+            chair_told=_sent_since(
+                ReminderKind.ESCALATION_CHAIR, OuterRef("due_date") + datetime.timedelta(days=chair_after)
+            ),
         )
     )
     rows = list(
