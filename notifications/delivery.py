@@ -4,10 +4,10 @@
    ``ON CONFLICT DO NOTHING``. The unique constraints on (recipient, kind, action,
    day) mean a second task about the same reminders (a retry, a second beat, a
    second worker, a re-run by hand) inserts nothing new.
-2. Lock: in one transaction, ``SELECT … FOR UPDATE SKIP LOCKED`` the rows that are
-   not yet sent. Rows another live task is sending are locked, so they are skipped;
-   rows left "claimed" by a worker that died are unlocked (PostgreSQL ends a dead
-   client's transaction), so this task takes them over.
+2. Lock: in one transaction, ``SELECT … FOR UPDATE`` the claims that are not yet
+   sent. If another live task is sending them, this one waits for its commit and
+   then finds them sent. Claims left "claimed" by a worker that died are unlocked
+   (PostgreSQL ends a dead client's transaction), so this task takes them over.
 3. Send while holding the lock, then mark the rows sent (and add the in-app
    notifications) in the same transaction. An SMTP error marks them failed with the
    error and the attempt, never sent; the task then retries with back-off.
@@ -24,8 +24,9 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,8 @@ from .models import ClaimStatus, Notification, ReminderKind, SentReminder
 from .selection import DIGEST_SECTIONS, Batch
 
 logger = logging.getLogger(__name__)
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 
 SECTION_TITLES = {
     "overdue": "Overdue actions",
@@ -78,6 +81,14 @@ def claim(batch: Batch, day: datetime.date) -> None:
     SentReminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def _limit_lock_wait() -> None:
+    """Wait for another sender's row locks at most a little longer than one SMTP send."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            seconds = 2 * settings.EMAIL_TIMEOUT + 10
+            cursor.execute(f"SET LOCAL lock_timeout = '{seconds}s'")
+
+
 def _claims(batch: Batch, day: datetime.date):
     claims = SentReminder.objects.filter(
         recipient_id=batch.recipient_id,
@@ -107,14 +118,26 @@ def _action_lines(actions: list[Action], today: datetime.date) -> list[dict]:
 
 
 def deliver(batch: Batch, day: datetime.date) -> Outcome:
-    """Claim, send and record one e-mail. Raises SendFailedError on a transient SMTP error."""
+    """Claim, send and record one e-mail. Raises SendFailedError on a transient failure."""
     claim(batch, day)
+    try:
+        return _send_claimed(batch, day)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        # Another sender held the claims longer than an SMTP send can take: try again later.
+        raise SendFailedError(f"{batch.kind} to user {batch.recipient_id}: claims busy") from exc
+
+
+def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
     error: Exception | None = None
     with transaction.atomic():
         # Race: a second task about the same reminders (duplicate fan-out, retry, another
-        # worker) runs this at the same time. Row locks decide: whoever locks a claim
-        # sends it; SKIP LOCKED makes the other see nothing left to send.
-        claims = list(_claims(batch, day).select_for_update(skip_locked=True, of=("self",)))
+        # worker) runs this at the same time. Row locks decide: whoever locks a claim sends
+        # it; the other waits for that transaction, then PostgreSQL re-checks the status
+        # filter and finds the claims sent. A dead sender's locks go with its connection.
+        _limit_lock_wait()
+        claims = list(_claims(batch, day).select_for_update(of=("self",)))
         if not claims:
             return Outcome("skipped")
         recipient = get_user_model().objects.get(pk=batch.recipient_id)

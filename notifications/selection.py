@@ -173,7 +173,8 @@ def escalations(
         .annotate(
             # Told about this due date: sent after it had passed the rung's threshold.
             managers_told=_sent_since(
-                ReminderKind.ESCALATION_MANAGER, OuterRef("due_date") + datetime.timedelta(days=managers_after)
+                ReminderKind.ESCALATION_MANAGER,
+                OuterRef("due_date") + datetime.timedelta(days=managers_after),
             ),
             chair_told=_sent_since(
                 ReminderKind.ESCALATION_CHAIR, OuterRef("due_date") + datetime.timedelta(days=chair_after)
