@@ -11,6 +11,7 @@ from . import feeds
 from .emails import absolute_url
 from .forms import NotificationPreferenceForm
 from .models import CalendarFeedToken, Notification, NotificationPreference, hash_feed_token
+from .unread import refresh_unread_count
 
 
 @login_required
@@ -26,6 +27,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(user=request.user).unread().update(read_at=timezone.now())
+    refresh_unread_count(request)
     messages.success(request, "All notifications marked as read.")
     return redirect("notifications:list")
 

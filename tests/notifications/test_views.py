@@ -185,3 +185,23 @@ def test_one_active_token_per_user(people):
     CalendarFeedTokenFactory(user=people.chair)
     with pytest.raises(IntegrityError):
         CalendarFeedTokenFactory(user=people.chair)
+
+
+def test_header_count_costs_no_query_until_it_is_two_minutes_old(client, people):
+    """The count is taken at sign-in and kept in the session: pages pinned to a query count
+    do not pay for it; a new reminder shows within COUNT_MAX_AGE seconds."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client.force_login(people.member)
+        NotificationFactory(user=people.member, board=people.board)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("boards:home"))
+        assert "app-count" not in response.text
+        assert not any("notifications_notification" in q["sql"] for q in queries.captured_queries)
+    with time_machine.travel(start + datetime.timedelta(seconds=121), tick=False):
+        response = client.get(reverse("boards:home"))
+    assert '<span class="app-count">1<span' in response.text
