@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench_reminders")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
-os.environ["EMAIL_URL"] = "memory://"  # django-environ: the locmem backend
+os.environ["EMAIL_URL"] = "memorymail://"  # django-environ: the locmem backend
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
