@@ -167,62 +167,92 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
 
 
 def _content(batch: Batch, claims, recipient, board: Board, day: datetime.date):
-    """The e-mail's context and the in-app notifications, or (None, []) if nothing is left."""
-    actions_query = Action.objects.open().select_related("objective")
-    base = {"recipient": recipient, "board": board, "kind": batch.kind, "day": day}
-    base["preferences_url"] = absolute_url(reverse("notifications:preferences"))
-    base["board_url"] = absolute_url(board.get_absolute_url())
+    """The e-mail's context and the in-app notifications, or (None, []) if nothing is left.
+
+    An e-mail lists at most REMINDER_EMAIL_MAX_ACTIONS actions (per digest section) and
+    says how many more there are: a manager escalated thousands of actions needs the
+    number and a link, not thousands of lines."""
+    limit = settings.REMINDER_EMAIL_MAX_ACTIONS
+    base = {
+        "recipient": recipient,
+        "board": board,
+        "kind": batch.kind,
+        "day": day,
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
+        "board_url": absolute_url(board.get_absolute_url()),
+        "notifications_url": absolute_url(reverse("notifications:list")),
+    }
     if batch.kind == ReminderKind.DIGEST:
-        wanted = {pk for name in DIGEST_SECTIONS for pk in batch.sections.get(name, ())}
-        by_pk = {a.pk: a for a in actions_query.filter(pk__in=wanted)}
-        sections = [
-            {
-                "name": name,
-                "title": SECTION_TITLES[name],
-                "actions": _action_lines(
-                    [by_pk[pk] for pk in batch.sections.get(name, ()) if pk in by_pk], day
-                ),
-            }
-            for name in DIGEST_SECTIONS
-            if name != "recommendations_without_action"
-        ]
-        counts = {s["name"]: len(s["actions"]) for s in sections}
-        if not any(counts.values()):
-            return None, []
-        summary = ", ".join(
-            f"{counts[s['name']]} {s['title'].lower()}" for s in sections if counts[s["name"]]
-        )
-        context = {**base, "template": "digest", "sections": sections, "action_count": len(by_pk)}
-        text = f"Weekly digest for {board.short_name}: {summary}."
-        return context, [
-            Notification(
-                user=recipient, kind=batch.kind, board=board, text=text[:500], link=board.get_absolute_url()
-            )
-        ]
+        return _digest_content(batch, recipient, board, day, base, limit)
 
     claimed_ids = [c.action_id for c in claims]
-    actions = list(actions_query.filter(pk__in=claimed_ids).order_by("due_date", "pk"))
-    gone = set(claimed_ids) - {a.pk for a in actions}
+    still_open = dict(Action.objects.open().filter(pk__in=claimed_ids).values_list("pk", "description"))
+    gone = set(claimed_ids) - set(still_open)
     if gone:
         # Completed since the sweep: no reminder, and the claim is released.
         SentReminder.objects.filter(Q(pk__in=[c.pk for c in claims]) & Q(action_id__in=gone)).delete()
-    if not actions:
+    if not still_open:
         return None, []
-    label = ReminderKind(batch.kind).label
+    shown = list(Action.objects.filter(pk__in=still_open).order_by("due_date", "pk")[:limit])
     context = {
         **base,
         "template": "reminder",
-        "actions": _action_lines(actions, day),
-        "action_count": len(actions),
+        "actions": _action_lines(shown, day),
+        "action_count": len(still_open),
+        "more": len(still_open) - len(shown),
     }
-    notifications = [
-        Notification(
-            user=recipient,
-            kind=batch.kind,
-            board=board,
-            text=f"{label} ({board.short_name}, due {a.timescale}): {a.description}"[:500],
-            link=a.get_absolute_url(),
-        )
-        for a in actions
-    ]
+    label = ReminderKind(batch.kind).label
+    if batch.kind in (ReminderKind.OVERDUE, ReminderKind.DUE_SOON):
+        # A lead's own actions: one entry each, linking to the action.
+        notifications = [
+            Notification(
+                user=recipient,
+                kind=batch.kind,
+                board=board,
+                text=f"{label} ({board.short_name}): {description}"[:500],
+                link=reverse("plans:action", kwargs={"pk": pk}),
+            )
+            for pk, description in sorted(still_open.items())
+        ]
+    else:
+        # An escalation may cover many actions: one entry, like the one e-mail.
+        count = len(still_open)
+        notifications = [
+            Notification(
+                user=recipient,
+                kind=batch.kind,
+                board=board,
+                text=f"{label} ({board.short_name}): {count} action{'s' if count != 1 else ''} long overdue",
+                link=shown[0].get_absolute_url() if count == 1 else board.get_absolute_url(),
+            )
+        ]
     return context, notifications
+
+
+def _digest_content(batch: Batch, recipient, board: Board, day: datetime.date, base: dict, limit: int):
+    named = [name for name in DIGEST_SECTIONS if name != "recommendations_without_action"]
+    ids = {name: batch.sections.get(name, ()) for name in named}
+    wanted = {pk for name in named for pk in ids[name][:limit]}
+    by_pk = {a.pk: a for a in Action.objects.open().filter(pk__in=wanted)}
+    sections = []
+    for name in named:
+        shown = [by_pk[pk] for pk in ids[name][:limit] if pk in by_pk]
+        sections.append(
+            {
+                "name": name,
+                "title": SECTION_TITLES[name],
+                "actions": _action_lines(shown, day),
+                "count": len(ids[name]),
+                "more": len(ids[name]) - len(ids[name][:limit]),
+            }
+        )
+    if not by_pk:
+        return None, []
+    summary = ", ".join(f"{s['count']} {s['title'].lower()}" for s in sections if s["count"])
+    context = {**base, "template": "digest", "sections": sections, "action_count": len(by_pk)}
+    text = f"Weekly digest for {board.short_name}: {summary}."
+    return context, [
+        Notification(
+            user=recipient, kind=batch.kind, board=board, text=text[:500], link=board.get_absolute_url()
+        )
+    ]

@@ -221,6 +221,8 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
 REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=30 * 60)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# An e-mail lists at most this many actions (per digest section), then "and N more".
+REMINDER_EMAIL_MAX_ACTIONS = env.int("REMINDER_EMAIL_MAX_ACTIONS", default=50)
 # When the sweeps run (HH:MM, Europe/London), a few minutes apart so one fan-out is
 # done before the next starts; the digest goes weekly on REMINDER_DIGEST_DAY.
 # Exactly one beat must run (two would fire every job twice; the jobs are

@@ -30,6 +30,7 @@ def reminder_settings(settings):
     settings.REMINDER_ESCALATE_CHAIR_DAYS = 56
     settings.REMINDER_NO_PROGRESS_DAYS = 90
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REMINDER_EMAIL_MAX_ACTIONS = 50
 
 
 # --- Real worker and SMTP server (test_worker*.py) -----------------------------------

@@ -183,3 +183,33 @@ def test_due_soon_email_has_three_parts(people, frozen_today):
     assert "\n" not in subject
     assert action.description in text and action.description in html
     assert "<html" in html and "<html" not in text
+
+
+def test_long_lists_are_cut_with_a_count_and_a_link(people, frozen_today, two_overdue, settings):
+    settings.REMINDER_EMAIL_MAX_ACTIONS = 1
+    [batch] = overdue(frozen_today)
+    deliver(batch, frozen_today)
+
+    [message] = mail.outbox
+    assert "2 overdue actions" in message.subject
+    assert message.body.count("https://planner.example.org/plans/actions/") == 1
+    assert "… and 1 more: https://planner.example.org/notifications/" in message.body
+    assert ">1 more</a>" in message.alternatives[0].content
+    # Both are reminded (claimed and sent), and both are in the lead's in-app list.
+    assert SentReminder.objects.filter(status=ClaimStatus.SENT).count() == 2
+    assert Notification.objects.filter(user=people.member).count() == 2
+
+
+def test_an_escalation_is_one_in_app_entry(people, frozen_today, two_overdue):
+    batch = Batch(
+        kind=ReminderKind.ESCALATION_MANAGER,
+        recipient_id=people.manager.pk,
+        board_id=people.board.pk,
+        action_ids=tuple(a.pk for a in two_overdue),
+    )
+    deliver(batch, frozen_today)
+    note = Notification.objects.get(user=people.manager)
+    assert (
+        note.text == f"Escalation to the board's managers ({people.board.short_name}): 2 actions long overdue"
+    )
+    assert note.link == people.board.get_absolute_url()
