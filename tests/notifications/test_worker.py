@@ -3,6 +3,10 @@ this process: e-mails arrive with the right recipients and actions, exactly once
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from celery.result import AsyncResult
 from django.utils import timezone
@@ -46,3 +50,32 @@ def test_a_temporary_smtp_failure_is_retried_and_sent_once(worker, mailbox, lead
     retried = SentReminder.objects.filter(attempts=2).values_list("recipient", flat=True).distinct()
     assert len(retried) == 1
     assert not SentReminder.objects.exclude(recipient=retried[0]).exclude(attempts=1).exists()
+
+
+def test_a_worker_child_killed_mid_send_is_redelivered_and_sends_once(worker, mailbox, leads):
+    """acks_late with task_reject_on_worker_lost: the message of a task whose process died
+    goes back to Redis, the worker runs it again, and the claims the dead process had
+    locked are released with its database connection."""
+    from safeguarding.celery import app
+
+    mailbox.hold.set()
+    run_job.delay("overdue", timezone.localdate().isoformat()).get(timeout=30)
+    assert mailbox.held.wait(timeout=30)
+    active = app.control.inspect(timeout=2).active() or {}
+    pids = [
+        t["worker_pid"]
+        for tasks in active.values()
+        for t in tasks
+        if t["name"] == "notifications.deliver_reminder"
+    ]
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    mailbox.hold.clear()
+
+    deadline = time.monotonic() + 45
+    while len(mailbox.messages) < len(leads) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # anything sent twice would arrive now
+    assert mailbox.to() == sorted(leads)
+    assert set(SentReminder.objects.values_list("status", flat=True)) == {ClaimStatus.SENT}
