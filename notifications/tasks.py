@@ -43,7 +43,11 @@ def try_job_lock(job: str) -> bool:
 
 def fan_out(job: str, today: datetime.date, dispatch) -> list | None:
     """Select today's batches for ``job`` under its lock and hand each to ``dispatch``.
-    Returns what ``dispatch`` returned for each batch, or None if another run holds the lock."""
+    Returns what ``dispatch`` returned for each batch, or None if another run holds the lock.
+
+    ``dispatch`` runs inside the lock's transaction, so it must only enqueue: to send in
+    this process, use ``send_now`` (it selects under the lock, then sends after commit,
+    so each e-mail's claims commit on their own)."""
     with transaction.atomic():
         if not try_job_lock(job):
             logger.info("Reminder job %s is already running elsewhere: skipped", job)
@@ -52,6 +56,24 @@ def fan_out(job: str, today: datetime.date, dispatch) -> list | None:
         results = [dispatch(batch, today) for batch in batches]
     logger.info("Reminder job %s for %s: %d e-mails to send", job, today, len(results))
     return results
+
+
+def send_now(job: str, today: datetime.date, on_failure=None) -> list[str] | None:
+    """Run ``job`` in this process (the management command, the bench): select under the
+    lock, then deliver each batch. Returns each e-mail's outcome, or None if locked."""
+    batches = fan_out(job, today, lambda batch, day: batch)
+    if batches is None:
+        return None
+    outcomes = []
+    for batch in batches:
+        try:
+            outcomes.append(deliver(batch, today).status)
+        except SendFailedError as exc:
+            # No back-off here: the claims stay "failed" and the next run sends them.
+            if on_failure is not None:
+                on_failure(exc)
+            outcomes.append("failed")
+    return outcomes
 
 
 def enqueue(batch: Batch, today: datetime.date) -> str:

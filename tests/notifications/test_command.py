@@ -55,3 +55,37 @@ def test_a_bad_date_is_a_clear_error(people):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         send_reminders("--date", "tomorrow")
+
+
+def test_a_failed_email_does_not_undo_the_ones_already_sent(people, overdue_action, frozen_today):
+    """By hand, each e-mail's claims commit on their own: a failure halfway leaves earlier
+    e-mails recorded as sent, and the failed one is sent by the next run."""
+    import smtplib
+    from unittest import mock
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from notifications.models import ClaimStatus
+
+    action_on(people.board, responsible=people.chair, due_date=frozen_today - DAY)
+    real_send = EmailMultiAlternatives.send
+    calls = []
+
+    def fail_second(message, *args, **kwargs):
+        calls.append(message.to)
+        if len(calls) == 2:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMultiAlternatives, "send", fail_second):
+        assert (
+            "overdue: 1 e-mail(s) sent, 0 already sent or nothing left to send, 1 failed."
+            in send_reminders("--job", "overdue")
+        )
+    assert sorted(SentReminder.objects.values_list("status", flat=True)) == [
+        ClaimStatus.FAILED,
+        ClaimStatus.SENT,
+    ]
+
+    assert "overdue: 1 e-mail(s) sent, 1 already sent" in send_reminders("--job", "overdue")
+    assert len(mail.outbox) == 2

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from boards.models import Board
 from notifications import selection
-from notifications.delivery import SendFailedError, deliver
 from notifications.selection import Batch
-from notifications.tasks import enqueue, fan_out
+from notifications.tasks import enqueue, fan_out, send_now
 
 
 class Command(BaseCommand):
@@ -44,7 +43,10 @@ class Command(BaseCommand):
             if dry_run:
                 self._list(name, selection.select(name, today))
                 continue
-            results = fan_out(name, today, enqueue if queue else self._send)
+            if queue:
+                results = fan_out(name, today, enqueue)
+            else:
+                results = send_now(name, today, on_failure=lambda exc: self.stderr.write(f"  failed: {exc}"))
             if results is None:
                 self.stdout.write(f"{name}: another run holds the lock; nothing done.")
             elif queue:
@@ -55,15 +57,6 @@ class Command(BaseCommand):
                     f"{name}: {counts['sent']} e-mail(s) sent, {counts['skipped']} already sent or "
                     f"nothing left to send, {counts['failed']} failed."
                 )
-
-    def _send(self, batch: Batch, today: datetime.date) -> str:
-        try:
-            outcome = deliver(batch, today).status
-        except SendFailedError as exc:
-            # By hand there is no back-off: report it; the claims stay "failed" for the next run.
-            self.stderr.write(f"  failed: {exc}")
-            return "failed"
-        return outcome
 
     def _list(self, job: str, batches: list[Batch]) -> None:
         users = get_user_model().objects.in_bulk({b.recipient_id for b in batches})
