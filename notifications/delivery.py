@@ -62,7 +62,28 @@ class Outcome:
 
 
 def claim(batch: Batch, day: datetime.date) -> None:
-    """Insert the claim rows that do not exist yet (idempotent)."""
+    """Insert the claim rows that do not exist yet (idempotent: ON CONFLICT DO NOTHING)."""
+    if batch.kind != ReminderKind.DIGEST and connection.vendor == "postgresql":
+        # One set-based statement however many actions: an escalation can list thousands.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {SentReminder._meta.db_table}
+                    (recipient_id, kind, board_id, action_id, day, status, attempts, claimed_at, last_error)
+                SELECT %s, %s, %s, action_id, %s, %s, 0, now(), ''
+                FROM unnest(%s::bigint[]) AS action_id
+                ON CONFLICT DO NOTHING
+                """,
+                [
+                    batch.recipient_id,
+                    batch.kind,
+                    batch.board_id,
+                    day,
+                    ClaimStatus.CLAIMED,
+                    list(batch.action_ids),
+                ],
+            )
+        return
     if batch.kind == ReminderKind.DIGEST:
         rows = [
             SentReminder(recipient_id=batch.recipient_id, kind=batch.kind, board_id=batch.board_id, day=day)
@@ -137,7 +158,7 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
         # it; the other waits for that transaction, then PostgreSQL re-checks the status
         # filter and finds the claims sent. A dead sender's locks go with its connection.
         _limit_lock_wait()
-        claims = list(_claims(batch, day).select_for_update(of=("self",)))
+        claims = list(_claims(batch, day).select_for_update(of=("self",)).values_list("pk", "action_id"))
         if not claims:
             return Outcome("skipped")
         recipient = get_user_model().objects.get(pk=batch.recipient_id)
@@ -145,9 +166,9 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
         context, notifications = _content(batch, claims, recipient, board, day)
         if context is None:
             # Everything was completed since the sweep: nothing to say, release the claims.
-            SentReminder.objects.filter(pk__in=[c.pk for c in claims]).delete()
+            SentReminder.objects.filter(pk__in=[pk for pk, _ in claims]).delete()
             return Outcome("skipped")
-        live = SentReminder.objects.filter(pk__in=[c.pk for c in claims])
+        live = SentReminder.objects.filter(pk__in=[pk for pk, _ in claims])
         try:
             send_email(context["template"], context, [recipient.email])
         except smtplib.SMTPRecipientsRefused as exc:
@@ -185,12 +206,12 @@ def _content(batch: Batch, claims, recipient, board: Board, day: datetime.date):
     if batch.kind == ReminderKind.DIGEST:
         return _digest_content(batch, recipient, board, day, base, limit)
 
-    claimed_ids = [c.action_id for c in claims]
+    claimed_ids = [action_id for _, action_id in claims]
     still_open = dict(Action.objects.open().filter(pk__in=claimed_ids).values_list("pk", "description"))
     gone = set(claimed_ids) - set(still_open)
     if gone:
         # Completed since the sweep: no reminder, and the claim is released.
-        SentReminder.objects.filter(Q(pk__in=[c.pk for c in claims]) & Q(action_id__in=gone)).delete()
+        SentReminder.objects.filter(Q(pk__in=[pk for pk, _ in claims]) & Q(action_id__in=gone)).delete()
     if not still_open:
         return None, []
     shown = list(Action.objects.filter(pk__in=still_open).order_by("due_date", "pk")[:limit])
@@ -204,13 +225,14 @@ def _content(batch: Batch, claims, recipient, board: Board, day: datetime.date):
     label = ReminderKind(batch.kind).label
     if batch.kind in (ReminderKind.OVERDUE, ReminderKind.DUE_SOON):
         # A lead's own actions: one entry each, linking to the action.
+        action_path = reverse("plans:action", kwargs={"pk": 0}).replace("/0/", "/{}/")
         notifications = [
             Notification(
                 user=recipient,
                 kind=batch.kind,
                 board=board,
                 text=f"{label} ({board.short_name}): {description}"[:500],
-                link=reverse("plans:action", kwargs={"pk": pk}),
+                link=action_path.format(pk),
             )
             for pk, description in sorted(still_open.items())
         ]
