@@ -169,6 +169,11 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
             SentReminder.objects.filter(pk__in=[pk for pk, _ in claims]).delete()
             return Outcome("skipped")
         live = SentReminder.objects.filter(pk__in=[pk for pk, _ in claims])
+        if not recipient.email:
+            # Nowhere to send it; the in-app list still shows it.
+            live.update(status=ClaimStatus.FAILED, attempts=F("attempts") + 1, last_error="No e-mail address")
+            Notification.objects.bulk_create(notifications)
+            return Outcome("failed")
         try:
             send_email(context["template"], context, [recipient.email])
         except smtplib.SMTPRecipientsRefused as exc:

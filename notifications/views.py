@@ -34,7 +34,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    # Defaults (everything on) until the user first saves: a GET writes nothing.
+    preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
+        user=request.user
+    )
     form = NotificationPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -213,3 +213,17 @@ def test_an_escalation_is_one_in_app_entry(people, frozen_today, two_overdue):
         note.text == f"Escalation to the board's managers ({people.board.short_name}): 2 actions long overdue"
     )
     assert note.link == people.board.get_absolute_url()
+
+
+def test_a_recipient_without_an_email_address_still_gets_the_in_app_entries(
+    people, frozen_today, two_overdue
+):
+    people.member.email = ""
+    people.member.save()
+    [batch] = overdue(frozen_today)
+    assert deliver(batch, frozen_today).status == "failed"
+    assert mail.outbox == []
+    assert set(SentReminder.objects.values_list("status", "last_error")) == {
+        (ClaimStatus.FAILED, "No e-mail address")
+    }
+    assert Notification.objects.filter(user=people.member).count() == 2

@@ -205,3 +205,11 @@ def test_header_count_costs_no_query_until_it_is_two_minutes_old(client, people)
     with time_machine.travel(start + datetime.timedelta(seconds=121), tick=False):
         response = client.get(reverse("boards:home"))
     assert '<span class="app-count">1<span' in response.text
+
+
+def test_viewing_preferences_writes_nothing(client, people):
+    client.force_login(people.member)
+    response = client.get(reverse("notifications:preferences"))
+    assert response.status_code == 200
+    assert response.text.count("checked") == 2  # both choices on by default
+    assert not NotificationPreference.objects.filter(user=people.member).exists()
