@@ -45,7 +45,7 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 SECTION_TITLES = {
     "overdue": "Overdue actions",
     "slipped": "Actions whose due date was moved later this week",
-    "no_progress": "Actions with no progress note for 90 days",
+    "no_progress": "Actions with no progress note for {days} days",
     "recommendations_without_action": "Review recommendations with no action",
 }
 
@@ -207,6 +207,9 @@ def _content(batch: Batch, claims, recipient, board: Board, day: datetime.date):
         "preferences_url": absolute_url(reverse("notifications:preferences")),
         "board_url": absolute_url(board.get_absolute_url()),
         "notifications_url": absolute_url(reverse("notifications:list")),
+        "escalate_after": settings.REMINDER_ESCALATE_CHAIR_DAYS
+        if batch.kind == ReminderKind.ESCALATION_CHAIR
+        else settings.REMINDER_ESCALATE_MANAGERS_DAYS,
     }
     if batch.kind == ReminderKind.DIGEST:
         return _digest_content(batch, recipient, board, day, base, limit)
@@ -267,7 +270,7 @@ def _digest_content(batch: Batch, recipient, board: Board, day: datetime.date, b
         sections.append(
             {
                 "name": name,
-                "title": SECTION_TITLES[name],
+                "title": SECTION_TITLES[name].format(days=settings.REMINDER_NO_PROGRESS_DAYS),
                 "actions": _action_lines(shown, day),
                 "count": len(ids[name]),
                 "more": len(ids[name]) - len(ids[name][:limit]),

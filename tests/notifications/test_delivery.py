@@ -144,7 +144,8 @@ def test_escalation_email_names_the_rung(people, frozen_today, two_overdue):
     deliver(batch, frozen_today)
     [message] = mail.outbox
     assert "independent chair" in message.subject
-    assert "escalated to you as independent chair" in message.body
+    assert "overdue for more than 56 days and are escalated to you as independent chair" in message.body
+    assert "overdue for more than 56 days" in message.alternatives[0].content
 
 
 def test_digest_is_one_email_per_manager_and_board(people, frozen_today, two_overdue):
