@@ -11,12 +11,17 @@ from notifications.models import (
     SentReminder,
     hash_feed_token,
 )
-from tests.factories import ActionFactory, BoardFactory, UserFactory
+from plans.models import BusinessPlan, Objective
+from tests.factories import ActionFactory, BoardFactory, ObjectiveFactory, UserFactory
 
 
 def action_on(board, **kwargs):
-    """An action in a plan of ``board`` (the factories otherwise make a new board per action)."""
-    return ActionFactory(objective__priority_area__plan__board=board, **kwargs)
+    """An action in an approved plan of ``board``, reusing one objective per board (the
+    factories otherwise make a new board, plan, area and objective per action)."""
+    objective = Objective.objects.filter(
+        priority_area__plan__board=board, priority_area__plan__status=BusinessPlan.Status.APPROVED
+    ).first() or ObjectiveFactory(priority_area__plan__board=board)
+    return ActionFactory(objective=objective, **kwargs)
 
 
 class SentReminderFactory(factory.django.DjangoModelFactory):
