@@ -89,3 +89,15 @@ def test_a_failed_email_does_not_undo_the_ones_already_sent(people, overdue_acti
 
     assert "overdue: 1 e-mail(s) sent, 1 already sent" in send_reminders("--job", "overdue")
     assert len(mail.outbox) == 2
+
+
+def test_queue_hands_one_task_per_email_to_the_worker_with_ids_only(people, overdue_action, frozen_today):
+    from unittest import mock
+
+    with mock.patch("notifications.tasks.deliver_reminder.delay") as delay:
+        delay.return_value.id = "task-1"
+        assert "overdue: 1 e-mail(s) queued for the worker." in send_reminders("--job", "overdue", "--queue")
+    delay.assert_called_once_with(
+        "overdue", people.member.pk, people.board.pk, frozen_today.isoformat(), [overdue_action.pk], {}
+    )
+    assert SentReminder.objects.count() == 0 and mail.outbox == []
