@@ -20,7 +20,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Notification.objects.filter(user=request.user).select_related("board"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "notifications/notification_list.html", {"page": page})
+    # Opening the list refreshes the header's count (see notifications.unread).
+    unread = refresh_unread_count(request)
+    return render(request, "notifications/notification_list.html", {"page": page, "unread": unread})
 
 
 @login_required

@@ -28,6 +28,14 @@ def test_anonymous_users_are_sent_to_sign_in(client):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_opening_the_list_refreshes_the_header_count(client, people):
+    client.force_login(people.member)
+    NotificationFactory(user=people.member, board=people.board)  # arrived after sign-in
+    response = client.get(reverse("notifications:list"))
+    assert '<span class="app-count">1<span' in response.text
+    assert "Mark all as read" in response.text
+
+
 def test_the_list_shows_only_the_users_own_notifications(client, people):
     NotificationFactory(user=people.member, board=people.board, text="Overdue: audit section 11 returns")
     NotificationFactory(user=people.outsider, board=people.other_board, text="Overdue: someone else's action")
@@ -63,6 +71,7 @@ def test_mark_all_read_is_post_only_and_clears_the_count(client, people):
     assert not Notification.objects.filter(user=people.member).unread().exists()
     assert Notification.objects.get(pk=other.pk).read_at is None
     assert "app-count" not in response.text
+    assert "Mark all as read" not in response.text
 
 
 def test_list_query_count_is_fixed(client, people, django_assert_max_num_queries):
