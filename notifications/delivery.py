@@ -57,7 +57,7 @@ class SendFailedError(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "skipped" (nothing left to send), "failed" (permanent)
+    status: str  # "sent", "in_app_only", "skipped" (nothing left to send), "failed" (permanent)
     actions: int = 0
 
 
@@ -170,10 +170,16 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
             return Outcome("skipped")
         live = SentReminder.objects.filter(pk__in=[pk for pk, _ in claims])
         if not recipient.email:
-            # Nowhere to send it; the in-app list still shows it.
-            live.update(status=ClaimStatus.FAILED, attempts=F("attempts") + 1, last_error="No e-mail address")
+            # Nowhere to e-mail it: delivered to the in-app list only, and recorded as such so
+            # a re-run does not add the entries again.
+            live.update(
+                status=ClaimStatus.SENT,
+                attempts=F("attempts") + 1,
+                sent_at=timezone.now(),
+                last_error="No e-mail address: shown in the app only",
+            )
             Notification.objects.bulk_create(notifications)
-            return Outcome("failed")
+            return Outcome("in_app_only", actions=context["action_count"])
         try:
             send_email(context["template"], context, [recipient.email])
         except smtplib.SMTPRecipientsRefused as exc:

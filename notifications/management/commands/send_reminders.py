@@ -56,6 +56,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{name}: {counts['sent']} e-mail(s) sent, {counts['skipped']} already sent or "
                     f"nothing left to send, {counts['failed']} failed."
+                    + (
+                        f" {counts['in_app_only']} in the app only (no e-mail address)."
+                        if counts["in_app_only"]
+                        else ""
+                    )
                 )
 
     def _list(self, job: str, batches: list[Batch]) -> None:
