@@ -10,6 +10,7 @@ without SECRET_KEY and DATABASE_URL, and the security flags below make
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "plans",
     "reviews",
     "meetings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +214,45 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Reminders (notifications app) -----------------------------------------
+# Days before the due date for a "due soon" reminder; overdue days before an
+# action escalates to the board's managers, then to the independent chair.
+REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=14)
+REMINDER_ESCALATE_MANAGERS_DAYS = env.int("REMINDER_ESCALATE_MANAGERS_DAYS", default=28)
+REMINDER_ESCALATE_CHAIR_DAYS = env.int("REMINDER_ESCALATE_CHAIR_DAYS", default=56)
+REMINDER_NO_PROGRESS_DAYS = env.int("REMINDER_NO_PROGRESS_DAYS", default=90)
+# SMTP failures are retried this many times with exponential back-off; the longest
+# wait stays well under Redis's visibility timeout (an hour), see FIELD-NOTES.
+REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=30 * 60)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# An e-mail lists at most this many actions (per digest section), then "and N more".
+REMINDER_EMAIL_MAX_ACTIONS = env.int("REMINDER_EMAIL_MAX_ACTIONS", default=50)
+# When the sweeps run (HH:MM, Europe/London), a few minutes apart so one fan-out is
+# done before the next starts; the digest goes weekly on REMINDER_DIGEST_DAY.
+# Exactly one beat must run (two would fire every job twice; the jobs are
+# idempotent anyway).
+REMINDER_SCHEDULE = {
+    "overdue": env("REMINDER_OVERDUE_AT", default="07:00"),
+    "due_soon": env("REMINDER_DUE_SOON_AT", default="07:05"),
+    "escalation": env("REMINDER_ESCALATION_AT", default="07:10"),
+    "digest": env("REMINDER_DIGEST_AT", default="07:30"),
+}
+REMINDER_DIGEST_DAY = env("REMINDER_DIGEST_DAY", default="mon")
+CELERY_BEAT_SCHEDULE = {
+    f"reminders-{job}": {
+        "task": "notifications.run_job",
+        "schedule": crontab(
+            hour=at.split(":")[0],
+            minute=at.split(":")[1],
+            day_of_week=REMINDER_DIGEST_DAY if job == "digest" else "*",
+        ),
+        "args": [job],
+    }
+    for job, at in REMINDER_SCHEDULE.items()
+}
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("meetings/", include("meetings.urls")),
     path("reviews/", include("reviews.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("boards.urls")),
 ]
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = "Reminders and notifications"
+
+    def ready(self) -> None:
+        from . import unread  # noqa: F401  (connects the sign-in receiver)

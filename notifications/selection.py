@@ -1,0 +1,301 @@
+"""Who gets which reminder today: the selection rules, as plain functions of a date.
+
+Each job returns a list of ``Batch``: one e-mail to one person about one board,
+listing every action it concerns. The functions only read; claiming and sending
+are in ``notifications.delivery``.
+
+Every job reads in a fixed number of queries whatever the number of actions
+(the reminder sweep bench pins this): actions come back as ``values()`` rows
+with their board, lead and chair ids, and memberships and preferences are read
+once per job and joined in Python.
+
+Rules shared by all jobs:
+- only open actions (not complete) with a due date, in plans that are not archived;
+- a recipient must still hold a membership on the action's board: someone who
+  left the board gets nothing more about it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.utils import timezone
+
+from boards.models import Membership, Role
+from plans.models import Action, PlanStatus, ProgressUpdate
+
+from .models import ClaimStatus, NotificationPreference, ReminderKind, SentReminder
+
+BOARD = "objective__priority_area__plan__board_id"
+
+# The sections of a weekly digest, in the order the e-mail shows them.
+DIGEST_SECTIONS = ("overdue", "slipped", "no_progress", "recommendations_without_action")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One e-mail: ``kind`` to ``recipient_id`` about ``board_id``.
+
+    ``action_ids`` are the actions reminded of (one claim each); a digest claims
+    once per board and lists its actions in ``sections`` instead.
+    """
+
+    kind: str
+    recipient_id: int
+    board_id: int
+    action_ids: tuple[int, ...] = ()
+    sections: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def live_actions():
+    """Open actions with a due date in plans that are still in use."""
+    return (
+        Action.objects.open()
+        .filter(due_date__isnull=False)
+        .exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
+    )
+
+
+def _action_rows(queryset) -> list[dict]:
+    return list(
+        queryset.values(
+            "pk",
+            "due_date",
+            "responsible_id",
+            chair_id=F("lead_sub_committee__chair_id"),
+            board_id=F(BOARD),
+            independent_chair_id=F("objective__priority_area__plan__board__independent_chair_id"),
+        ).order_by("pk")
+    )
+
+
+@dataclass
+class _Members:
+    """Who holds a role on which board: one query for all the boards a job touches."""
+
+    pairs: set[tuple[int, int]]
+    managers: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, board_ids: Iterable[int]) -> _Members:
+        pairs: set[tuple[int, int]] = set()
+        managers: dict[int, list[int]] = defaultdict(list)
+        rows = Membership.objects.filter(board_id__in=set(board_ids), user__is_active=True).values_list(
+            "user_id", "board_id", "role"
+        )
+        for user_id, board_id, role in rows.order_by("board_id", "user_id"):
+            pairs.add((user_id, board_id))
+            if role == Role.MANAGER:
+                managers[board_id].append(user_id)
+        return cls(pairs=pairs, managers=managers)
+
+    def holds(self, user_id: int | None, board_id: int) -> bool:
+        return user_id is not None and (user_id, board_id) in self.pairs
+
+
+def lead_of(row: dict, members: _Members) -> int | None:
+    """The person to remind about an action: its responsible person, or else the chair of
+    its lead sub-committee; whoever of them still holds a membership on the board."""
+    for candidate in (row["responsible_id"], row["chair_id"]):
+        if members.holds(candidate, row["board_id"]):
+            return candidate
+    return None
+
+
+def _opted_out(preference: str) -> set[int]:
+    return set(NotificationPreference.objects.filter(**{preference: False}).values_list("user_id", flat=True))
+
+
+def _batches(kind: str, grouped: dict[tuple[int, int], list[int]]) -> list[Batch]:
+    return [
+        Batch(kind=kind, recipient_id=recipient, board_id=board, action_ids=tuple(sorted(ids)))
+        for (recipient, board), ids in sorted(grouped.items())
+    ]
+
+
+def _sent_since(kind: str, day) -> Exists:
+    """A reminder of this kind about the action was sent after ``day`` (a date or an expression)."""
+    return Exists(
+        SentReminder.objects.filter(action=OuterRef("pk"), kind=kind, status=ClaimStatus.SENT, day__gt=day)
+    )
+
+
+# --- Daily jobs -------------------------------------------------------------
+
+
+def overdue(today: datetime.date) -> list[Batch]:
+    """Every day, each lead gets one e-mail per board listing all their overdue actions.
+
+    Overdue reminders cannot be turned off."""
+    rows = _action_rows(live_actions().filter(due_date__lt=today))
+    members = _Members.of(row["board_id"] for row in rows)
+    grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for row in rows:
+        if (lead := lead_of(row, members)) is not None:
+            grouped[(lead, row["board_id"])].append(row["pk"])
+    return _batches(ReminderKind.OVERDUE, grouped)
+
+
+def due_soon(today: datetime.date, days: int | None = None) -> list[Batch]:
+    """Actions due within ``days`` (REMINDER_DUE_SOON_DAYS, 14) from today, each reminded
+    of once in that window, to leads who have not turned due-soon reminders off."""
+    days = settings.REMINDER_DUE_SOON_DAYS if days is None else days
+    window_start = today - datetime.timedelta(days=days)
+    actions = live_actions().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+    rows = _action_rows(actions.exclude(_sent_since(ReminderKind.DUE_SOON, window_start)))
+    members = _Members.of(row["board_id"] for row in rows)
+    opted_out = _opted_out("due_soon")
+    grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for row in rows:
+        lead = lead_of(row, members)
+        if lead is not None and lead not in opted_out:
+            grouped[(lead, row["board_id"])].append(row["pk"])
+    return _batches(ReminderKind.DUE_SOON, grouped)
+
+
+def escalations(
+    today: datetime.date, managers_after: int | None = None, chair_after: int | None = None
+) -> list[Batch]:
+    """The escalation ladder: an action overdue more than ``managers_after`` days (28) goes
+    to the board's managers; more than ``chair_after`` days (56), also to its independent
+    chair. Each rung is sent once per action and due date: moving the due date later
+    and missing it again escalates again."""
+    managers_after = settings.REMINDER_ESCALATE_MANAGERS_DAYS if managers_after is None else managers_after
+    chair_after = settings.REMINDER_ESCALATE_CHAIR_DAYS if chair_after is None else chair_after
+    actions = (
+        live_actions()
+        .filter(due_date__lt=today - datetime.timedelta(days=managers_after))
+        .annotate(
+            # Told about this due date: sent after it had passed the rung's threshold.
+            managers_told=_sent_since(
+                ReminderKind.ESCALATION_MANAGER,
+                OuterRef("due_date") + datetime.timedelta(days=managers_after),
+            ),
+            chair_told=_sent_since(
+                ReminderKind.ESCALATION_CHAIR, OuterRef("due_date") + datetime.timedelta(days=chair_after)
+            ),
+        )
+    )
+    rows = list(
+        actions.values(
+            "pk",
+            "due_date",
+            "managers_told",
+            "chair_told",
+            board_id=F(BOARD),
+            independent_chair_id=F("objective__priority_area__plan__board__independent_chair_id"),
+        ).order_by("pk")
+    )
+    members = _Members.of(row["board_id"] for row in rows)
+    to_managers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    to_chair: dict[tuple[int, int], list[int]] = defaultdict(list)
+    chair_cutoff = today - datetime.timedelta(days=chair_after)
+    for row in rows:
+        board = row["board_id"]
+        if not row["managers_told"]:
+            for manager in members.managers.get(board, []):
+                to_managers[(manager, board)].append(row["pk"])
+        chair = row["independent_chair_id"]
+        if row["due_date"] < chair_cutoff and not row["chair_told"] and members.holds(chair, board):
+            to_chair[(chair, board)].append(row["pk"])
+    return _batches(ReminderKind.ESCALATION_MANAGER, to_managers) + _batches(
+        ReminderKind.ESCALATION_CHAIR, to_chair
+    )
+
+
+# --- Weekly digest ----------------------------------------------------------
+
+
+def slipped_action_ids(since: datetime.datetime) -> Subquery:
+    """Actions whose due date was moved later since ``since``, from their edit history:
+    a history row whose due date is after the due date of the row before it."""
+    historical = Action.history.model
+    previous_due = (
+        historical.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("due_date")[:1]
+    )
+    return (
+        historical.objects.filter(history_date__gte=since)
+        .annotate(previous_due=Subquery(previous_due))
+        .filter(due_date__gt=F("previous_due"))
+        .values("id")
+    )
+
+
+def review_recommendations_without_action(board_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """HOOK for the reviews app: per board, the ids of review recommendations that no
+    action answers. Returns nothing until the reviews app (recommendations) is merged;
+    the digest already has a section for them."""
+    return {}
+
+
+def digests(today: datetime.date, period_days: int = 7, no_progress_days: int | None = None) -> list[Batch]:
+    """Each board manager gets one digest per board: overdue actions, actions that slipped
+    (due date moved later) in the last ``period_days``, actions with no progress note
+    for ``no_progress_days`` (90), and review recommendations with no action.
+    Nothing to report, no e-mail; managers may turn digests off."""
+    no_progress_days = settings.REMINDER_NO_PROGRESS_DAYS if no_progress_days is None else no_progress_days
+    tz = timezone.get_current_timezone()
+    period_start = datetime.datetime.combine(
+        today - datetime.timedelta(days=period_days), datetime.time(), tz
+    )
+    quiet_since = today - datetime.timedelta(days=no_progress_days)
+    quiet_since_dt = datetime.datetime.combine(quiet_since, datetime.time(), tz)
+    historical = Action.history.model
+
+    sections: dict[str, dict[int, list[int]]] = {name: defaultdict(list) for name in DIGEST_SECTIONS}
+    queries = {
+        "overdue": live_actions().filter(due_date__lt=today),
+        "slipped": live_actions().filter(pk__in=slipped_action_ids(period_start)),
+        "no_progress": live_actions()
+        .exclude(Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), date__gte=quiet_since)))
+        # An action added within the period has had no time to progress.
+        .exclude(
+            Exists(
+                historical.objects.filter(
+                    id=OuterRef("pk"), history_type="+", history_date__gte=quiet_since_dt
+                )
+            )
+        ),
+    }
+    for name, queryset in queries.items():
+        for pk, board_id in queryset.values_list("pk", BOARD).order_by("pk"):
+            sections[name][board_id].append(pk)
+
+    manager_rows = list(
+        Membership.objects.managers().filter(user__is_active=True).values_list("user_id", "board_id")
+    )
+    opted_out = _opted_out("digest")
+    boards = {board for _, board in manager_rows}
+    for board_id, ids in review_recommendations_without_action(boards).items():
+        sections["recommendations_without_action"][board_id].extend(ids)
+
+    batches = []
+    for manager, board in sorted(manager_rows):
+        if manager in opted_out:
+            continue
+        content = {name: tuple(sections[name].get(board, ())) for name in DIGEST_SECTIONS}
+        if any(content.values()):
+            batches.append(
+                Batch(kind=ReminderKind.DIGEST, recipient_id=manager, board_id=board, sections=content)
+            )
+    return batches
+
+
+JOBS = {
+    "overdue": overdue,
+    "due_soon": due_soon,
+    "escalation": escalations,
+    "digest": digests,
+}
+
+
+def select(job: str, today: datetime.date) -> list[Batch]:
+    """The batches one run of ``job`` sends today."""
+    return JOBS[job](today)
