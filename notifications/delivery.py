@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from boards.models import Board
 from plans.models import Action
+from reviews.models import Recommendation
 
 from .emails import absolute_url, send_email
 from .models import ClaimStatus, Notification, ReminderKind, SentReminder
@@ -282,10 +283,40 @@ def _digest_content(batch: Batch, recipient, board: Board, day: datetime.date, b
                 "more": len(ids[name]) - len(ids[name][:limit]),
             }
         )
-    if not by_pk:
+    recommendation_ids = batch.sections.get("recommendations_without_action", ())
+    recommendations = list(
+        Recommendation.objects.filter(pk__in=recommendation_ids[:limit])
+        .select_related("review")
+        .order_by("pk")
+    )
+    sections.append(
+        {
+            "name": "recommendations_without_action",
+            "title": SECTION_TITLES["recommendations_without_action"],
+            "actions": [
+                {
+                    "description": f"{rec.review.title}, recommendation {rec.number}: {rec.text}",
+                    "timescale": "",
+                    "due_date": None,
+                    "days_overdue": 0,
+                    "url": absolute_url(rec.get_absolute_url()),
+                    "path": rec.get_absolute_url(),
+                }
+                for rec in recommendations
+            ],
+            "count": len(recommendation_ids),
+            "more": len(recommendation_ids) - len(recommendations),
+        }
+    )
+    if not by_pk and not recommendations:
         return None, []
     summary = ", ".join(f"{s['count']} {s['title'].lower()}" for s in sections if s["count"])
-    context = {**base, "template": "digest", "sections": sections, "action_count": len(by_pk)}
+    context = {
+        **base,
+        "template": "digest",
+        "sections": sections,
+        "action_count": len(by_pk) + len(recommendations),
+    }
     text = f"Weekly digest for {board.short_name}: {summary}."
     return context, [
         Notification(

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from boards.models import Membership, Role
 from plans.models import Action, PlanStatus, ProgressUpdate
+from reviews.models import Recommendation, Response
 
 from .models import ClaimStatus, NotificationPreference, ReminderKind, SentReminder
 
@@ -229,10 +230,18 @@ def slipped_action_ids(since: datetime.datetime) -> Subquery:
 
 
 def review_recommendations_without_action(board_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """HOOK for the reviews app: per board, the ids of review recommendations that no
-    action answers. Returns nothing until the reviews app (recommendations) is merged;
-    the digest already has a section for them."""
-    return {}
+    """Per board, the ids of review recommendations the board owns that no action answers.
+    Recommendations the board did not accept have nothing to answer and are left out."""
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        Recommendation.objects.filter(owner_board_id__in=list(board_ids), action_links__isnull=True)
+        .exclude(response=Response.NOT_ACCEPTED)
+        .values_list("owner_board_id", "pk")
+        .order_by("pk")
+    )
+    for board_id, pk in rows:
+        found[board_id].append(pk)
+    return {board_id: tuple(pks) for board_id, pks in found.items()}
 
 
 def digests(today: datetime.date, period_days: int = 7, no_progress_days: int | None = None) -> list[Batch]:

@@ -229,3 +229,35 @@ def test_a_recipient_without_an_email_address_still_gets_the_in_app_entries(
         (ClaimStatus.SENT, "No e-mail address: shown in the app only")
     }
     assert Notification.objects.filter(user=people.member).count() == 2
+
+
+def test_digest_lists_the_boards_review_recommendations_that_no_action_answers(people, frozen_today):
+    from reviews.models import Recommendation
+    from tests.reviews.factories import RecommendationActionFactory, RecommendationFactory, ReviewFactory
+
+    review = ReviewFactory(partnership=people.board.partnership, title="LGA peer review 2014")
+    RecommendationFactory(
+        review=review, number=1, owner_board=people.board, text="Strengthen the MASH front door"
+    )
+    answered = RecommendationFactory(review=review, number=2, owner_board=people.board, text="Answered one")
+    RecommendationActionFactory(
+        recommendation=answered,
+        action=action_on(people.board, due_date=frozen_today + datetime.timedelta(days=60)),
+    )
+    RecommendationFactory(
+        review=review,
+        number=3,
+        owner_board=people.board,
+        text="Declined one",
+        response=Recommendation.Response.NOT_ACCEPTED,
+    )
+    RecommendationFactory(review=review, number=4, owner_board=people.other_board, text="Other board's")
+
+    [batch] = [b for b in digests(frozen_today) if b.recipient_id == people.manager.pk]
+    assert deliver(batch, frozen_today).status == "sent"
+    [message] = mail.outbox
+    assert "Review recommendations with no action: 1" in message.body
+    assert "LGA peer review 2014, recommendation 1: Strengthen the MASH front door" in message.body
+    assert "Strengthen the MASH front door" in message.alternatives[0].content
+    for left_out in ("Answered one", "Declined one", "Other board's"):
+        assert left_out not in message.body
