@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("plans/", include("plans.urls")),
+    path("performance/", include("performance.urls")),
+    path("packs/", include("packs.urls")),
     path("", include("boards.urls")),
 ]
 
