@@ -167,7 +167,11 @@ def test_the_next_pack_says_what_changed_since_the_last(people, q2):
     }
     assert [a["id"] for a in changes["newly_completed"]] == [plan.red.pk]
     # Due 31 Aug, 30 Nov and 31 Dec 2026: none overdue on 15 Aug, all three by January.
-    assert {a["id"] for a in changes["newly_overdue"]} == {plan.overdue.pk, plan.due_next_quarter.pk, plan.green.pk}
+    assert {a["id"] for a in changes["newly_overdue"]} == {
+        plan.overdue.pk,
+        plan.due_next_quarter.pk,
+        plan.green.pk,
+    }
     assert [(v["label"], v["value"], v["before"]) for v in changes["indicator_values"]] == [
         ("Q3 2026/27", "12", "14")
     ]
@@ -189,8 +193,10 @@ def test_without_in_process_rendering_the_pack_is_queued_for_a_worker(
 ):
     settings.PACKS_RENDER_IN_PROCESS = False
     make_pack_plan(people.board)
-    with mock.patch("packs.tasks.generate_pack.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=True):
-            pack, created = request_pack(people.board, q2, people.member, today=TODAY)
+    with (
+        mock.patch("packs.tasks.generate_pack.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        pack, created = request_pack(people.board, q2, people.member, today=TODAY)
     assert created and pack.status == PackStatus.QUEUED
     delay.assert_called_once_with(pack.pk)
