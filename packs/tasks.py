@@ -10,9 +10,10 @@ from .generation import make_pack
     # With acks_late a killed worker child only redelivers when this is set too
     # (celery#1628); make_pack is idempotent, so a redelivery is harmless.
     reject_on_worker_lost=True,
-    # A 1,000-action plan renders in well under a minute; cap runaway renders.
-    soft_time_limit=300,
-    time_limit=330,
+    # A 1,000-action plan (about 250 pages) takes 1–2 minutes of CPU at about
+    # 3 pages a second (bench/board_pack.py); cap runaway renders at 10 minutes.
+    soft_time_limit=540,
+    time_limit=600,
     ignore_result=True,
 )
 def generate_pack(pack_id: int) -> None:
