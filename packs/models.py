@@ -8,6 +8,8 @@ exactly as the board saw it, and the next pack can compare itself with it.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -95,6 +97,11 @@ class BoardPack(models.Model):
     @property
     def period(self) -> PackPeriod:
         return PackPeriod(self.period_kind, self.period_start, self.period_end, self.period_label)
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day the snapshot was taken: the position the pack shows."""
+        return datetime.date.fromisoformat(self.snapshot["as_of"])
 
     @property
     def is_finished(self) -> bool:

@@ -71,7 +71,8 @@ def line_chart_svg(
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [float(p.value) for p in points] + [float(p.target) for p in points if p.target is not None]
     low = min(0.0, min(numbers))
-    ticks = nice_ticks(low, max(numbers))
+    # Headroom above the highest point, so its value label stays inside the plot.
+    ticks = nice_ticks(low, max(numbers) * 1.08)
     y_min, y_max = ticks[0], ticks[-1]
 
     def x(i: int) -> float:
@@ -146,8 +147,11 @@ def line_chart_svg(
         # Write the value on the side away from the target line, so the two never overlap.
         below = point.target is not None and float(point.value) < float(point.target)
         label_y = vy + 17 if below else vy - 9
+        # The end labels lean inwards, clear of the y-axis labels and the chart's edge.
+        anchor = "middle" if 0 < i < len(points) - 1 or len(points) == 1 else ("start" if i == 0 else "end")
+        lx = vx + {"start": 3, "end": -3, "middle": 0}[anchor]
         add(
-            f'<text x="{vx:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
+            f'<text x="{lx:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="11" font-weight="bold" '
             f'fill="{INK}" {FONT}>{escape(format_number(point.value))}</text>'
         )
     # Legend, top left, with samples of both line styles.

@@ -15,8 +15,15 @@ class IndicatorValueForm(forms.ModelForm):
         model = IndicatorValue
         fields = ["period_label", "period_start", "period_end", "value", "target", "note"]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "period_label": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+            "period_start": forms.DateInput(
+                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+            ),
+            "period_end": forms.DateInput(
+                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+            ),
+            "value": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
+            "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
         }
         labels = {"period_label": "Period", "period_start": "Period starts", "period_end": "Period ends"}
 

@@ -78,6 +78,13 @@ def test_members_of_any_role_see_list_pack_status_preview_and_download(client, p
     assert b"".join(response.streaming_content) == FAKE_PDF.content
 
 
+def test_a_pack_whose_requester_left_still_shows(client, people, pack):
+    BoardPack.objects.filter(pk=pack.pk).update(requested_by=None)
+    client.force_login(people.member)
+    assert "Not recorded" in client.get(pack.get_absolute_url()).text
+    assert "Not recorded" in client.get(reverse("packs:list", args=[people.board.slug])).text
+
+
 def test_outsiders_get_404_and_anonymous_users_sign_in(client, people, pack):
     for url in [*pack_urls(pack), reverse("packs:list", args=[people.board.slug])]:
         assert client.get(url).status_code == 302
