@@ -1,8 +1,11 @@
 import datetime
+from unittest import mock
 
 import pytest
 
+from packs import generation
 from packs.periods import quarter_containing
+from packs.rendering import RenderedPdf
 
 TODAY = datetime.date(2026, 10, 20)
 
@@ -17,3 +20,13 @@ def pack_settings(settings, tmp_path):
 @pytest.fixture
 def q2():
     return quarter_containing(datetime.date(2026, 8, 1))
+
+
+FAKE_PDF = RenderedPdf(content=b"%PDF-1.7 a stand-in for a rendered pack", pages=3)
+
+
+@pytest.fixture
+def fake_renderer():
+    """For steps whose PDF nobody reads: WeasyPrint takes seconds, and other tests render for real."""
+    with mock.patch.object(generation, "write_pdf", return_value=FAKE_PDF) as renderer:
+        yield renderer

@@ -1,33 +1,21 @@
 import datetime
-from unittest import mock
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from packs import generation
 from packs.generation import request_pack
 from packs.models import BoardPack, PackStatus
-from packs.rendering import RenderedPdf
-from tests.packs.conftest import TODAY
+from tests.packs.conftest import FAKE_PDF, TODAY
 from tests.packs.factories import make_pack_plan
 
 pytestmark = pytest.mark.django_db
-
-FAKE_PDF = RenderedPdf(content=b"%PDF-1.7 a stand-in for a rendered pack", pages=3)
 
 
 @pytest.fixture(autouse=True)
 def today():
     with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=datetime.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def fake_renderer():
-    """These tests are about pages and permissions; test_generation renders real PDFs."""
-    with mock.patch.object(generation, "write_pdf", return_value=FAKE_PDF) as renderer:
-        yield renderer
 
 
 @pytest.fixture
