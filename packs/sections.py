@@ -66,6 +66,11 @@ def _for_display(action: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _previous(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    previous = snapshot.get("previous_pack")
+    return {**previous, "as_of": _date(previous["as_of"])} if previous else None
+
+
 def _has_plan(snapshot: dict[str, Any]) -> bool:
     return bool(snapshot.get("plan", {}).get("plans"))
 
@@ -81,7 +86,7 @@ def cover(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> Section
             "as_of": _date(snapshot["as_of"]),
             "marking": snapshot["protective_marking"],
             "plans": snapshot.get("plan", {}).get("plans", []),
-            "previous_pack": snapshot.get("previous_pack"),
+            "previous_pack": _previous(snapshot),
         },
         in_contents=False,
     )
@@ -213,7 +218,7 @@ def performance_measures(board: Board, period: PackPeriod, snapshot: dict[str, A
 
 def what_changed(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData:
     changes = snapshot.get("changes")
-    context: dict[str, Any] = {"previous": snapshot.get("previous_pack"), "changes": None}
+    context: dict[str, Any] = {"previous": _previous(snapshot), "changes": None}
     if changes:
         context["changes"] = {
             **changes,
