@@ -208,3 +208,25 @@ def test_without_in_process_rendering_the_pack_is_queued_for_a_worker(
         pack, created = request_pack(people.board, q2, people.member, today=TODAY)
     assert created and pack.status == PackStatus.QUEUED
     delay.assert_called_once_with(pack.pk)
+
+
+def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
+    people, q2, django_assert_num_queries
+):
+    """No query per action, objective or indicator: the 1,000-action bench plan gathers as fast as this one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from packs.gather import gather_snapshot
+    from tests.factories import ActionFactory
+
+    plan = make_pack_plan(people.board)
+    with CaptureQueriesContext(connection) as small:
+        gather_snapshot(people.board, q2, TODAY)
+    for _ in range(10):
+        ActionFactory(objective=plan.red.objective)
+        ActionFactory(objective__priority_area=plan.red.objective.priority_area)
+    make_pack_plan(people.board, prefix="More ")  # a second plan, objective and indicator
+    with django_assert_num_queries(len(small)):
+        snapshot = gather_snapshot(people.board, q2, TODAY)
+    assert len(snapshot["plan"]["plans"]) == 2 and len(snapshot["indicators"]) == 2
