@@ -39,6 +39,16 @@ def request_pack(
     existing = (
         BoardPack.objects.filter(board=board, input_hash=digest).exclude(status=PackStatus.FAILED).first()
     )
+    if existing and _is_stale(existing):
+        # Its worker died or never came: record that, and make the pack afresh below.
+        _set_status(
+            existing.pk,
+            PackStatus.FAILED,
+            "No worker finished this pack in time; it was asked for again.",
+            error="stale: not finished within PACK_STALE_AFTER",
+            finished_at=timezone.now(),
+        )
+        existing = None
     if existing:
         return existing, False
     try:
@@ -61,6 +71,14 @@ def request_pack(
         return BoardPack.objects.exclude(status=PackStatus.FAILED).get(board=board, input_hash=digest), False
     dispatch(pack)
     return pack, True
+
+
+# Longer than the task's hard time limit: a pack unfinished after this is never coming.
+PACK_STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def _is_stale(pack: BoardPack) -> bool:
+    return not pack.is_finished and pack.created_at < timezone.now() - PACK_STALE_AFTER
 
 
 def dispatch(pack: BoardPack) -> None:

@@ -39,8 +39,10 @@ def request_board_pack(request: HttpRequest, slug: str) -> HttpResponse:
             request, "packs/pack_list.html", {"board": board, "packs": packs, "form": form}, status=400
         )
     pack, created = request_pack(board, form.period, request.user)
-    if not created:
+    if not created and pack.status == PackStatus.DONE:
         messages.success(request, "Nothing has changed since this pack was made, so here it is.")
+    elif not created:
+        messages.info(request, "This pack is already being made.")
     return redirect(pack)
 
 

@@ -230,3 +230,17 @@ def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
     with django_assert_num_queries(len(small)):
         snapshot = gather_snapshot(people.board, q2, TODAY)
     assert len(snapshot["plan"]["plans"]) == 2 and len(snapshot["indicators"]) == 2
+
+
+def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, settings, fake_renderer):
+    settings.PACKS_RENDER_IN_PROCESS = False
+    make_pack_plan(people.board)
+    with mock.patch("packs.tasks.generate_pack.delay"):
+        queued, _ = request_pack(people.board, q2, people.member, today=TODAY)
+        assert request_pack(people.board, q2, people.member, today=TODAY) == (queued, False)  # still in hand
+        BoardPack.objects.filter(pk=queued.pk).update(
+            created_at=queued.created_at - generation.PACK_STALE_AFTER - datetime.timedelta(seconds=1)
+        )
+        fresh, created = request_pack(people.board, q2, people.member, today=TODAY)
+    queued.refresh_from_db()
+    assert created and fresh.pk != queued.pk and queued.status == PackStatus.FAILED

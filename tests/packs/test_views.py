@@ -119,3 +119,12 @@ def test_the_list_loads_in_a_fixed_number_of_queries(client, people, pack, q2, d
     url = reverse("packs:list", args=[people.board.slug])
     with django_assert_max_num_queries(8):  # requested_by is joined, not loaded per pack
         assert client.get(url).status_code == 200
+
+
+def test_asking_for_a_pack_still_being_made_says_so(client, people, pack):
+    BoardPack.objects.filter(pk=pack.pk).update(status=PackStatus.QUEUED)
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("packs:request", args=[people.board.slug]), {"quarter": "2026-07-01"}, follow=True
+    )
+    assert "This pack is already being made" in response.text and BoardPack.objects.count() == 1
