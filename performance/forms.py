@@ -26,6 +26,17 @@ class IndicatorValueForm(forms.ModelForm):
             "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
         }
         labels = {"period_label": "Period", "period_start": "Period starts", "period_end": "Period ends"}
+        # GOV.UK error messages name what to do, so the error summary reads on its own.
+        error_messages = {
+            "period_label": {"required": "Enter the period, for example Q2 2026/27"},
+            "period_start": {
+                "required": "Enter the day the period starts",
+                "invalid": "Enter the start as a date",
+            },
+            "period_end": {"required": "Enter the day the period ends", "invalid": "Enter the end as a date"},
+            "value": {"required": "Enter the value", "invalid": "Enter the value as a number"},
+            "target": {"invalid": "Enter the target as a number"},
+        }
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,6 +55,8 @@ def test_managers_add_values_and_readers_may_not(client, people, indicator):
     assert response.status_code == 400 and "already has a value for that period" in response.text
     response = client.post(indicator.get_absolute_url(), {**data, "period_start": "2026-10-01", "value": "x"})
     assert response.status_code == 400 and IndicatorValue.objects.count() == 2
+    response = client.post(indicator.get_absolute_url(), {"period_label": "Q3"})
+    assert "Enter the day the period starts" in response.text and "Enter the value" in response.text
 
 
 def test_partnership_indicators_are_shared_by_the_partnership_boards(client, people):
