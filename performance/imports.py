@@ -39,6 +39,17 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     replaces: IndicatorValue | None = None
 
+    @property
+    def unchanged(self) -> bool:
+        """The file repeats what is stored: importing it writes nothing."""
+        stored = self.replaces
+        return stored is not None and (stored.period_label, stored.value, stored.target, stored.note) == (
+            self.period_label,
+            self.value,
+            self.target,
+            self.note,
+        )
+
 
 @dataclass
 class ImportPreview:

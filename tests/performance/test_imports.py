@@ -37,7 +37,9 @@ def test_a_good_file_previews_then_imports_every_row(people, indicator):
     assert apply_import(preview) == (1, 1)
     values = list(IndicatorValue.objects.order_by("period_start").values_list("value", "target", "note"))
     assert values == [(Decimal("8.5"), Decimal("6"), "revised"), (Decimal("1204.25"), None, "")]
-    assert apply_import(parse_values_csv(text, people.board)) == (0, 0)  # nothing changed: nothing saved
+    again = parse_values_csv(text, people.board)
+    assert all(row.unchanged for row in again.rows)
+    assert apply_import(again) == (0, 0)  # nothing changed: nothing saved
 
 
 def test_a_bad_file_reports_each_row_by_line_and_saves_nothing(people, indicator):
