@@ -22,6 +22,7 @@ from typing import Any
 
 from boards.models import Board
 from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
+from performance.models import is_illustrative
 
 from .gather import all_actions
 from .periods import PackPeriod, next_quarter
@@ -207,7 +208,7 @@ def performance_measures(board: Board, period: PackPeriod, snapshot: dict[str, A
             chart_id=f"indicator-{indicator['id']}",
         )
         shown.append({**indicator, "values": values, "chart": chart})
-    illustrative = any(v["note"].startswith("Illustrative") for i in indicators for v in i["values"])
+    illustrative = any(is_illustrative(v["note"]) for i in indicators for v in i["values"])
     return SectionData(
         "performance",
         "Performance measures",

@@ -16,9 +16,9 @@ from typing import Any
 from boards.models import Board
 from plans.models import BusinessPlan
 
-from .models import GoodDirection, Indicator, IndicatorValue
+from .models import ILLUSTRATIVE_PREFIX, GoodDirection, Indicator, IndicatorValue
 
-ILLUSTRATIVE_NOTE = "Illustrative figure for the demo, not real data."
+ILLUSTRATIVE_NOTE = f"{ILLUSTRATIVE_PREFIX} figure for the demo, not real data."
 
 # code, title, unit, good direction, eight quarterly values (oldest first), target
 DEMO_INDICATORS: list[tuple[str, str, str, str, list[str], str | None]] = [

@@ -19,6 +19,14 @@ from simple_history.models import HistoricalRecords
 from boards.models import Board, Partnership
 from plans.models import Measure
 
+# A value whose note starts with this is invented (the demo's are): pages and packs
+# that show it say the figures are illustrative.
+ILLUSTRATIVE_PREFIX = "Illustrative"
+
+
+def is_illustrative(note: str) -> bool:
+    return note.startswith(ILLUSTRATIVE_PREFIX)
+
 
 class GoodDirection(models.TextChoices):
     UP = "up", "Higher is better"

@@ -12,9 +12,7 @@ from .access import get_indicator_for_user
 from .charts import ChartPoint, line_chart_svg
 from .forms import ImportConfirmForm, ImportUploadForm, IndicatorValueForm
 from .imports import apply_import, parse_values_csv
-from .models import Indicator
-
-ILLUSTRATIVE_NOTE = "Illustrative"  # demo values say so at the start of their note
+from .models import Indicator, is_illustrative
 
 
 def indicator_chart(indicator: Indicator, values) -> str:
@@ -28,7 +26,7 @@ def indicator_chart(indicator: Indicator, values) -> str:
 
 
 def _illustrative(values) -> bool:
-    return any(v.note.startswith(ILLUSTRATIVE_NOTE) for v in values)
+    return any(is_illustrative(v.note) for v in values)
 
 
 @login_required
