@@ -13,7 +13,8 @@ RUN mkdir -p static/build/govuk-assets \
     && npx sass --load-path=node_modules --silence-deprecation=import --quiet-deps --style=compressed \
         --no-source-map static/scss/app.scss static/build/app.css \
     && DEBUG=false SECRET_KEY=build-only DATABASE_URL=sqlite:// python manage.py collectstatic --no-input --ignore scss
-RUN useradd --create-home planner
+# /media holds board pack PDFs (a volume shared by web and worker), owned by the app user.
+RUN useradd --create-home planner && mkdir -p /media && chown planner /media
 USER planner
 EXPOSE 8000
 CMD ["gunicorn", "safeguarding.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

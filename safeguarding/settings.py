@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "reviews",
     "meetings",
     "notifications",
+    "performance",
+    "packs",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +276,14 @@ LOGGING = {
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).
 CELERY_IMPORTS = ["plans.transfer.tasks"]
+
+# --- Board packs -------------------------------------------------------------
+# Render packs in the web process instead of a Celery worker: on by default with
+# DEBUG, so `make run` works without a worker; production sets it off.
+PACKS_RENDER_IN_PROCESS = env.bool("PACKS_RENDER_IN_PROCESS", default=DEBUG)
+# WeasyPrint's tagged, accessible PDF variant; empty for a plain PDF.
+PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")
+# WeasyPrint keeps the memory of a big render: recycle a worker child that grew past this (KiB).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
+# WeasyPrint logs every page it lays out at INFO.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

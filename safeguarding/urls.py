@@ -20,6 +20,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("reviews/", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
+    path("performance/", include("performance.urls")),
+    path("packs/", include("packs.urls")),
     path("", include("boards.urls")),
 ]
 

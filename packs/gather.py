@@ -1,0 +1,311 @@
+"""Gather a board's data for one period into a JSON snapshot, and hash it.
+
+The snapshot is all a pack shows, so the PDF can be drawn (and redrawn years
+later) without reading live data. Each gatherer adds one key; apps merged later
+(reviews, meetings) add theirs to GATHERERS and a section that reads it.
+
+Everything here runs in a fixed number of queries whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from boards.models import Board
+from performance.models import Indicator, IndicatorValue
+from plans.models import Action, BusinessPlan, Objective, PlanStatus, PriorityArea, ProgressUpdate
+
+from .changes import compute_changes
+from .models import BoardPack
+from .periods import PackPeriod
+
+SNAPSHOT_FORMAT = 1
+# Keys that record when the snapshot was taken rather than what it shows: they
+# do not count as a change of inputs (asking again tomorrow with nothing changed
+# returns the stored pack).
+VOLATILE_KEYS = ("as_of",)
+
+Gatherer = Callable[[Board, PackPeriod, datetime.date], Any]
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _number(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
+    """The board's current plans (not archived, overlapping the period) with every action."""
+    plans = list(
+        BusinessPlan.objects.filter(board=board, period_start__lte=period.end, period_end__gte=period.start)
+        .exclude(status=PlanStatus.ARCHIVED)
+        .order_by("period_start", "pk")
+        .prefetch_related(
+            Prefetch(
+                "priority_areas",
+                queryset=PriorityArea.objects.prefetch_related(
+                    Prefetch(
+                        "objectives",
+                        queryset=Objective.objects.prefetch_related(
+                            "evidence_sources",
+                            "measures",
+                            Prefetch(
+                                "actions",
+                                queryset=Action.objects.with_latest_progress().select_related(
+                                    "lead_sub_committee"
+                                ),
+                            ),
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+    action_ids = [
+        a.pk
+        for p in plans
+        for area in p.priority_areas.all()
+        for o in area.objectives.all()
+        for a in o.actions.all()
+    ]
+    due_history = _due_date_history(action_ids)
+    plan_data = []
+    for plan in plans:
+        areas = []
+        for area in plan.priority_areas.all():
+            objectives = []
+            for objective in area.objectives.all():
+                actions = []
+                for position, action in enumerate(objective.actions.all(), start=1):
+                    history = due_history.get(action.pk, [])
+                    original = next((due for due, _ in history if due is not None), action.due_date)
+                    actions.append(
+                        {
+                            "id": action.pk,
+                            "ref": f"{objective.number}.{position}",
+                            "description": action.description,
+                            "lead": action.lead_display,
+                            "sub_committee": action.lead_sub_committee.name
+                            if action.lead_sub_committee
+                            else "",
+                            "due_date": _date(action.due_date),
+                            "timescale": action.timescale,
+                            "original_due_date": _date(original),
+                            "status": action.status,
+                            "status_label": action.get_status_display(),
+                            "rag": action.rag,
+                            "rag_label": action.get_rag_display(),
+                            "completed_on": _date(action.completed_on),
+                            "overdue": action.is_overdue(as_of),
+                            "latest_progress": {
+                                "date": _date(action.latest_progress_date),
+                                "text": action.latest_progress_text,
+                            }
+                            if action.latest_progress_text
+                            else None,
+                        }
+                    )
+                objectives.append(
+                    {
+                        "id": objective.pk,
+                        "number": objective.number,
+                        "description": objective.description,
+                        "evidence": [source.text for source in objective.evidence_sources.all()],
+                        "measures": [
+                            {"id": m.pk, "description": m.description, "indicator_code": m.indicator_code}
+                            for m in objective.measures.all()
+                        ],
+                        "actions": actions,
+                    }
+                )
+            areas.append(
+                {
+                    "number": area.number,
+                    "title": area.title,
+                    "wider_plan_link": area.wider_plan_link,
+                    "objectives": objectives,
+                }
+            )
+        plan_data.append(
+            {
+                "id": plan.pk,
+                "title": plan.title,
+                "period_label": plan.period_label,
+                "status_label": plan.get_status_display(),
+                "areas": areas,
+            }
+        )
+    return {
+        "plans": plan_data,
+        "updates_in_period": _updates_in_period(action_ids, period),
+        "slipped": _slipped_deadlines(due_history, period),
+    }
+
+
+def _due_date_history(
+    action_ids: list[int],
+) -> dict[int, list[tuple[datetime.date | None, datetime.datetime]]]:
+    """Every recorded due date of each action, oldest first (from django-simple-history)."""
+    rows = (
+        Action.history.filter(id__in=action_ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "due_date", "history_date")
+    )
+    history: dict[int, list[tuple[datetime.date | None, datetime.datetime]]] = defaultdict(list)
+    for action_id, due_date, when in rows.iterator(chunk_size=2000):
+        history[action_id].append((due_date, when))
+    return history
+
+
+def _slipped_deadlines(history, period: PackPeriod) -> list[dict[str, Any]]:
+    """Actions whose due date was moved later by an edit made within the period."""
+    slipped = []
+    for action_id, records in history.items():
+        for (before, _), (after, when) in itertools.pairwise(records):
+            changed_on = timezone.localdate(when)
+            if before and after and after > before and period.start <= changed_on <= period.end:
+                slipped.append(
+                    {
+                        "action_id": action_id,
+                        "from": before.isoformat(),
+                        "to": after.isoformat(),
+                        "changed_on": changed_on.isoformat(),
+                    }
+                )
+    return sorted(slipped, key=lambda s: (s["changed_on"], s["action_id"]))
+
+
+def _updates_in_period(action_ids: list[int], period: PackPeriod) -> list[dict[str, Any]]:
+    updates = (
+        ProgressUpdate.objects.filter(action_id__in=action_ids, date__range=(period.start, period.end))
+        .select_related("author")
+        .order_by("date", "pk")
+    )
+    return [
+        {
+            "action_id": u.action_id,
+            "date": u.date.isoformat(),
+            "text": u.text,
+            "author": u.author.get_full_name() if u.author else "",
+            "rag_label": u.get_rag_display() if u.rag else "",
+        }
+        for u in updates
+    ]
+
+
+def gather_indicators(board: Board, period: PackPeriod, as_of: datetime.date) -> list[dict[str, Any]]:
+    """Indicators the board or its partnership owns, or linked to its plans' measures, with values to the period's end."""
+    values = IndicatorValue.objects.filter(period_end__lte=period.end).order_by("period_start")
+    indicators = (
+        Indicator.objects.filter(
+            Q(board=board)
+            | Q(partnership_id=board.partnership_id)
+            | Q(measures__objective__priority_area__plan__board=board)
+        )
+        .distinct()
+        .order_by("code", "pk")
+        .prefetch_related(Prefetch("values", queryset=values), "measures__objective")
+    )
+    return [
+        {
+            "id": indicator.pk,
+            "code": indicator.code,
+            "title": indicator.title,
+            "unit": indicator.unit,
+            "direction_label": indicator.get_good_direction_display(),
+            "objectives": sorted({m.objective.number for m in indicator.measures.all()}),
+            "values": [
+                {
+                    "label": v.period_label,
+                    "start": v.period_start.isoformat(),
+                    "end": v.period_end.isoformat(),
+                    "value": _number(v.value),
+                    "target": _number(v.target),
+                    "note": v.note,
+                }
+                for v in indicator.values.all()
+            ],
+        }
+        for indicator in indicators
+    ]
+
+
+GATHERERS: list[tuple[str, Gatherer]] = [
+    ("plan", gather_plans),
+    ("indicators", gather_indicators),
+]
+
+
+def previous_pack(board: Board, period: PackPeriod) -> BoardPack | None:
+    """The latest finished pack of the board for an earlier period."""
+    return (
+        BoardPack.objects.done()
+        .filter(board=board, period_end__lt=period.end)
+        .exclude(period_start=period.start, period_end=period.end)
+        .order_by("-period_end", "-created_at")
+        .first()
+    )
+
+
+def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
+    snapshot: dict[str, Any] = {
+        "format": SNAPSHOT_FORMAT,
+        "as_of": as_of.isoformat(),
+        "board": {
+            "id": board.pk,
+            "name": board.name,
+            "short_name": board.short_name,
+            "partnership": board.partnership.name,
+            "kind_label": board.get_kind_display(),
+        },
+        "period": period.as_json(),
+        "protective_marking": "OFFICIAL",
+    }
+    for key, gatherer in GATHERERS:
+        snapshot[key] = gatherer(board, period, as_of)
+    previous = previous_pack(board, period)
+    snapshot["previous_pack"] = (
+        {
+            "id": previous.pk,
+            "title": previous.title,
+            "period_label": previous.period_label,
+            "as_of": previous.snapshot.get("as_of"),
+        }
+        if previous
+        else None
+    )
+    snapshot["changes"] = compute_changes(previous.snapshot, snapshot) if previous else None
+    return snapshot
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def input_hash(snapshot: dict[str, Any]) -> str:
+    inputs = {key: value for key, value in snapshot.items() if key not in VOLATILE_KEYS}
+    return hashlib.sha256(canonical_json(inputs).encode()).hexdigest()
+
+
+def all_actions(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every action in the snapshot, in plan order, each with its priority area and objective."""
+    found = []
+    for plan in snapshot.get("plan", {}).get("plans", []):
+        for area in plan["areas"]:
+            for objective in area["objectives"]:
+                for action in objective["actions"]:
+                    found.append(
+                        {**action, "area_number": area["number"], "objective_number": objective["number"]}
+                    )
+    return found

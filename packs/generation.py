@@ -1,0 +1,144 @@
+"""Request and make board packs.
+
+request_pack gathers the snapshot (a fixed number of queries) and hashes it.
+When a pack with the same inputs exists it is returned at once, without
+rendering. Otherwise a new pack is queued and made by make_pack: in a Celery
+worker, or in this process when settings.PACKS_RENDER_IN_PROCESS is on (the
+default with DEBUG, so `make run` works without a worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from boards.models import Board
+
+from .gather import gather_snapshot, input_hash
+from .models import BoardPack, PackStatus
+from .periods import PackPeriod
+from .rendering import pack_title, render_print_html, write_pdf
+from .sections import build_sections
+
+logger = logging.getLogger(__name__)
+
+
+def request_pack(
+    board: Board, period: PackPeriod, user, today: datetime.date | None = None
+) -> tuple[BoardPack, bool]:
+    """The pack for these inputs and whether it is new (and so being made)."""
+    today = today or timezone.localdate()
+    snapshot = gather_snapshot(board, period, as_of=today)
+    digest = input_hash(snapshot)
+    existing = (
+        BoardPack.objects.filter(board=board, input_hash=digest).exclude(status=PackStatus.FAILED).first()
+    )
+    if existing and _is_stale(existing):
+        # Its worker died or never came: record that, and make the pack afresh below.
+        _set_status(
+            existing.pk,
+            PackStatus.FAILED,
+            "No worker finished this pack in time; it was asked for again.",
+            error="stale: not finished within PACK_STALE_AFTER",
+            finished_at=timezone.now(),
+        )
+        existing = None
+    if existing:
+        return existing, False
+    try:
+        # Race: two members asking for the same pack at once. The partial unique
+        # constraint on (board, input_hash) lets one insert win; the other gets its pack.
+        with transaction.atomic():
+            pack = BoardPack.objects.create(
+                board=board,
+                period_kind=period.kind,
+                period_start=period.start,
+                period_end=period.end,
+                period_label=period.label,
+                title=pack_title(snapshot),
+                requested_by=user if getattr(user, "is_authenticated", False) else None,
+                input_hash=digest,
+                snapshot=snapshot,
+                progress_message="Waiting for a worker.",
+            )
+    except IntegrityError:
+        return BoardPack.objects.exclude(status=PackStatus.FAILED).get(board=board, input_hash=digest), False
+    dispatch(pack)
+    return pack, True
+
+
+# Longer than the task's hard time limit: a pack unfinished after this is never coming.
+PACK_STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def _is_stale(pack: BoardPack) -> bool:
+    return not pack.is_finished and pack.created_at < timezone.now() - PACK_STALE_AFTER
+
+
+def dispatch(pack: BoardPack) -> None:
+    if settings.PACKS_RENDER_IN_PROCESS:
+        # make_pack logs a failure and records it on the pack, which the page then shows.
+        with contextlib.suppress(Exception):
+            make_pack(pack.pk)
+        pack.refresh_from_db()
+        return
+    from .tasks import generate_pack
+
+    transaction.on_commit(lambda: generate_pack.delay(pack.pk))
+
+
+def _set_status(pack_id: int, status: str, message: str, **fields) -> None:
+    BoardPack.objects.filter(pk=pack_id).update(status=status, progress_message=message, **fields)
+
+
+def make_pack(pack_id: int) -> None:
+    """Build the sections from the stored snapshot and render the PDF. Idempotent:
+    a pack already done is left alone, so a redelivered task does no harm."""
+    claimed = (
+        BoardPack.objects.filter(pk=pack_id)
+        .exclude(status=PackStatus.DONE)
+        .update(
+            status=PackStatus.GATHERING,
+            progress_message="Gathering the sections from the snapshot.",
+            error="",
+        )
+    )
+    if not claimed:
+        return
+    pack = BoardPack.objects.select_related("board").get(pk=pack_id)
+    try:
+        sections = build_sections(pack.board, pack.period, pack.snapshot)
+        html = render_print_html(pack.period, pack.snapshot, sections)
+        _set_status(pack_id, PackStatus.RENDERING, f"Laying out {len(sections)} sections as PDF pages.")
+        rendered = write_pdf(html)
+        name = f"{pack.board.slug}-{pack.period_start:%Y-%m}-{pack.input_hash[:12]}.pdf"
+        pack.pdf.save(name, ContentFile(rendered.content), save=False)
+        BoardPack.objects.filter(pk=pack_id).update(
+            pdf=pack.pdf.name,
+            pages=rendered.pages,
+            status=PackStatus.DONE,
+            progress_message=f"Ready: {rendered.pages} pages.",
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        logger.exception("Board pack %s failed", pack_id)
+        _set_status(
+            pack_id,
+            PackStatus.FAILED,
+            "The pack could not be made. Ask again; if it fails again, tell the service team.",
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def reprint(pack: BoardPack) -> bytes:
+    """Render an issued pack again from its stored snapshot, exactly as the board saw it."""
+    sections = build_sections(pack.board, pack.period, pack.snapshot)
+    return write_pdf(render_print_html(pack.period, pack.snapshot, sections)).content

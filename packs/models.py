@@ -1,0 +1,112 @@
+"""Board packs: a PDF for one board and one period, made from a frozen snapshot.
+
+The snapshot (JSON) holds every figure the pack shows: RAG ratings, statuses,
+progress, due dates, indicator values and what changed since the previous pack.
+The PDF is rendered from the snapshot alone, so an old pack can be reprinted
+exactly as the board saw it, and the next pack can compare itself with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from boards.models import Board
+
+from .periods import PackPeriod, PeriodKind
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    GATHERING = "gathering", "Gathering data"
+    RENDERING = "rendering", "Rendering the PDF"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+FINISHED = (PackStatus.DONE, PackStatus.FAILED)
+
+
+def pack_upload_to(pack: BoardPack, filename: str) -> str:
+    # Under MEDIA_ROOT, which is never served directly: downloads go through a view that checks membership.
+    return f"packs/{pack.board.slug}/{filename}"
+
+
+class BoardPackQuerySet(models.QuerySet):
+    def done(self) -> BoardPackQuerySet:
+        return self.filter(status=PackStatus.DONE)
+
+
+class BoardPack(models.Model):
+    Status = PackStatus
+    PeriodKind = PeriodKind
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="packs")
+    period_kind = models.CharField(max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=120)
+    title = models.CharField(max_length=250)
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    progress_message = models.CharField(max_length=250, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_packs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    input_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON of the snapshot.")
+    snapshot = models.JSONField(help_text="Everything the pack shows, frozen when it was requested.")
+    pdf = models.FileField(upload_to=pack_upload_to, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = BoardPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "-period_end", "-created_at"]
+        constraints = [
+            # One live pack per set of inputs: a second identical request gets the first.
+            models.UniqueConstraint(
+                fields=["board", "input_hash"],
+                condition=~Q(status="failed"),
+                name="pack_unique_inputs_per_board",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="pack_period_ordered"
+            ),
+            models.CheckConstraint(condition=Q(status__in=PackStatus.values), name="pack_status_valid"),
+            models.CheckConstraint(
+                condition=Q(period_kind__in=PeriodKind.values), name="pack_period_kind_valid"
+            ),
+        ]
+        indexes = [
+            # "The previous pack": the latest done pack of a board ending before a period.
+            models.Index(fields=["board", "status", "-period_end"], name="pack_previous_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("packs:pack", kwargs={"pk": self.pk})
+
+    @property
+    def period(self) -> PackPeriod:
+        return PackPeriod(self.period_kind, self.period_start, self.period_end, self.period_label)
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day the snapshot was taken: the position the pack shows."""
+        return datetime.date.fromisoformat(self.snapshot["as_of"])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def filename(self) -> str:
+        return f"{self.board.slug}-pack-{self.period_start:%Y-%m}-{self.pk}.pdf"

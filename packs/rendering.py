@@ -1,0 +1,54 @@
+"""Turn section data into HTML, and HTML into a PDF with WeasyPrint.
+
+The PDF gets its own small print stylesheet (packs/static/packs/print.css), not
+the GOV.UK Frontend CSS: large stylesheets slow WeasyPrint down, and the print
+layout uses tables and floats only (flexbox is far slower there; see FIELD-NOTES).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from .periods import PackPeriod
+from .sections import SectionData
+
+PRINT_CSS = Path(__file__).parent / "static" / "packs" / "print.css"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def pack_title(snapshot: dict[str, Any]) -> str:
+    return f"{snapshot['board']['short_name']} board pack: {snapshot['period']['label']}"
+
+
+def render_print_html(period: PackPeriod, snapshot: dict[str, Any], sections: list[SectionData]) -> str:
+    return render_to_string(
+        "packs/print/pack.html",
+        {
+            "sections": sections,
+            "snapshot": snapshot,
+            "period": period,
+            "title": pack_title(snapshot),
+            "print": True,
+        },
+    )
+
+
+def write_pdf(html: str) -> RenderedPdf:
+    """Lay out and write the PDF; the only function that calls WeasyPrint."""
+    from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
+
+    variant = settings.PACKS_PDF_VARIANT or None
+    document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
+        stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=variant
+    )
+    return RenderedPdf(content=document.write_pdf(pdf_variant=variant), pages=len(document.pages))

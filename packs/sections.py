@@ -1,0 +1,281 @@
+"""The sections of a board pack, in order.
+
+Each builder is a plain function ``(board, period, snapshot) -> SectionData | None``
+that reads only the snapshot (never live data, so a reprint matches the
+original) and returns None when the pack has nothing for it. The PDF and the
+HTML preview render the same list with the same section templates.
+
+Sections still to add once their apps are merged (each needs a gatherer in
+``packs.gather.GATHERERS`` and a builder here, at the place marked):
+agenda (meetings), review recommendations and how far each is answered
+(reviews), open actions from earlier meetings and the previous meeting's
+decisions (meetings), governance diagram and board reports (governance/meetings).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from boards.models import Board
+from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
+from performance.models import is_illustrative
+
+from .gather import all_actions
+from .periods import PackPeriod, next_quarter
+
+RAG_ORDER = [
+    ("red", "Red"),
+    ("amber", "Amber"),
+    ("green", "Green"),
+    ("blue", "Blue (complete)"),
+    ("", "Not rated"),
+]
+RAG_FILLS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "blue": "#1d70b8", "": "#ffffff"}
+
+
+@dataclass
+class SectionData:
+    key: str  # the HTML id; contents entries link to it
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    landscape: bool = False
+    in_contents: bool = True
+
+
+SectionBuilder = Callable[[Board, PackPeriod, dict[str, Any]], SectionData | None]
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _for_display(action: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot action with its dates as dates, for the templates' date filter."""
+    latest = action.get("latest_progress")
+    return {
+        **action,
+        "due_date": _date(action["due_date"]),
+        "original_due_date": _date(action["original_due_date"]),
+        "completed_on": _date(action["completed_on"]),
+        "due_moved": action["original_due_date"] != action["due_date"],
+        "latest_progress": {**latest, "date": _date(latest["date"])} if latest else None,
+    }
+
+
+def _previous(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    previous = snapshot.get("previous_pack")
+    return {**previous, "as_of": _date(previous["as_of"])} if previous else None
+
+
+def _has_plan(snapshot: dict[str, Any]) -> bool:
+    return bool(snapshot.get("plan", {}).get("plans"))
+
+
+def cover(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData:
+    return SectionData(
+        "cover",
+        snapshot["board"]["name"],
+        "packs/sections/cover.html",
+        {
+            "board": snapshot["board"],
+            "period": period,
+            "as_of": _date(snapshot["as_of"]),
+            "marking": snapshot["protective_marking"],
+            "plans": snapshot.get("plan", {}).get("plans", []),
+            "previous_pack": _previous(snapshot),
+        },
+        in_contents=False,
+    )
+
+
+def contents(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData:
+    # Entries are filled by build_sections once every other section is known.
+    return SectionData(
+        "contents", "Contents", "packs/sections/contents.html", {"entries": []}, in_contents=False
+    )
+
+
+def plan_summary(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    if not _has_plan(snapshot):
+        return None
+    plans = []
+    for plan in snapshot["plan"]["plans"]:
+        areas = []
+        for area in plan["areas"]:
+            actions = [a for o in area["objectives"] for a in o["actions"]]
+            counts = {rag: sum(1 for a in actions if a["rag"] == rag) for rag, _ in RAG_ORDER}
+            complete = sum(1 for a in actions if a["status"] == "complete")
+            areas.append(
+                {
+                    "number": area["number"],
+                    "title": area["title"],
+                    "total": len(actions),
+                    "counts": [(label, counts[rag]) for rag, label in RAG_ORDER],
+                    "complete": complete,
+                    "percent_complete": round(100 * complete / len(actions)) if actions else 0,
+                    "chart": bar_chart_svg(
+                        [Bar(label, counts[rag], RAG_FILLS[rag]) for rag, label in RAG_ORDER],
+                        title=f"Actions by RAG rating, priority area {area['number']}",
+                        chart_id=f"rag-{plan['id']}-{area['number']}",
+                    ),
+                }
+            )
+        plans.append({"title": plan["title"], "period_label": plan["period_label"], "areas": areas})
+    return SectionData(
+        "plan-summary", "Business plan summary", "packs/sections/plan_summary.html", {"plans": plans}
+    )
+
+
+def exceptions(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    if not _has_plan(snapshot):
+        return None
+    rows = [_for_display(a) for a in all_actions(snapshot) if a["rag"] == "red" or a["overdue"]]
+    return SectionData(
+        "exceptions",
+        "Exception report: red and overdue actions",
+        "packs/sections/exceptions.html",
+        {"actions": rows, "as_of": _date(snapshot["as_of"])},
+    )
+
+
+def progress_in_period(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    if not _has_plan(snapshot):
+        return None
+    actions = {a["id"]: a for a in all_actions(snapshot)}
+    updates = [
+        {**u, "date": _date(u["date"]), "action": actions[u["action_id"]]}
+        for u in snapshot["plan"]["updates_in_period"]
+        if u["action_id"] in actions
+    ]
+    slipped = [
+        {
+            **s,
+            "from": _date(s["from"]),
+            "to": _date(s["to"]),
+            "changed_on": _date(s["changed_on"]),
+            "action": actions[s["action_id"]],
+        }
+        for s in snapshot["plan"]["slipped"]
+        if s["action_id"] in actions
+    ]
+    return SectionData(
+        "progress",
+        "Progress in the period",
+        "packs/sections/progress.html",
+        {"updates": updates, "slipped": slipped, "period": period},
+    )
+
+
+def due_next_quarter(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    if not _has_plan(snapshot):
+        return None
+    following = next_quarter(period)
+    rows = [
+        _for_display(a)
+        for a in all_actions(snapshot)
+        if a["status"] != "complete"
+        and a["due_date"]
+        and following.start <= _date(a["due_date"]) <= following.end
+    ]
+    rows.sort(key=lambda a: (a["due_date"], a["ref"]))
+    return SectionData(
+        "due-next-quarter",
+        "Actions due next quarter",
+        "packs/sections/due_next.html",
+        {"actions": rows, "quarter": following},
+    )
+
+
+def performance_measures(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    indicators = snapshot.get("indicators") or []
+    if not indicators:
+        return None
+    shown = []
+    for indicator in indicators:
+        values = [
+            {**v, "value": Decimal(v["value"]), "target": Decimal(v["target"]) if v["target"] else None}
+            for v in indicator["values"]
+        ]
+        chart = line_chart_svg(
+            [ChartPoint(v["label"], v["value"], v["target"]) for v in values],
+            title=f"{indicator['code']} {indicator['title']}",
+            unit=indicator["unit"],
+            chart_id=f"indicator-{indicator['id']}",
+        )
+        shown.append({**indicator, "values": values, "chart": chart})
+    illustrative = any(is_illustrative(v["note"]) for i in indicators for v in i["values"])
+    return SectionData(
+        "performance",
+        "Performance measures",
+        "packs/sections/performance.html",
+        {"indicators": shown, "illustrative": illustrative},
+    )
+
+
+def what_changed(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData:
+    changes = snapshot.get("changes")
+    context: dict[str, Any] = {"previous": _previous(snapshot), "changes": None}
+    if changes:
+        context["changes"] = {
+            **changes,
+            "newly_completed": [
+                {**a, "completed_on": _date(a["completed_on"])} for a in changes["newly_completed"]
+            ],
+            "newly_overdue": [{**a, "due_date": _date(a["due_date"])} for a in changes["newly_overdue"]],
+        }
+    return SectionData(
+        "what-changed", "What changed since the last pack", "packs/sections/what_changed.html", context
+    )
+
+
+def plan_appendix(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    if not _has_plan(snapshot):
+        return None
+    plans = []
+    for plan in snapshot["plan"]["plans"]:
+        areas = []
+        for area in plan["areas"]:
+            objectives = [
+                {**o, "actions": [_for_display(a) for a in o["actions"]], "rows": max(len(o["actions"]), 1)}
+                for o in area["objectives"]
+            ]
+            areas.append({**area, "objectives": objectives})
+        plans.append({**plan, "areas": areas})
+    return SectionData(
+        "appendix-plan",
+        "Appendix: the full business plan",
+        "packs/sections/plan_appendix.html",
+        {"plans": plans},
+        landscape=True,
+    )
+
+
+# The pack, in order. The lead adds, after merging the other apps:
+#   agenda (after contents), review_recommendations (after due_next_quarter),
+#   meeting_actions_and_decisions (after performance_measures),
+#   governance_diagram and board_reports (after plan_appendix).
+SECTION_BUILDERS: list[SectionBuilder] = [
+    cover,
+    contents,
+    plan_summary,
+    exceptions,
+    progress_in_period,
+    due_next_quarter,
+    performance_measures,
+    what_changed,
+    plan_appendix,
+]
+
+
+def build_sections(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> list[SectionData]:
+    sections = [s for builder in SECTION_BUILDERS if (s := builder(board, period, snapshot)) is not None]
+    entries = [(s.key, s.title) for s in sections if s.in_contents]
+    for section in sections:
+        if section.key == "contents":
+            section.context["entries"] = entries
+    return sections

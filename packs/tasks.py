@@ -1,0 +1,24 @@
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from .generation import make_pack
+
+
+@shared_task(
+    name="packs.generate_pack",
+    acks_late=True,
+    # With acks_late a killed worker child only redelivers when this is set too
+    # (celery#1628); make_pack is idempotent, so a redelivery is harmless.
+    reject_on_worker_lost=True,
+    # A 1,000-action plan (about 250 pages) takes 1–2 minutes of CPU at about
+    # 3 pages a second (bench/board_pack.py); cap runaway renders at 10 minutes.
+    soft_time_limit=540,
+    time_limit=600,
+    ignore_result=True,
+)
+def generate_pack(pack_id: int) -> None:
+    try:
+        make_pack(pack_id)
+    except SoftTimeLimitExceeded:
+        # make_pack has already marked the pack failed with the reason.
+        return

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "packs"
+
+urlpatterns = [
+    path("boards/<slug:slug>/", views.pack_list, name="list"),
+    path("boards/<slug:slug>/request/", views.request_board_pack, name="request"),
+    path("<int:pk>/", views.pack_detail, name="pack"),
+    path("<int:pk>/status/", views.pack_status, name="status"),
+    path("<int:pk>/preview/", views.pack_preview, name="preview"),
+    path("<int:pk>/download/", views.pack_download, name="download"),
+]

@@ -1,0 +1,246 @@
+import datetime
+import subprocess
+from unittest import mock
+
+import pytest
+import time_machine
+
+from packs import generation
+from packs.generation import reprint, request_pack
+from packs.models import BoardPack, PackStatus
+from packs.rendering import write_pdf as real_write_pdf
+from plans.models import Rag
+from tests.factories import ProgressUpdateFactory
+from tests.packs.conftest import FAKE_PDF, TODAY
+from tests.packs.factories import make_pack_plan
+from tests.packs.pdf import normalise, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+SECTION_TITLES = [
+    "Contents",
+    "Business plan summary",
+    "Exception report: red and overdue actions",
+    "Progress in the period",
+    "Slipped deadlines",
+    "Actions due next quarter",
+    "Performance measures",
+    "What changed since the last pack",
+    "Appendix: the full business plan",
+]
+
+
+def test_the_pdf_has_every_section_every_exception_and_nothing_of_another_board(people, q2, tmp_path):
+    plan = make_pack_plan(people.board)
+    other = make_pack_plan(people.other_board, prefix="OTHER ")
+    pack, created = request_pack(people.board, q2, people.member, today=TODAY)
+    assert created and pack.status == PackStatus.DONE, pack.error
+    text = normalise(pdf_text(pack.pdf.path))
+    for title in SECTION_TITLES:
+        assert title in text, title
+    for action in (plan.red, plan.overdue):  # every red or overdue action is an exception
+        assert action.description in text
+    assert "Auditors delayed by staffing" in text  # latest progress, and an update in the period
+    assert plan.due_next_quarter.description in text
+    assert "OFFICIAL" in text and f"Page 1 of {pack.pages}" in text
+    assert people.board.name in text and "Quarter 2 2026/27" in text
+    assert "Red" in text and "Blue (complete)" in text  # RAG as words
+    assert "NI65" in text and "Repeat child protection plans" in text
+    assert "OTHER" not in text and other.red.description not in text
+    assert pack.requested_by == people.member and len(pack.input_hash) == 64
+    info = subprocess.run(["pdfinfo", pack.pdf.path], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info and "595.276 x 841.89 pts (A4)" in info  # PDF/UA: a tagged PDF
+
+
+def test_the_pdf_has_bookmarks_and_a_landscape_appendix(people, q2, fake_renderer):
+    from weasyprint import CSS, HTML
+
+    from packs.rendering import PRINT_CSS, render_print_html
+    from packs.sections import build_sections
+
+    make_pack_plan(people.board)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    html = render_print_html(
+        pack.period, pack.snapshot, build_sections(pack.board, pack.period, pack.snapshot)
+    )
+    assert '<html lang="en-GB">' in html
+    document = HTML(string=html).render(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1")
+    outline = [bookmark[0] for bookmark in document.make_bookmark_tree()]
+    assert (
+        outline[:2] == ["Contents", "Business plan summary"] and "Appendix: the full business plan" in outline
+    )
+    assert document.pages[0].width < document.pages[0].height  # portrait
+    assert document.pages[-1].width > document.pages[-1].height  # the seven-column appendix is landscape
+
+
+def test_asking_again_with_unchanged_inputs_returns_the_stored_pack_without_rendering(
+    people, q2, fake_renderer
+):
+    make_pack_plan(people.board)
+    first, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    assert fake_renderer.call_count == 1
+    with mock.patch.object(generation, "write_pdf") as renderer:
+        # Even on a later day: the date of asking is not an input.
+        again, created = request_pack(
+            people.board, q2, people.chair, today=TODAY + datetime.timedelta(days=1)
+        )
+    renderer.assert_not_called()
+    assert not created and again.pk == first.pk and BoardPack.objects.count() == 1
+
+
+def test_a_changed_progress_update_makes_a_new_pack(people, q2, fake_renderer):
+    plan = make_pack_plan(people.board)
+    first, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    fake_renderer.side_effect = real_write_pdf
+    ProgressUpdateFactory(
+        action=plan.green, date=datetime.date(2026, 9, 1), text="Workshop held with schools"
+    )
+    second, created = request_pack(people.board, q2, people.member, today=TODAY)
+    assert created and second.pk != first.pk and second.input_hash != first.input_hash
+    assert "Workshop held with schools" in normalise(pdf_text(second.pdf.path))
+
+
+def test_an_old_pack_reprints_from_its_snapshot_not_live_data(people, q2, fake_renderer):
+    plan = make_pack_plan(people.board)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    fake_renderer.side_effect = real_write_pdf
+    plan.red.description = "Renamed after the pack was issued"
+    plan.red.save()
+    text = normalise(pdf_text_of(reprint(pack), pack))
+    assert "Audit the red action" in text and "Renamed after the pack" not in text
+
+
+def pdf_text_of(content: bytes, pack) -> str:
+    import pathlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "reprint.pdf"
+        path.write_bytes(content)
+        return pdf_text(path)
+
+
+def test_slipped_deadlines_come_from_the_history_of_due_dates(people, q2):
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)):
+        plan = make_pack_plan(people.board)
+    with time_machine.travel(datetime.datetime(2026, 8, 20, 12, tzinfo=datetime.UTC)):
+        plan.green.due_date = datetime.date(2027, 3, 31)  # moved later, within Q2
+        plan.green.save()
+    with time_machine.travel(datetime.datetime(2026, 10, 5, 12, tzinfo=datetime.UTC)):
+        plan.due_next_quarter.due_date = datetime.date(2027, 1, 31)  # moved later, but after Q2
+        plan.due_next_quarter.save()
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    slipped = pack.snapshot["plan"]["slipped"]
+    assert [(s["action_id"], s["from"], s["to"]) for s in slipped] == [
+        (plan.green.pk, "2026-12-31", "2027-03-31")
+    ]
+    green = next(a for a in _actions(pack.snapshot) if a["id"] == plan.green.pk)
+    assert green["original_due_date"] == "2026-12-31" and green["due_date"] == "2027-03-31"
+    assert "Keep the green action going" in normalise(pdf_text(pack.pdf.path)).split("Slipped deadlines")[1]
+
+
+def _actions(snapshot):
+    return [
+        a
+        for p in snapshot["plan"]["plans"]
+        for ar in p["areas"]
+        for o in ar["objectives"]
+        for a in o["actions"]
+    ]
+
+
+def test_the_next_pack_says_what_changed_since_the_last(people, q2):
+    from packs.periods import next_quarter
+
+    plan = make_pack_plan(people.board)
+    with mock.patch.object(generation, "write_pdf", return_value=FAKE_PDF):  # only its snapshot matters
+        request_pack(people.board, q2, people.member, today=datetime.date(2026, 8, 15))
+    plan.green.rag = Rag.AMBER
+    plan.green.save()
+    plan.red.status, plan.red.rag, plan.red.completed_on = "complete", Rag.BLUE, datetime.date(2026, 10, 10)
+    plan.red.save()
+    plan.indicator.values.create(
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 12, 31),
+        period_label="Q3 2026/27",
+        value=12,
+    )
+    q3 = next_quarter(q2)
+    pack, _ = request_pack(people.board, q3, people.member, today=datetime.date(2027, 1, 5))
+    changes = pack.snapshot["changes"]
+    assert {(m["id"], m["from"], m["to"]) for m in changes["rag_moves"]} == {
+        (plan.green.pk, "Green", "Amber"),
+        (plan.red.pk, "Red", "Blue (complete)"),
+    }
+    assert [a["id"] for a in changes["newly_completed"]] == [plan.red.pk]
+    # Due 31 Aug, 30 Nov and 31 Dec 2026: none overdue on 15 Aug, all three by January.
+    assert {a["id"] for a in changes["newly_overdue"]} == {
+        plan.overdue.pk,
+        plan.due_next_quarter.pk,
+        plan.green.pk,
+    }
+    assert [(v["label"], v["value"], v["before"]) for v in changes["indicator_values"]] == [
+        ("Q3 2026/27", "12", "14")
+    ]
+    text = normalise(pdf_text(pack.pdf.path)).split("What changed since the last pack")[-1]
+    assert "Green → Amber" in text and "Newly completed" in text and "Q3 2026/27" in text
+
+
+def test_a_failed_render_is_recorded_and_can_be_asked_again(people, q2):
+    make_pack_plan(people.board)
+    with mock.patch.object(generation, "write_pdf", side_effect=RuntimeError("Pango exploded")):
+        pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    assert pack.status == PackStatus.FAILED and "Pango exploded" in pack.error and not pack.pdf
+    with mock.patch.object(generation, "write_pdf", return_value=FAKE_PDF):
+        again, created = request_pack(people.board, q2, people.member, today=TODAY)
+    assert created and again.status == PackStatus.DONE
+
+
+def test_without_in_process_rendering_the_pack_is_queued_for_a_worker(
+    people, q2, settings, django_capture_on_commit_callbacks
+):
+    settings.PACKS_RENDER_IN_PROCESS = False
+    make_pack_plan(people.board)
+    with (
+        mock.patch("packs.tasks.generate_pack.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        pack, created = request_pack(people.board, q2, people.member, today=TODAY)
+    assert created and pack.status == PackStatus.QUEUED
+    delay.assert_called_once_with(pack.pk)
+
+
+def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
+    people, q2, django_assert_num_queries
+):
+    """No query per action, objective or indicator: the 1,000-action bench plan gathers as fast as this one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from packs.gather import gather_snapshot
+    from tests.factories import ActionFactory
+
+    plan = make_pack_plan(people.board)
+    with CaptureQueriesContext(connection) as small:
+        gather_snapshot(people.board, q2, TODAY)
+    for _ in range(10):
+        ActionFactory(objective=plan.red.objective)
+        ActionFactory(objective__priority_area=plan.red.objective.priority_area)
+    make_pack_plan(people.board, prefix="More ")  # a second plan, objective and indicator
+    with django_assert_num_queries(len(small)):
+        snapshot = gather_snapshot(people.board, q2, TODAY)
+    assert len(snapshot["plan"]["plans"]) == 2 and len(snapshot["indicators"]) == 2
+
+
+def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, settings, fake_renderer):
+    settings.PACKS_RENDER_IN_PROCESS = False
+    make_pack_plan(people.board)
+    with mock.patch("packs.tasks.generate_pack.delay"):
+        queued, _ = request_pack(people.board, q2, people.member, today=TODAY)
+        assert request_pack(people.board, q2, people.member, today=TODAY) == (queued, False)  # still in hand
+        BoardPack.objects.filter(pk=queued.pk).update(
+            created_at=queued.created_at - generation.PACK_STALE_AFTER - datetime.timedelta(seconds=1)
+        )
+        fresh, created = request_pack(people.board, q2, people.member, today=TODAY)
+    queued.refresh_from_db()
+    assert created and fresh.pk != queued.pk and queued.status == PackStatus.FAILED
