@@ -24,6 +24,8 @@ class BoardAccess:
     """What one user may do on one board."""
 
     role: str | None
+    # Set for an object that nobody may change whatever their role (an archived plan).
+    read_only: bool = False
 
     @property
     def can_read(self) -> bool:
@@ -32,6 +34,11 @@ class BoardAccess:
     @property
     def can_manage(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def can_edit(self) -> bool:
+        """Manage, and the object is not read-only: what templates ask before offering an edit."""
+        return self.can_manage and not self.read_only
 
     @property
     def is_chair(self) -> bool:

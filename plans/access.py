@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -23,7 +25,7 @@ def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[B
         pk=pk,
         board__in=Board.objects.visible_to(user),
     )
-    return plan, BoardAccess(role=plan.my_role)
+    return plan, BoardAccess(role=plan.my_role, read_only=plan.status == PlanStatus.ARCHIVED)
 
 
 def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
@@ -34,7 +36,7 @@ def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
         pk=pk,
         objective__priority_area__plan__board__in=Board.objects.visible_to(user),
     )
-    return action, board_access(user, action.objective.priority_area.plan.board)
+    return action, _plan_access(user, action.objective.priority_area.plan)
 
 
 # --- Who may write what, checked at the moment of the write ------------------
@@ -69,9 +71,17 @@ def can_update_action(user, action: Action) -> bool:
     """Add progress, set status and RAG, ask for a new due date.
 
     Managers may do it on every action of their board; a chair only on the
-    actions they lead (named lead or chair of the lead sub-committee).
+    actions they lead (named lead or chair of the lead sub-committee). Nobody
+    may, once the action's plan is archived.
     """
-    role = current_role(user, action_board_id(action))
+    board_id, plan_status = (
+        BusinessPlan.objects.filter(priority_areas__objectives__actions=action)
+        .values_list("board_id", "status")
+        .get()
+    )
+    if plan_status == PlanStatus.ARCHIVED:
+        return False
+    role = current_role(user, board_id)
     if role == Role.MANAGER:
         return True
     return role == Role.CHAIR and leads_action(user, action)
@@ -90,6 +100,24 @@ def require(allowed: bool, message: str = "You may not change this.") -> None:
         raise PermissionDenied(message)
 
 
+ARCHIVED_MESSAGE = "This plan is archived, so it cannot be changed. A manager can restore it."
+
+
+def plan_is_open(plan_id: int) -> bool:
+    """Not archived, read now (an archived plan is read-only for everyone)."""
+    return not BusinessPlan.objects.filter(pk=plan_id, status=PlanStatus.ARCHIVED).exists()
+
+
+def require_open(plan: BusinessPlan) -> None:
+    """Refuse at once to show an edit form for an archived plan (the write checks again)."""
+    require(plan.status != PlanStatus.ARCHIVED, ARCHIVED_MESSAGE)
+
+
+def may_edit_plan(user, plan: BusinessPlan) -> bool:
+    """A manager of the plan's board, and the plan not archived: checked at the moment of the write."""
+    return can_manage_board(user, plan.board_id) and plan_is_open(plan.pk)
+
+
 def my_actions(user) -> QuerySet[Action]:
     """Actions the user leads, on the boards where they hold a role now."""
     if not user.is_authenticated:
@@ -106,7 +134,7 @@ def get_objective_for_user(user, pk: int) -> tuple[Objective, BoardAccess]:
         pk=pk,
         priority_area__plan__board__in=Board.objects.visible_to(user),
     )
-    return objective, board_access(user, objective.priority_area.plan.board)
+    return objective, _plan_access(user, objective.priority_area.plan)
 
 
 def get_priority_area_for_user(user, pk: int) -> tuple[PriorityArea, BoardAccess]:
@@ -115,7 +143,7 @@ def get_priority_area_for_user(user, pk: int) -> tuple[PriorityArea, BoardAccess
         pk=pk,
         plan__board__in=Board.objects.visible_to(user),
     )
-    return area, board_access(user, area.plan.board)
+    return area, _plan_access(user, area.plan)
 
 
 def get_measure_for_user(user, pk: int) -> tuple[Measure, BoardAccess]:
@@ -124,4 +152,8 @@ def get_measure_for_user(user, pk: int) -> tuple[Measure, BoardAccess]:
         pk=pk,
         objective__priority_area__plan__board__in=Board.objects.visible_to(user),
     )
-    return measure, board_access(user, measure.objective.priority_area.plan.board)
+    return measure, _plan_access(user, measure.objective.priority_area.plan)
+
+
+def _plan_access(user, plan: BusinessPlan) -> BoardAccess:
+    return dataclasses.replace(board_access(user, plan.board), read_only=plan.status == PlanStatus.ARCHIVED)

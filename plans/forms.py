@@ -18,9 +18,23 @@ from django.core.exceptions import ValidationError
 from boards.models import SubCommittee
 
 from .editing import normalise_due_date
-from .models import Action, BusinessPlan, DuePrecision, Measure, Objective, PriorityArea, Rag, Status
+from .models import (
+    Action,
+    BusinessPlan,
+    DuePrecision,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    Rag,
+    Status,
+)
+from .structure import replace_evidence
 
 PROGRESS_MAX = 5000
+EVIDENCE_LINE_MAX = EvidenceSource._meta.get_field("text").max_length
+EVIDENCE_MAX_LINES = 20
 DESCRIPTION_MAX = 2000
 REASON_MAX = 2000
 
@@ -112,6 +126,13 @@ class BusinessPlanForm(VersionedForm):
         fields = ["title", "period_start", "period_end", "status"]
         widgets = {"status": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Archiving has its own button (and confirmation); restoring puts back the status before.
+        self.fields["status"].choices = [
+            (value, label) for value, label in PlanStatus.choices if value != PlanStatus.ARCHIVED
+        ]
+
     def layout_fields(self) -> list:
         return [
             Field.text("title"),
@@ -141,6 +162,8 @@ class PriorityAreaForm(VersionedForm):
         clash = PriorityArea.objects.filter(plan=self.instance.plan, number=number).exclude(
             pk=self.instance.pk
         )
+        if number < 1:
+            raise ValidationError("Number must be 1 or more")
         if clash.exists():
             raise ValidationError(f"Priority area {number} already exists in this plan")
         return number
@@ -153,13 +176,49 @@ class ObjectiveForm(VersionedForm):
         widget=forms.Textarea,
         error_messages=too_long("What do we want to achieve?", DESCRIPTION_MAX),
     )
+    evidence = forms.CharField(
+        label="How was the issue identified?",
+        help_text="One source of evidence per line, for example: Serious Case Review action plan.",
+        required=False,
+        max_length=EVIDENCE_MAX_LINES * (EVIDENCE_LINE_MAX + 1),
+        widget=forms.Textarea,
+        error_messages=too_long(
+            "How was the issue identified?", EVIDENCE_MAX_LINES * (EVIDENCE_LINE_MAX + 1)
+        ),
+    )
 
     class Meta:
         model = Objective
         fields = ["number", "description"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["evidence"].initial = "\n".join(s.text for s in self.instance.evidence_sources.all())
+
     def layout_fields(self) -> list:
-        return [Field.text("number", field_width=5), Field.textarea("description", rows=4)]
+        return [
+            Field.text("number", field_width=5),
+            Field.textarea("description", rows=4),
+            Field.textarea("evidence", rows=4),
+        ]
+
+    def clean_evidence(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()]
+        if len(lines) > EVIDENCE_MAX_LINES:
+            raise ValidationError(f"Give at most {EVIDENCE_MAX_LINES} sources of evidence, one per line")
+        for number, line in enumerate(lines, start=1):
+            if len(line) > EVIDENCE_LINE_MAX:
+                raise ValidationError(
+                    f"Line {number} is too long: each source must be {EVIDENCE_LINE_MAX} characters or fewer"
+                )
+        return lines
+
+    def _save_m2m(self) -> None:
+        # Runs after the objective is saved (also by save_form_versioned), inside its transaction.
+        super()._save_m2m()
+        if "evidence" in self.changed_data:
+            replace_evidence(self.instance, self.cleaned_data["evidence"])
 
     def clean_number(self):
         number = self.cleaned_data["number"]

@@ -1,11 +1,21 @@
 from django.urls import include, path
 
-from . import views
+from . import structure_views, views
 
 app_name = "plans"
 
 urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan"),
+    path("boards/<slug:slug>/new/", structure_views.plan_create, name="plan_create"),
+    path("<int:pk>/arrange/", structure_views.arrange, name="arrange"),
+    path("<int:pk>/archive/", structure_views.archive, name="archive"),
+    path("<int:pk>/restore/", structure_views.restore, name="restore"),
+    path("<int:pk>/priority-areas/new/", structure_views.priority_area_create, name="priority_area_create"),
+    path(
+        "priority-areas/<int:pk>/objectives/new/", structure_views.objective_create, name="objective_create"
+    ),
+    path("objectives/<int:pk>/measures/new/", structure_views.measure_create, name="measure_create"),
+    path("<slug:kind>/<int:pk>/move/", structure_views.move_part, name="move"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("", include("plans.transfer.urls")),
     path("my-actions/", views.my_actions, name="my_actions"),

@@ -27,6 +27,7 @@ from boards.models import Board
 from . import access as plan_access
 from . import page_cache
 from .access import (
+    ARCHIVED_MESSAGE,
     can_manage_board,
     can_update_action,
     get_action_for_user,
@@ -34,7 +35,9 @@ from .access import (
     get_objective_for_user,
     get_plan_for_user,
     get_priority_area_for_user,
+    may_edit_plan,
     require,
+    require_open,
 )
 from .editing import (
     EditConflictError,
@@ -68,7 +71,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, pk, page_cache.stamp_annotations())
     today = timezone.localdate()
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
-    key = page_cache.body_key(plan, access.can_manage, query_string, today)
+    key = page_cache.body_key(plan, access.can_edit, query_string, today)
     body = page_cache.get(key)
     if body is None:
         body = render_to_string("plans/_plan_body.html", _plan_body_context(request, plan, access, today))
@@ -139,7 +142,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measures = action.objective.measures.all()
     due_date_changes = list(action.due_date_changes.select_related("requested_by", "decided_by"))
     latest_approved = next((c for c in due_date_changes if c.status == DueDateChange.Status.APPROVED), None)
-    may_update = access.can_manage or (access.is_chair and plan_access.leads_action(request.user, action))
+    may_update = not access.read_only and (
+        access.can_manage or (access.is_chair and plan_access.leads_action(request.user, action))
+    )
     return render(
         request,
         "plans/action_detail.html",
@@ -210,6 +215,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Add progress and set status and RAG. From "My actions" with htmx this answers
     the row alone; without JavaScript it is a normal form post that redirects back."""
     action, _access = get_action_for_user(request.user, pk)
+    require_open(action.objective.priority_area.plan)
     require(can_update_action(request.user, action), "Only the action's lead or a manager may update it.")
     today = timezone.localdate()
     saved = False
@@ -260,6 +266,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A lead asks for a new due date (a manager's request is approved at once)."""
     action, _access = get_action_for_user(request.user, pk)
+    require_open(action.objective.priority_area.plan)
     require(can_update_action(request.user, action), "Only the action's lead or a manager may ask for this.")
     plan = action.objective.priority_area.plan
     form = DueDateRequestForm(request.POST or None, action=action, plan=plan)
@@ -326,6 +333,7 @@ def due_date_decide(request: HttpRequest, pk: int) -> HttpResponse:
         locked = DueDateChange.objects.select_for_update().get(pk=change.pk)
         action = Action.objects.select_for_update().get(pk=locked.action_id)
         require(can_manage_board(request.user, plan_access.action_board_id(action)), "Only managers decide.")
+        require(plan_access.plan_is_open(action.objective.priority_area.plan_id), ARCHIVED_MESSAGE)
         if locked.status != DueDateChange.Status.REQUESTED:
             messages.error(request, "This request has already been decided.")
             return redirect(action.get_absolute_url() + "#due-date-changes")
@@ -367,6 +375,7 @@ def action_create(request: HttpRequest, objective_pk: int) -> HttpResponse:
     objective, access = get_objective_for_user(request.user, objective_pk)
     access.require_manage()
     plan = objective.priority_area.plan
+    require_open(plan)
     form = ActionForm(request.POST or None, instance=Action(objective=objective), plan=plan)
     form.fields["objective"].initial = objective.pk
     if request.method == "POST" and form.is_valid():
@@ -374,9 +383,7 @@ def action_create(request: HttpRequest, objective_pk: int) -> HttpResponse:
             # Race: two managers add to the same objective at once; locking the
             # objective orders them so each takes the next free position.
             locked = Objective.objects.select_for_update().get(pk=form.cleaned_data["objective"].pk)
-            require(
-                can_manage_board(request.user, plan.board_id), "Only the board's managers may add actions."
-            )
+            require(may_edit_plan(request.user, plan), "Only the board's managers may add actions.")
             action = form.save(commit=False)
             last = locked.actions.order_by("-position").values_list("position", flat=True).first()
             action.position = (last or 0) + 1
@@ -393,6 +400,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     access.require_manage()
     plan = action.objective.priority_area.plan
+    require_open(plan)
     form = ActionForm(request.POST or None, instance=action, plan=plan)
     if request.method == "POST" and form.is_valid():
         today = timezone.localdate()
@@ -408,7 +416,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 saved = save_form_versioned(
                     form,
                     form.cleaned_data["based_on_version"],
-                    lambda locked: can_manage_board(request.user, plan.board_id),
+                    lambda locked: may_edit_plan(request.user, plan),
                     before_save,
                 )
                 if form.due_date_changed:
@@ -460,6 +468,7 @@ def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj, access = loader(request.user, pk)
     access.require_manage()
     plan = _plan_of(obj)
+    require_open(plan)
     form_class = FORM_FOR_MODEL[type(obj)]
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
@@ -470,7 +479,7 @@ def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             saved = save_form_versioned(
                 form,
                 form.cleaned_data["based_on_version"],
-                lambda locked: can_manage_board(request.user, plan.board_id),
+                lambda locked: may_edit_plan(request.user, plan),
             )
         except EditConflictError as conflict:
             _conflict_error(form, conflict, NOUNS[kind], form.cleaned_data["based_on_version"])
@@ -536,7 +545,8 @@ def history_revert(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("Nothing of that kind")
     obj, access = loader(request.user, pk)
     access.require_manage()
-    board_id = _plan_of(obj).board_id
+    plan = _plan_of(obj)
+    require_open(plan)
     try:
         history_id = int(request.POST.get("history_id", ""))
     except ValueError:
@@ -547,7 +557,7 @@ def history_revert(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             obj.pk,
             history_id,
             request.user,
-            lambda locked: can_manage_board(request.user, board_id),
+            lambda locked: may_edit_plan(request.user, plan),
         )
     except RevertRefusedError as refused:
         messages.error(request, str(refused))

@@ -1,5 +1,6 @@
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,4 +25,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         request.path,
         request.META.get("REMOTE_ADDR", "-"),
     )
-    return render(request, "403.html", status=403)
+    # Our refusals carry a plain reason ("This plan is archived…"); show it.
+    reason = str(exception) if isinstance(exception, PermissionDenied) else ""
+    return render(request, "403.html", {"exception": reason}, status=403)

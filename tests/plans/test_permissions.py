@@ -21,6 +21,7 @@ from plans.models import (
     Action,
     BusinessPlan,
     DueDateChange,
+    EvidenceSource,
     Measure,
     Objective,
     PriorityArea,
@@ -43,7 +44,16 @@ ROLES = ["anonymous", "member", "executive", "chair", "manager"]
 def db_state() -> list:
     """Every row the plans views could write, with its version and history size."""
     state = []
-    for model in (BusinessPlan, PriorityArea, Objective, Action, Measure, ProgressUpdate, DueDateChange):
+    for model in (
+        BusinessPlan,
+        PriorityArea,
+        Objective,
+        EvidenceSource,
+        Action,
+        Measure,
+        ProgressUpdate,
+        DueDateChange,
+    ):
         state.append(sorted(model.objects.values_list()))
         state.append(model.history.count())
     return state
@@ -232,6 +242,88 @@ CASES = [
         },
     ),
     Case(
+        "start a plan form",
+        "get",
+        lambda b: reverse("plans:plan_create", args=[b.plan.board.slug]),
+        MANAGE_GET,
+    ),
+    Case(
+        "start a plan",
+        "post",
+        lambda b: reverse("plans:plan_create", args=[b.plan.board.slug]),
+        MANAGE_POST,
+        lambda b: {**plan_edit_data(b.plan), "title": "Business Plan 2013-2015", "status": "draft"},
+    ),
+    Case("arrange the plan", "get", lambda b: reverse("plans:arrange", args=[b.plan.pk]), MANAGE_GET),
+    Case(
+        "add a priority area form",
+        "get",
+        lambda b: reverse("plans:priority_area_create", args=[b.plan.pk]),
+        MANAGE_GET,
+    ),
+    Case(
+        "add a priority area",
+        "post",
+        lambda b: reverse("plans:priority_area_create", args=[b.plan.pk]),
+        MANAGE_POST,
+        lambda b: {"number": 2, "title": "Early Help", "wider_plan_link": ""},
+    ),
+    Case(
+        "add an objective form",
+        "get",
+        lambda b: reverse("plans:objective_create", args=[b.area.pk]),
+        MANAGE_GET,
+    ),
+    Case(
+        "add an objective",
+        "post",
+        lambda b: reverse("plans:objective_create", args=[b.area.pk]),
+        MANAGE_POST,
+        lambda b: {"number": "1.2", "description": "Fewer repeat plans", "evidence": "Audit 2011"},
+    ),
+    Case(
+        "add a measure form",
+        "get",
+        lambda b: reverse("plans:measure_create", args=[b.objective.pk]),
+        MANAGE_GET,
+    ),
+    Case(
+        "add a measure",
+        "post",
+        lambda b: reverse("plans:measure_create", args=[b.objective.pk]),
+        MANAGE_POST,
+        lambda b: {"description": "NI65 below 10%", "indicator_code": "NI65"},
+    ),
+    Case(
+        "move an action up",
+        "post",
+        lambda b: reverse("plans:move", args=["action", b.unled.pk]),
+        MANAGE_POST,
+        lambda b: {"direction": "up"},
+    ),
+    Case(
+        "move a priority area down",
+        "post",
+        lambda b: reverse("plans:move", args=["priority-area", b.area.pk]),
+        MANAGE_POST,
+        lambda b: {"direction": "down"},
+    ),
+    Case("archive form", "get", lambda b: reverse("plans:archive", args=[b.plan.pk]), MANAGE_GET),
+    Case(
+        "archive the plan",
+        "post",
+        lambda b: reverse("plans:archive", args=[b.plan.pk]),
+        MANAGE_POST,
+        lambda b: {},
+    ),
+    Case(
+        "restore the plan",
+        "post",
+        lambda b: reverse("plans:restore", args=[b.plan.pk]),
+        MANAGE_POST,
+        lambda b: {},
+    ),
+    Case(
         "revert an action change",
         "post",
         lambda b: reverse("plans:history_revert", args=["action", b.led.pk]),
@@ -301,11 +393,16 @@ def test_successful_writes_do_write(client, people, own):
 
 @pytest.mark.parametrize(
     "name",
-    ["plans:due_date_decide", "plans:history_revert"],
+    ["plans:due_date_decide", "plans:history_revert", "plans:move", "plans:restore"],
 )
 def test_post_only_views_answer_405_to_get(client, people, own, name):
     client.force_login(people.manager)
-    args = [own.request.pk] if name == "plans:due_date_decide" else ["action", own.led.pk]
+    args = {
+        "plans:due_date_decide": [own.request.pk],
+        "plans:history_revert": ["action", own.led.pk],
+        "plans:move": ["action", own.led.pk],
+        "plans:restore": [own.plan.pk],
+    }[name]
     assert client.get(reverse(name, args=args)).status_code == 405
 
 
