@@ -220,3 +220,16 @@ def test_gathering_the_new_sections_runs_a_fixed_number_of_queries(people, djang
     with django_assert_num_queries(len(small)):
         snapshot = gather_snapshot(people.board, period, TODAY)
     assert len(snapshot["reviews"]) == 2 and len(snapshot["meeting"]["agenda"]) == 7
+
+
+def test_the_preview_shows_the_new_sections_from_the_snapshot(client, people, fake_renderer, today):
+    business = make_board_business(people.board, make_pack_plan(people.board))
+    pack, _ = request_pack(people.board, the_meeting_period(business), people.member, today=TODAY)
+    business.recommendation.text = "Changed after the pack was made"
+    business.recommendation.save()
+    client.force_login(people.member)
+    page = client.get(reverse("packs:preview", args=[pack.pk])).text
+    for title in NEW_SECTION_TITLES:
+        assert title.replace("'", "&#x27;") in page, title
+    assert "Strengthen the MASH" in page and "Changed after the pack" not in page
+    assert 'role="img"' in page and "Annual report 2025/26" in page
