@@ -17,16 +17,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from boards.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
+from boards.frameworks import Framework, FrameworkStatus, RelationshipKind
 from boards.models import Board
+from meetings.models import BoardReport, Meeting
+from meetings.queries import meetings_for_board
+from meetings.report_format import report_sections
 from performance.models import Indicator, IndicatorValue
-from plans.models import Action, BusinessPlan, Objective, PlanStatus, PriorityArea, ProgressUpdate
+from plans.models import Action, BusinessPlan, Objective, PlanStatus, PriorityArea, ProgressUpdate, Status
+from reviews.models import Recommendation, Review, ReviewReport
+from reviews.traceability import coverage_for_reviews
 
 from .changes import compute_changes
 from .models import BoardPack
-from .periods import PackPeriod
+from .periods import PackPeriod, PeriodKind
 
 SNAPSHOT_FORMAT = 1
 # Keys that record when the snapshot was taken rather than what it shows: they
@@ -241,9 +248,257 @@ def gather_indicators(board: Board, period: PackPeriod, as_of: datetime.date) ->
     ]
 
 
+def gather_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> list[dict[str, Any]]:
+    """Reviews reported to the board, with every recommendation, and the recommendations
+    the board owns in other reviews of its partnership; each with how far it is answered.
+    Four queries: the reviews, the board's own recommendations, and coverage_for_reviews's two."""
+    reviews = list(
+        Review.objects.filter(Q(reports__board=board) | Q(recommendations__owner_board=board))
+        .annotate(reported=Exists(ReviewReport.objects.filter(review=OuterRef("pk"), board=board)))
+        .distinct()
+        .order_by("-published", "-on_site_start", "title", "pk")
+    )
+    if not reviews:
+        return []
+    owned = set(
+        Recommendation.objects.filter(owner_board=board, review__in=reviews).values_list("pk", flat=True)
+    )
+    coverage = coverage_for_reviews([review.pk for review in reviews], as_of)
+    gathered = []
+    for review in reviews:
+        recommendations = [
+            rec for rec in coverage[review.pk].recommendations if review.reported or rec.pk in owned
+        ]
+        if not recommendations:
+            continue
+        counted = [rec for rec in recommendations if rec.accepted]
+        gathered.append(
+            {
+                "id": review.pk,
+                "title": review.title,
+                "kind_label": review.get_kind_display(),
+                "dates_label": review.dates_label,
+                "reported_to_board": review.reported,
+                "counted": len(counted),
+                "complete": sum(rec.complete for rec in counted),
+                "fully_answered": sum(rec.fully_answered for rec in counted),
+                "recommendations": [
+                    {
+                        "id": rec.pk,
+                        "number": rec.number,
+                        "text": rec.text,
+                        "response_label": rec.response_label,
+                        "owner": rec.owner,
+                        "owner_board": rec.owner_board,
+                        "illustrative": rec.illustrative,
+                        "progress_label": rec.progress_label,
+                        "fully_answered": rec.fully_answered,
+                        "flags": rec.flags,
+                        "actions": [
+                            {
+                                "id": action.pk,
+                                "description": action.description,
+                                "board": action.board_short_name,
+                                "lead": action.lead,
+                                "due_date": _date(action.due_date),
+                                "status_label": action.status_label,
+                                "rag": action.rag,
+                                "rag_label": action.rag_label,
+                                "overdue": action.is_overdue,
+                                "impact_verified": action.impact_verified,
+                            }
+                            for action in rec.actions
+                        ],
+                    }
+                    for rec in recommendations
+                ],
+            }
+        )
+    return gathered
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "title": meeting.display_title,
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+        "place": meeting.place,
+    }
+
+
+def _report(report: BoardReport, agenda_position: int | None) -> dict[str, Any]:
+    sections = report_sections(report, list(report.recommendations.all()))
+    return {
+        "id": report.pk,
+        "title": report.title,
+        "report_of": report.report_of,
+        "agenda_position": agenda_position,
+        "sections": [
+            {
+                "number": section.number,
+                "heading": section.heading,
+                "blocks": [
+                    {"number": block.number, "text": block.text, "items": block.items}
+                    for block in section.blocks
+                ],
+            }
+            for section in sections
+        ],
+        "contact": {
+            "name": report.contact_name,
+            "role": report.contact_role,
+            "phone": report.contact_phone,
+            "email": report.contact_email,
+        },
+    }
+
+
+def gather_meeting(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any] | None:
+    """For a meeting pack: the meeting, its agenda and the board reports presented to it
+    (on an agenda item, or recorded against the meeting). None for a quarter's pack."""
+    if period.kind != PeriodKind.MEETING or period.meeting_id is None:
+        return None
+    day = _day_start(period.end)
+    meeting = (
+        meetings_for_board(board, day, _day_start(period.end + datetime.timedelta(days=1)))
+        .filter(pk=period.meeting_id)
+        .first()
+    )
+    if meeting is None:  # deleted, or moved to another day since the period was chosen
+        return None
+    items = list(meeting.agenda_items.all())
+    # The meeting is the board's, so every paper on its agenda is part of its pack.
+    reports, on_agenda = [], set()
+    for item in items:
+        if item.report and item.report_id not in on_agenda:  # one paper may serve two items
+            reports.append(_report(item.report, item.position))
+            on_agenda.add(item.report_id)
+    others = (
+        BoardReport.objects.filter(meeting=meeting)
+        .exclude(pk__in=on_agenda)
+        .prefetch_related("recommendations")
+        .order_by("title", "pk")
+    )
+    reports.extend(_report(report, None) for report in others)
+    return {
+        **_meeting_facts(meeting),
+        "ends_at": timezone.localtime(meeting.ends_at).isoformat() if meeting.ends_at else None,
+        "agenda": [
+            {
+                "position": item.position,
+                "title": item.title,
+                "presenter": item.presenter,
+                "report_title": item.report.title if item.report else "",
+            }
+            for item in items
+        ],
+        "reports": reports,
+    }
+
+
+# Before any board kept its meetings here: "every meeting up to" needs a lower bound.
+EARLIEST_MEETING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
+def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any] | None:
+    """The decisions of the board's previous meeting and the open actions arising from
+    all its earlier meetings. "Earlier" means before the meeting the pack is for, or by
+    the end of the quarter, and never after the day the snapshot is taken (a meeting
+    not yet held has decided nothing). None when the board had no earlier meeting."""
+    if period.kind == PeriodKind.MEETING:
+        cutoff = _day_start(period.end)
+    else:
+        cutoff = _day_start(period.end + datetime.timedelta(days=1))
+    cutoff = min(cutoff, _day_start(as_of + datetime.timedelta(days=1)))
+    meetings = list(meetings_for_board(board, EARLIEST_MEETING, cutoff))
+    if not meetings:
+        return None
+    previous = meetings[-1]
+    open_actions = []
+    for meeting in meetings:
+        for item in meeting.agenda_items.all():
+            for arising in item.actions_arising.all():
+                action = arising.action
+                if action.status == Status.COMPLETE:
+                    continue
+                decision = next((d for d in item.decisions.all() if d.pk == arising.decision_id), None)
+                open_actions.append(
+                    {
+                        "action_id": action.pk,
+                        "description": action.description,
+                        "lead": action.lead_display,
+                        "due_date": _date(action.due_date),
+                        "status_label": action.get_status_display(),
+                        "rag": action.rag,
+                        "rag_label": action.get_rag_display(),
+                        "overdue": action.is_overdue(as_of),
+                        "meeting_date": timezone.localdate(meeting.starts_at).isoformat(),
+                        "item_position": item.position,
+                        "item_title": item.title,
+                        "decision": decision.text if decision else "",
+                    }
+                )
+    return {
+        "previous_meeting": {
+            **_meeting_facts(previous),
+            "decisions": [
+                {
+                    "item_position": item.position,
+                    "item_title": item.title,
+                    "kind": decision.kind,
+                    "kind_label": decision.get_kind_display(),
+                    "recommended_to": decision.recommended_to.short_name if decision.recommended_to else "",
+                    "text": decision.text,
+                }
+                for item in previous.agenda_items.all()
+                for decision in item.decisions.all()
+            ],
+        },
+        "open_actions_arising": open_actions,
+    }
+
+
+def gather_governance(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any] | None:
+    """The governance diagram of the framework of cooperation the board is bound by: the
+    adopted one, or failing that the latest proposed for adoption. Drafts and superseded
+    versions are not the board's governance. The SVG is kept in the snapshot, so a
+    reprint shows the diagram as it was."""
+    frameworks = list(
+        Framework.objects.filter(
+            framework_boards__board=board, status__in=[FrameworkStatus.ADOPTED, FrameworkStatus.PROPOSED]
+        ).order_by("-created_at", "-pk")
+    )
+    framework = next((f for f in frameworks if f.status == FrameworkStatus.ADOPTED), None) or next(
+        iter(frameworks), None
+    )
+    if framework is None:
+        return None
+    try:
+        svg = governance_svg(framework)
+    except DiagramError:
+        svg = ""  # the section prints the diagram's text equivalent instead
+    return {
+        "id": framework.pk,
+        "title": framework.title,
+        "version": framework.version,
+        "status_label": framework.get_status_display(),
+        "svg": svg,
+        "description": describe(framework),
+        "legend": [[RelationshipKind(kind).label, style.legend] for kind, style in EDGE_STYLES.items()],
+    }
+
+
 GATHERERS: list[tuple[str, Gatherer]] = [
     ("plan", gather_plans),
     ("indicators", gather_indicators),
+    ("reviews", gather_reviews),
+    ("meeting", gather_meeting),
+    ("earlier_meetings", gather_earlier_meetings),
+    ("governance", gather_governance),
 ]
 
 

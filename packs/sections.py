@@ -5,11 +5,9 @@ that reads only the snapshot (never live data, so a reprint matches the
 original) and returns None when the pack has nothing for it. The PDF and the
 HTML preview render the same list with the same section templates.
 
-Sections still to add once their apps are merged (each needs a gatherer in
-``packs.gather.GATHERERS`` and a builder here, at the place marked):
-agenda (meetings), review recommendations and how far each is answered
-(reviews), open actions from earlier meetings and the previous meeting's
-decisions (meetings), governance diagram and board reports (governance/meetings).
+Each section reads the snapshot key its gatherer in ``packs.gather.GATHERERS``
+wrote: "plan", "indicators", "reviews", "meeting" (a meeting pack's meeting,
+agenda and board reports), "earlier_meetings" and "governance".
 """
 
 from __future__ import annotations
@@ -19,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from django.utils.safestring import mark_safe
 
 from boards.models import Board
 from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
@@ -72,6 +72,18 @@ def _previous(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     return {**previous, "as_of": _date(previous["as_of"])} if previous else None
 
 
+def _meeting(meeting: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A snapshot meeting with its times as datetimes, for the date filter."""
+    if not meeting:
+        return None
+    ends_at = meeting.get("ends_at")
+    return {
+        **meeting,
+        "starts_at": datetime.datetime.fromisoformat(meeting["starts_at"]),
+        "ends_at": datetime.datetime.fromisoformat(ends_at) if ends_at else None,
+    }
+
+
 def _has_plan(snapshot: dict[str, Any]) -> bool:
     return bool(snapshot.get("plan", {}).get("plans"))
 
@@ -88,6 +100,7 @@ def cover(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> Section
             "marking": snapshot["protective_marking"],
             "plans": snapshot.get("plan", {}).get("plans", []),
             "previous_pack": _previous(snapshot),
+            "meeting": _meeting(snapshot.get("meeting")),
         },
         in_contents=False,
     )
@@ -98,6 +111,13 @@ def contents(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> Sect
     return SectionData(
         "contents", "Contents", "packs/sections/contents.html", {"entries": []}, in_contents=False
     )
+
+
+def agenda(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    meeting = _meeting(snapshot.get("meeting"))
+    if not meeting or not meeting["agenda"]:
+        return None
+    return SectionData("agenda", "Agenda", "packs/sections/agenda.html", {"meeting": meeting})
 
 
 def plan_summary(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
@@ -191,6 +211,32 @@ def due_next_quarter(board: Board, period: PackPeriod, snapshot: dict[str, Any])
     )
 
 
+def review_recommendations(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    reviews = snapshot.get("reviews") or []
+    if not reviews:
+        return None
+    shown = [
+        {
+            **review,
+            "recommendations": [
+                {**rec, "actions": [{**a, "due_date": _date(a["due_date"])} for a in rec["actions"]]}
+                for rec in review["recommendations"]
+            ],
+        }
+        for review in reviews
+    ]
+    return SectionData(
+        "review-recommendations",
+        "Review recommendations and how far each is answered",
+        "packs/sections/review_recommendations.html",
+        {
+            "reviews": shown,
+            "as_of": _date(snapshot["as_of"]),
+            "illustrative": any(rec["illustrative"] for r in reviews for rec in r["recommendations"]),
+        },
+    )
+
+
 def performance_measures(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
     indicators = snapshot.get("indicators") or []
     if not indicators:
@@ -214,6 +260,34 @@ def performance_measures(board: Board, period: PackPeriod, snapshot: dict[str, A
         "Performance measures",
         "packs/sections/performance.html",
         {"indicators": shown, "illustrative": illustrative},
+    )
+
+
+def meeting_actions_and_decisions(
+    board: Board, period: PackPeriod, snapshot: dict[str, Any]
+) -> SectionData | None:
+    earlier = snapshot.get("earlier_meetings")
+    if not earlier:
+        return None
+    refs = {a["id"]: a["ref"] for a in all_actions(snapshot)}
+    open_actions = [
+        {
+            **a,
+            "due_date": _date(a["due_date"]),
+            "meeting_date": _date(a["meeting_date"]),
+            "ref": refs.get(a["action_id"], ""),
+        }
+        for a in earlier["open_actions_arising"]
+    ]
+    return SectionData(
+        "meeting-actions",
+        "Actions arising and the previous meeting's decisions",
+        "packs/sections/meeting_actions.html",
+        {
+            "previous": _meeting(earlier["previous_meeting"]),
+            "open_actions": open_actions,
+            "as_of": _date(snapshot["as_of"]),
+        },
     )
 
 
@@ -255,20 +329,49 @@ def plan_appendix(board: Board, period: PackPeriod, snapshot: dict[str, Any]) ->
     )
 
 
-# The pack, in order. The lead adds, after merging the other apps:
-#   agenda (after contents), review_recommendations (after due_next_quarter),
-#   meeting_actions_and_decisions (after performance_measures),
-#   governance_diagram and board_reports (after plan_appendix).
+def governance_diagram(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    governance = snapshot.get("governance")
+    if not governance:
+        return None
+    # The SVG was made by boards.diagram.clean_svg (no scripts, styles, handlers or links)
+    # and stored by the pack's own gatherer: it is our markup, not user input.
+    svg = mark_safe(governance["svg"])
+    return SectionData(
+        "appendix-governance",
+        "Appendix: governance diagram",
+        "packs/sections/governance.html",
+        {**governance, "svg": svg},
+    )
+
+
+def board_reports(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    meeting = _meeting(snapshot.get("meeting"))
+    if not meeting or not meeting["reports"]:
+        return None
+    return SectionData(
+        "appendix-reports",
+        "Appendix: board reports for the meeting",
+        "packs/sections/board_reports.html",
+        {"meeting": meeting, "reports": meeting["reports"]},
+    )
+
+
+# The pack, in order.
 SECTION_BUILDERS: list[SectionBuilder] = [
     cover,
     contents,
+    agenda,
     plan_summary,
     exceptions,
     progress_in_period,
     due_next_quarter,
+    review_recommendations,
     performance_measures,
+    meeting_actions_and_decisions,
     what_changed,
     plan_appendix,
+    governance_diagram,
+    board_reports,
 ]
 
 

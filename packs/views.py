@@ -24,7 +24,7 @@ def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "packs/pack_list.html",
-        {"board": board, "packs": packs, "form": PackRequestForm(today=timezone.localdate())},
+        {"board": board, "packs": packs, "form": PackRequestForm(today=timezone.localdate(), board=board)},
     )
 
 
@@ -32,7 +32,7 @@ def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def request_board_pack(request: HttpRequest, slug: str) -> HttpResponse:
     board, _access = get_board_for_user(request.user, slug)
-    form = PackRequestForm(request.POST, today=timezone.localdate())
+    form = PackRequestForm(request.POST, today=timezone.localdate(), board=board)
     if not form.is_valid():
         packs = BoardPack.objects.filter(board=board).select_related("requested_by").defer("snapshot")
         return render(

@@ -1,9 +1,13 @@
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
+from boards.frameworks import FrameworkStatus
 from plans.models import Rag, Status
 from tests.factories import ActionFactory, MeasureFactory, ObjectiveFactory, ProgressUpdateFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 @dataclass
@@ -74,3 +78,70 @@ def make_pack_plan(board, *, prefix: str = "") -> PackPlan:
         period_end=datetime.date(2026, 9, 30),
     )
     return PackPlan(red, overdue, green, complete, due_next, indicator)
+
+
+@dataclass
+class BoardBusiness:
+    """What a board has beside its plan: a review, meetings with their papers, and a framework."""
+
+    recommendation: object
+    earlier_meeting: object
+    decision: object
+    open_arising: object
+    done_arising: object
+    meeting: object
+    agenda_item: object
+    report: object
+    framework: object
+
+
+def make_board_business(board, plan: PackPlan, *, prefix: str = "") -> BoardBusiness:
+    """Reviews, meetings and governance for a board made by make_pack_plan (texts kept short,
+    so pdftotext's layout mode keeps each on one line of its table cell)."""
+    from meetings.models import ActionArising, DecisionKind
+    from tests.boards.factories_framework import FrameworkBoardFactory, RelationshipFactory, framework_binding
+    from tests.meetings.factories import (
+        AgendaItemFactory,
+        DecisionFactory,
+        FullBoardReportFactory,
+        MeetingFactory,
+        ReportRecommendationFactory,
+    )
+    from tests.reviews.factories import (
+        RecommendationActionFactory,
+        RecommendationFactory,
+        ReviewReportFactory,
+    )
+
+    review = ReviewReportFactory(board=board, review__partnership=board.partnership).review
+    recommendation = RecommendationFactory(review=review, number=1, text=f"{prefix}Strengthen the MASH")
+    RecommendationActionFactory(recommendation=recommendation, action=plan.red)
+
+    earlier = MeetingFactory(board=board, starts_at=datetime.datetime(2026, 9, 15, 14, tzinfo=LONDON))
+    earlier_item = AgendaItemFactory(meeting=earlier, position=1, title=f"{prefix}Audit findings")
+    decision = DecisionFactory(
+        agenda_item=earlier_item, kind=DecisionKind.AGREED, text=f"{prefix}Agreed the audit plan"
+    )
+    open_arising = ActionArising.objects.create(
+        agenda_item=earlier_item, decision=decision, action=plan.green
+    )
+    done_arising = ActionArising.objects.create(agenda_item=earlier_item, action=plan.complete)
+
+    meeting = MeetingFactory(
+        board=board,
+        starts_at=datetime.datetime(2026, 11, 3, 10, tzinfo=LONDON),
+        title=f"{prefix}Board meeting",
+    )
+    report = FullBoardReportFactory(board=board, meeting=meeting, title=f"{prefix}Annual report 2025/26")
+    ReportRecommendationFactory(report=report, position=1, text=f"{prefix}Note the annual report")
+    agenda_item = AgendaItemFactory(
+        meeting=meeting, position=1, title=f"{prefix}Neglect strategy", presenter="Independent Chair"
+    )
+    AgendaItemFactory(meeting=meeting, position=2, title=f"{prefix}Annual report", report=report)
+
+    framework = framework_binding(board, status=FrameworkStatus.ADOPTED, title=f"{prefix}Framework")
+    partner = FrameworkBoardFactory(framework=framework, position=2).board
+    RelationshipFactory(framework=framework, from_board=board, to_board=partner)
+    return BoardBusiness(
+        recommendation, earlier, decision, open_arising, done_arising, meeting, agenda_item, report, framework
+    )

@@ -12,7 +12,7 @@ from packs.rendering import write_pdf as real_write_pdf
 from plans.models import Rag
 from tests.factories import ProgressUpdateFactory
 from tests.packs.conftest import FAKE_PDF, TODAY
-from tests.packs.factories import make_pack_plan
+from tests.packs.factories import make_board_business, make_pack_plan
 from tests.packs.pdf import normalise, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -221,15 +221,18 @@ def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
     from tests.factories import ActionFactory
 
     plan = make_pack_plan(people.board)
+    make_board_business(people.board, plan)  # a review, meetings with decisions, a framework
     with CaptureQueriesContext(connection) as small:
         gather_snapshot(people.board, q2, TODAY)
     for _ in range(10):
         ActionFactory(objective=plan.red.objective)
         ActionFactory(objective__priority_area=plan.red.objective.priority_area)
-    make_pack_plan(people.board, prefix="More ")  # a second plan, objective and indicator
+    more = make_pack_plan(people.board, prefix="More ")  # a second plan, objective and indicator
+    make_board_business(people.board, more, prefix="More ")  # and a second review, meetings, framework
     with django_assert_num_queries(len(small)):
         snapshot = gather_snapshot(people.board, q2, TODAY)
     assert len(snapshot["plan"]["plans"]) == 2 and len(snapshot["indicators"]) == 2
+    assert len(snapshot["reviews"]) == 2 and len(snapshot["earlier_meetings"]["open_actions_arising"]) == 2
 
 
 def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, settings, fake_renderer):
