@@ -95,6 +95,40 @@ def _renumber_objectives(area: PriorityArea, old: int) -> None:
             objective.save()
 
 
+class RemovalRefusedError(Exception):
+    """The part still holds something the board's record needs."""
+
+
+def removal_blocker(part: models.Model) -> str | None:
+    """Why ``part`` cannot be removed, or None. Actions are never removed: their
+    progress is part of the board's record (defer them, or archive the plan)."""
+    if isinstance(part, PriorityArea) and part.objectives.exists():
+        return "This priority area still has objectives. Move them to another area or remove them first."
+    if isinstance(part, Objective) and part.actions.exists():
+        return (
+            "This objective has actions, and actions are never removed because their progress is part "
+            "of the board's record. Set an action's status to Deferred instead, or archive the whole plan."
+        )
+    return None
+
+
+def remove(model: type[models.Model], pk: int, may_write: Callable[[models.Model], bool]) -> None:
+    """Delete an empty priority area, an objective with no actions (its evidence and
+    measures go with it), or a measure. History keeps each deleted row.
+
+    Race: an action added while the objective is removed. Adding locks the
+    parent too, so one waits for the other and the check below sees the action.
+    """
+    with transaction.atomic():
+        part = model.objects.select_for_update().get(pk=pk)
+        if not may_write(part):
+            raise PermissionDenied("You may not change this.")
+        if blocker := removal_blocker(part):
+            raise RemovalRefusedError(blocker)
+        part._change_reason = "Removed"
+        part.delete()
+
+
 def replace_evidence(objective: Objective, texts: list[str]) -> None:
     """Make the objective's evidence exactly ``texts``, in that order, touching only what differs."""
     current = list(objective.evidence_sources.order_by("position"))

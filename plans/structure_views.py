@@ -32,7 +32,16 @@ from .access import (
 )
 from .forms import BusinessPlanForm, MeasureForm, ObjectiveForm, PriorityAreaForm
 from .models import Action, BusinessPlan, Measure, Objective, PriorityArea
-from .structure import ORDERING, Direction, move, next_in_order, set_archived
+from .structure import (
+    ORDERING,
+    Direction,
+    RemovalRefusedError,
+    move,
+    next_in_order,
+    removal_blocker,
+    remove,
+    set_archived,
+)
 
 
 def _form_page(request: HttpRequest, form, *, plan, board, title: str, cancel_url: str) -> HttpResponse:
@@ -249,6 +258,41 @@ def move_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return render(request, "plans/_arrange_body.html", {**context, "status_message": status})
     messages.success(request, status)
     return redirect(reverse("plans:arrange", args=[plan.pk]) + f"#{_anchor(part)}")
+
+
+REMOVABLE = {
+    "priority-area": (PriorityArea, get_priority_area_for_user, "priority area"),
+    "objective": (Objective, get_objective_for_user, "objective"),
+    "measure": (Measure, get_measure_for_user, "measure"),
+}
+
+
+@login_required
+def remove_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Ask, then remove an empty priority area, an objective without actions, or a measure."""
+    if kind not in REMOVABLE:
+        raise Http404("Nothing of that kind can be removed")
+    model, loader, noun = REMOVABLE[kind]
+    part, access = loader(request.user, pk)
+    access.require_manage()
+    plan = _plan_of_part(part)
+    require_open(plan)
+    back_url = reverse("plans:arrange", args=[plan.pk])
+    blocked = removal_blocker(part)
+    if request.method == "POST" and not blocked:
+        try:
+            remove(model, part.pk, lambda locked: may_edit_plan(request.user, plan))
+        except RemovalRefusedError as refused:
+            blocked = str(refused)
+        else:
+            messages.success(request, f"The {noun} was removed. The plan's history keeps a record of it.")
+            return redirect(back_url)
+    return render(
+        request,
+        "plans/remove_confirm.html",
+        {"plan": plan, "part": part, "noun": noun, "blocked": blocked, "back_url": back_url},
+        status=409 if blocked and request.method == "POST" else 200,
+    )
 
 
 # --- Archiving --------------------------------------------------------------------

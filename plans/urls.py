@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("objectives/<int:pk>/measures/new/", structure_views.measure_create, name="measure_create"),
     path("<slug:kind>/<int:pk>/move/", structure_views.move_part, name="move"),
+    path("<slug:kind>/<int:pk>/remove/", structure_views.remove_part, name="remove"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("", include("plans.transfer.urls")),
     path("my-actions/", views.my_actions, name="my_actions"),

@@ -110,6 +110,15 @@ def test_manager_builds_rearranges_and_archives_a_plan(page, live_server):
     text = page.locator("main").inner_text()
     assert text.index(second.description[:60]) < text.index(first.description[:60])
 
+    # Remove the new plan's objective again (it has no actions): asked first.
+    page.goto(f"{base}/plans/{plan.pk}/arrange/")
+    page.get_by_role("link", name="Remove objective 2.1").click()
+    page.get_by_role("heading", name="Remove this objective?").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Remove objective").click()
+    page.get_by_text("The objective was removed.").wait_for()
+    assert not Objective.objects.filter(priority_area__plan=plan).exists()
+
     # Archive the new plan: asked first, then read-only.
     page.goto(f"{base}{plan.get_absolute_url()}")
     page.get_by_role("link", name="Archive this plan").click()

@@ -308,6 +308,19 @@ CASES = [
         MANAGE_POST,
         lambda b: {"direction": "down"},
     ),
+    Case(
+        "remove a measure form",
+        "get",
+        lambda b: reverse("plans:remove", args=["measure", b.measure.pk]),
+        MANAGE_GET,
+    ),
+    Case(
+        "remove a measure",
+        "post",
+        lambda b: reverse("plans:remove", args=["measure", b.measure.pk]),
+        MANAGE_POST,
+        lambda b: {},
+    ),
     Case("archive form", "get", lambda b: reverse("plans:archive", args=[b.plan.pk]), MANAGE_GET),
     Case(
         "archive the plan",

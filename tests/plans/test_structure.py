@@ -304,6 +304,61 @@ def test_the_arrange_page_costs_the_same_for_a_bigger_plan(
     assert response.text.count("Move up") > 60
 
 
+# --- Removing parts ---------------------------------------------------------------------------
+
+
+def test_a_measure_is_removed_after_confirmation_and_history_keeps_it(client, own, manager):
+    url = reverse("plans:remove", args=["measure", own.measure.pk])
+    confirm = client.get(url)
+    assert "Remove this measure?" in confirm.text
+    assert "NI64 reduced" in confirm.text
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Measure.objects.filter(pk=own.measure.pk).exists()
+    removed = Measure.history.get(id=own.measure.pk, history_type="-")
+    assert removed.history_user == manager
+    assert removed.description == "NI64 reduced"
+
+
+def test_an_objective_with_actions_is_not_removed(client, own, manager):
+    before = db_state()
+    response = client.post(reverse("plans:remove", args=["objective", own.objective.pk]))
+    assert response.status_code == 409
+    assert "actions are never removed" in response.text
+    assert "status to Deferred instead" in response.text
+    assert db_state() == before
+
+
+def test_an_empty_objective_goes_with_its_evidence_and_measures(client, own, manager):
+    empty = ObjectiveFactory(priority_area=own.area, number="1.2", position=2)
+    EvidenceSource.objects.create(objective=empty, position=1, text="Audit")
+    MeasureFactory(objective=empty, position=1)
+    arrange = client.get(reverse("plans:arrange", args=[own.plan.pk])).text
+    assert reverse("plans:remove", args=["objective", empty.pk]) in arrange
+    assert reverse("plans:remove", args=["objective", own.objective.pk]) not in arrange
+    client.post(reverse("plans:remove", args=["objective", empty.pk]))
+    assert not Objective.objects.filter(pk=empty.pk).exists()
+    assert not EvidenceSource.objects.filter(objective_id=empty.pk).exists()
+    assert EvidenceSource.history.filter(objective_id=empty.pk, history_type="-").exists()
+
+
+def test_a_priority_area_is_removed_only_when_empty(client, own, manager):
+    response = client.post(reverse("plans:remove", args=["priority-area", own.area.pk]))
+    assert response.status_code == 409
+    assert "still has objectives" in response.text
+    empty = PriorityAreaFactory(plan=own.plan, number=2)
+    assert client.post(reverse("plans:remove", args=["priority-area", empty.pk])).status_code == 302
+    assert list(own.plan.priority_areas.values_list("number", flat=True)) == [1]
+
+
+@pytest.mark.parametrize("kind", ["action", "plan", "evidence"])
+def test_actions_and_plans_cannot_be_removed(client, own, manager, kind):
+    pk = own.led.pk if kind == "action" else own.plan.pk
+    before = db_state()
+    assert client.post(reverse("plans:remove", args=[kind, pk])).status_code == 404
+    assert db_state() == before
+
+
 # --- Archiving -------------------------------------------------------------------------------
 
 
