@@ -104,6 +104,11 @@ def write_draft(
         else:
             # Two imports into one plan would race for the same next positions: take turns.
             plan = BusinessPlan.objects.select_for_update().get(pk=plan.pk)
+            if plan.status == BusinessPlan.Status.ARCHIVED:
+                raise ImportConflictError(
+                    "The plan was archived before the import ran, so nothing was imported. "
+                    "A manager can restore it and import again."
+                )
         _write_new_rows(plan, draft["areas"], user, sub_committees, tick)
         for update in draft["updates"]:
             _apply_update(plan, update, user, tick)

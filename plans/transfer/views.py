@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boards.access import board_access, get_board_for_user
 from boards.models import Board
-from plans.access import get_plan_for_user
+from plans.access import get_plan_for_user, require_open
 from plans.models import ImportJob
 
 from . import jobs
@@ -89,6 +89,7 @@ def upload_new_plan(request: HttpRequest, slug: str) -> HttpResponse:
 def upload_into_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, pk)
     access.require_manage()
+    require_open(plan)
     form = _bound(UploadForm, request)
     if request.method == "POST" and form.is_valid() and (extracted := _read(form)):
         job = jobs.new_job(

@@ -454,3 +454,13 @@ def test_a_plan_archived_while_the_form_was_sent_is_not_changed(client, own, man
     assert db_state() == before
     assert Measure.objects.get(pk=own.measure.pk).description == "NI64 reduced"
     assert Action.objects.filter(objective=own.objective).count() == 2
+
+
+def test_an_archived_plan_offers_no_import_and_refuses_one(client, own, manager):
+    own.plan.status = PlanStatus.ARCHIVED
+    own.plan.save()
+    upload_url = reverse("plans:transfer:upload_into_plan", args=[own.plan.pk])
+    assert upload_url not in client.get(own.plan.get_absolute_url()).text
+    response = client.get(upload_url)
+    assert response.status_code == 403
+    assert "This plan is archived" in response.text

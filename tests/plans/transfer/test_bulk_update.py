@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from plans.models import Action, ProgressUpdate
+from plans.models import Action, BusinessPlan, PlanStatus, ProgressUpdate
 from plans.transfer.exporter import COLUMNS, export_csv, export_xlsx
 from plans.transfer.files import read_upload
 from plans.transfer.importer import ImportConflictError, write_draft
@@ -268,3 +268,16 @@ def test_a_job_that_fails_part_way_writes_nothing_and_says_why(people, plan):
     assert f"A-{second.pk} was changed after the preview" in job.message
     assert row_counts() == before  # the new objective and action, and the first update, are undone
     assert reported  # progress was reported before the failure
+
+
+def test_a_plan_archived_after_the_preview_is_not_imported_into(people, plan):
+    first = Action.objects.filter(objective__priority_area__plan=plan).first()
+    data = csv_bytes(
+        [[f"A-{first.pk}", "x", "Complete", "Red"]], header=["Reference", "Agreed action", "Status", "RAG"]
+    )
+    draft = draft_for("plan.csv", data, plan)
+    BusinessPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.ARCHIVED)  # a manager, meanwhile
+    before = row_counts()
+    with pytest.raises(ImportConflictError, match="archived"):
+        write_draft(draft, user=people.manager, board=people.board, plan=plan)
+    assert row_counts() == before
