@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import account_views
-from .forms import ResetRequestForm
+from .forms import ChangePasswordForm, ResetRequestForm
 
 urlpatterns = [
     path(
@@ -24,5 +24,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Changing the password signs out the user's other sessions (Django rotates the
+    # session hash) and keeps this one.
+    path(
+        "password-change/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
+    path("password-change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
 ]

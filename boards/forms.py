@@ -12,7 +12,12 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.html import format_html, format_html_join
 
 from .emails import send_templated_email
@@ -142,6 +147,28 @@ class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Set password"),
+        )
+
+
+class ChangePasswordForm(ErrorBorderMixin, PasswordChangeForm):
+    """Change a known password: the current one first, then the new one twice."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password."
+        self.error_messages["password_incorrect"] = "Your current password is not right. Enter it again."
+        self.fields["new_password1"].help_text = password_rules_html()
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].error_messages["required"] = (
+            "Enter the new password again to confirm it."
+        )
+        self.helper = gds_helper(
+            Field.text("old_password", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Change password"),
         )
 
 

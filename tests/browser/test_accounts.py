@@ -3,6 +3,7 @@ violations on any page visited, and the keyboard works (skip link, visible focus
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from tests.factories import SubCommitteeFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "plum orchard lantern 42"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Reports, for the element that has focus, whether a focus indicator is drawn:
 # GOV.UK's yellow (#ffdd00) background, a 2px+ outline or a box-shadow.
@@ -164,6 +166,25 @@ def test_password_reset_pages_have_no_axe_violations(page, live_server, settings
 
     sign_in(page, base, "maria@example.org", PASSWORD)
     page.get_by_role("heading", name="My boards").wait_for()
+
+    # Changing a known password, from the footer.
+    page.get_by_role("link", name="Change your password").click()
+    page.get_by_role("heading", name="Change your password").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_label("Current password").fill("not it")
+    page.get_by_label("New password", exact=True).fill("kettle orbit plum lantern")
+    page.get_by_label("Confirm new password").fill("kettle orbit plum lantern")
+    page.get_by_role("button", name="Change password").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert_no_axe_violations(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "password-change-error.png", full_page=True)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("kettle orbit plum lantern")
+    page.get_by_label("Confirm new password").fill("kettle orbit plum lantern")
+    page.get_by_role("button", name="Change password").click()
+    page.get_by_role("heading", name="Password changed").wait_for()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Sign out").click()
 
     # The lockout page after five failures (django-axes) is checked too.
