@@ -134,40 +134,39 @@ class ResetRequestForm(ErrorBorderMixin, PasswordResetForm):
         security_log.info("password-reset-sent user=%s", context["user"].get_username())
 
 
+def _word_new_password_fields(form: forms.Form) -> list:
+    """The rules in force under "New password", plain messages; returns their layout."""
+    form.fields["new_password1"].help_text = password_rules_html()
+    form.fields["new_password2"].label = "Confirm new password"
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password."
+    form.fields["new_password2"].error_messages["required"] = "Enter the new password again to confirm it."
+    return [
+        Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+        Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+    ]
+
+
 class NewPasswordForm(ErrorBorderMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = password_rules_html()
-        self.fields["new_password2"].label = "Confirm new password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
-        self.fields["new_password2"].error_messages["required"] = (
-            "Enter the new password again to confirm it."
-        )
-        self.helper = gds_helper(
-            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
-            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
-            Submit("submit", "Set password"),
-        )
+        self.helper = gds_helper(*_word_new_password_fields(self), Submit("submit", "Set password"))
 
 
 class ChangePasswordForm(ErrorBorderMixin, PasswordChangeForm):
     """Change a known password: the current one first, then the new one twice."""
 
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+    }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password."
-        self.error_messages["password_incorrect"] = "Your current password is not right. Enter it again."
-        self.fields["new_password1"].help_text = password_rules_html()
-        self.fields["new_password2"].label = "Confirm new password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
-        self.fields["new_password2"].error_messages["required"] = (
-            "Enter the new password again to confirm it."
-        )
         self.helper = gds_helper(
             Field.text("old_password", field_width=Fluid.TWO_THIRDS),
-            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
-            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            *_word_new_password_fields(self),
             Submit("submit", "Change password"),
         )
 

@@ -75,30 +75,34 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _add_part(
-    request: HttpRequest, form, parent: models.Model, plan: BusinessPlan, noun: str
-) -> HttpResponse | None:
-    """Save a new part at the end of ``parent``'s list. Returns the redirect, or None
-    when the form must be shown again (its errors set)."""
-    model = type(form.instance)
-    _parent_field, order_field = ORDERING[model]
-    try:
-        with transaction.atomic():
-            # Race: two managers add to the same list at once; locking the parent
-            # makes the second wait and take the next free place.
-            type(parent).objects.select_for_update().get(pk=parent.pk)
-            require(may_edit_plan(request.user, plan), f"Only the board's managers may add {noun}s.")
-            part = form.save(commit=False)
-            if order_field != "number":
-                setattr(part, order_field, next_in_order(model, parent))
-            part.save()
-            form.save_m2m()
-    except IntegrityError:
-        form.add_error(
-            None, f"This {noun} clashes with one added a moment ago: check its number and add it again."
-        )
-        return None
-    messages.success(request, f"The {noun} was added.")
-    return redirect(reverse("plans:arrange", args=[plan.pk]) + f"#{_anchor(part)}")
+    request: HttpRequest, form, *, parent: models.Model, plan: BusinessPlan, noun: str, title: str
+) -> HttpResponse:
+    """Show the add form, or save the new part at the end of ``parent``'s list and go
+    back to the arranged plan."""
+    arrange_url = reverse("plans:arrange", args=[plan.pk])
+    if request.method == "POST" and form.is_valid():
+        model = type(form.instance)
+        _parent_field, order_field = ORDERING[model]
+        try:
+            with transaction.atomic():
+                # Race: two managers add to the same list at once; locking the parent
+                # makes the second wait and take the next free place.
+                type(parent).objects.select_for_update().get(pk=parent.pk)
+                require(may_edit_plan(request.user, plan), f"Only the board's managers may add {noun}s.")
+                part = form.save(commit=False)
+                if order_field != "number":  # a priority area's number is typed in the form
+                    setattr(part, order_field, next_in_order(model, parent))
+                part.save()
+                form.save_m2m()
+        except IntegrityError:
+            form.add_error(
+                None, f"This {noun} clashes with one added a moment ago: check its number and add it again."
+            )
+        else:
+            messages.success(request, f"The {noun} was added.")
+            return redirect(f"{arrange_url}#{_anchor(part)}")
+    cancel_url = arrange_url if parent == plan else f"{arrange_url}#{_anchor(parent)}"
+    return _form_page(request, form, plan=plan, board=plan.board, title=title, cancel_url=cancel_url)
 
 
 @login_required
@@ -111,46 +115,20 @@ def priority_area_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=PriorityArea(plan=plan),
         initial={"number": next_in_order(PriorityArea, plan)},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (done := _add_part(request, form, plan, plan, "priority area"))
-    ):
-        return done
-    return _form_page(
-        request,
-        form,
-        plan=plan,
-        board=plan.board,
-        title="Add a priority area",
-        cancel_url=reverse("plans:arrange", args=[plan.pk]),
-    )
+    return _add_part(request, form, parent=plan, plan=plan, noun="priority area", title="Add a priority area")
 
 
 @login_required
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     area, access = get_priority_area_for_user(request.user, pk)
     access.require_manage()
-    plan = area.plan
-    require_open(plan)
+    require_open(area.plan)
     suggested = f"{area.number}.{area.objectives.count() + 1}"
     form = ObjectiveForm(
         request.POST or None, instance=Objective(priority_area=area), initial={"number": suggested}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (done := _add_part(request, form, area, plan, "objective"))
-    ):
-        return done
-    return _form_page(
-        request,
-        form,
-        plan=plan,
-        board=plan.board,
-        title=f"Add an objective to priority area {area.number}",
-        cancel_url=reverse("plans:arrange", args=[plan.pk]) + f"#{_anchor(area)}",
-    )
+    title = f"Add an objective to priority area {area.number}"
+    return _add_part(request, form, parent=area, plan=area.plan, noun="objective", title=title)
 
 
 @login_required
@@ -160,20 +138,8 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = objective.priority_area.plan
     require_open(plan)
     form = MeasureForm(request.POST or None, instance=Measure(objective=objective))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (done := _add_part(request, form, objective, plan, "measure"))
-    ):
-        return done
-    return _form_page(
-        request,
-        form,
-        plan=plan,
-        board=plan.board,
-        title=f"Add a measure to objective {objective.number}",
-        cancel_url=reverse("plans:arrange", args=[plan.pk]) + f"#{_anchor(objective)}",
-    )
+    title = f"Add a measure to objective {objective.number}"
+    return _add_part(request, form, parent=objective, plan=plan, noun="measure", title=title)
 
 
 # --- Arranging ---------------------------------------------------------------------
