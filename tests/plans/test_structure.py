@@ -464,3 +464,15 @@ def test_an_archived_plan_offers_no_import_and_refuses_one(client, own, manager)
     response = client.get(upload_url)
     assert response.status_code == 403
     assert "This plan is archived" in response.text
+
+
+def test_an_empty_plan_page_points_the_manager_to_its_first_priority_area(client, people, manager):
+    client.post(reverse("plans:plan_create", args=[people.board.slug]), plan_data())
+    plan = BusinessPlan.objects.get()
+    page = client.get(plan.get_absolute_url()).text
+    assert "This plan has no priority areas yet." in page
+    assert reverse("plans:priority_area_create", args=[plan.pk]) in page
+    client.force_login(people.member)
+    page = client.get(plan.get_absolute_url()).text
+    assert "This plan has no priority areas yet." in page
+    assert reverse("plans:priority_area_create", args=[plan.pk]) not in page
