@@ -157,3 +157,14 @@ def get_measure_for_user(user, pk: int) -> tuple[Measure, BoardAccess]:
 
 def _plan_access(user, plan: BusinessPlan) -> BoardAccess:
     return dataclasses.replace(board_access(user, plan.board), read_only=plan.status == PlanStatus.ARCHIVED)
+
+
+def plan_of(obj: BusinessPlan | PriorityArea | Objective | Action | Measure) -> BusinessPlan:
+    """The plan a part belongs to (loaded with it by the get_*_for_user functions above)."""
+    if isinstance(obj, BusinessPlan):
+        return obj
+    if isinstance(obj, PriorityArea):
+        return obj.plan
+    if isinstance(obj, Objective):
+        return obj.priority_area.plan
+    return obj.objective.priority_area.plan

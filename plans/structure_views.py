@@ -27,6 +27,7 @@ from .access import (
     get_plan_for_user,
     get_priority_area_for_user,
     may_edit_plan,
+    plan_of,
     require,
     require_open,
 )
@@ -60,9 +61,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                require(
-                    may_edit_plan(request.user, form.instance), "Only the board's managers may add plans."
-                )
+                require(can_manage_board(request.user, board.pk), "Only the board's managers may add plans.")
                 plan = form.save()
         except IntegrityError:
             form.add_error("title", "This board already has a plan with this title starting on that date")
@@ -187,14 +186,6 @@ MOVABLE = {
 }
 
 
-def _plan_of_part(part: models.Model) -> BusinessPlan:
-    if isinstance(part, PriorityArea):
-        return part.plan
-    if isinstance(part, Objective):
-        return part.priority_area.plan
-    return part.objective.priority_area.plan
-
-
 @login_required
 @require_POST
 def move_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -205,7 +196,7 @@ def move_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model, loader, noun = MOVABLE[kind]
     part, access = loader(request.user, pk)
     access.require_manage()
-    plan = _plan_of_part(part)
+    plan = plan_of(part)
     require_open(plan)
     try:
         direction = Direction(request.POST.get("direction", ""))
@@ -241,7 +232,7 @@ def remove_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model, loader, noun = REMOVABLE[kind]
     part, access = loader(request.user, pk)
     access.require_manage()
-    plan = _plan_of_part(part)
+    plan = plan_of(part)
     require_open(plan)
     back_url = reverse("plans:arrange", args=[plan.pk])
     blocked = removal_blocker(part)

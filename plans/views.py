@@ -36,6 +36,7 @@ from .access import (
     get_plan_for_user,
     get_priority_area_for_user,
     may_edit_plan,
+    plan_of,
     require,
     require_open,
 )
@@ -447,18 +448,6 @@ EDIT_LOADERS = {
 NOUNS = {"plan": "plan", "priority-area": "priority area", "objective": "objective", "measure": "measure"}
 
 
-def _plan_of(obj) -> BusinessPlan:
-    if isinstance(obj, BusinessPlan):
-        return obj
-    if isinstance(obj, PriorityArea):
-        return obj.plan
-    if isinstance(obj, Objective):
-        return obj.priority_area.plan
-    if isinstance(obj, Action):
-        return obj.objective.priority_area.plan
-    return obj.objective.priority_area.plan
-
-
 @login_required
 def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Edit a plan, priority area, objective or measure (managers of its board)."""
@@ -467,7 +456,7 @@ def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("Nothing of that kind")
     obj, access = loader(request.user, pk)
     access.require_manage()
-    plan = _plan_of(obj)
+    plan = plan_of(obj)
     require_open(plan)
     form_class = FORM_FOR_MODEL[type(obj)]
     form = form_class(request.POST or None, instance=obj)
@@ -527,7 +516,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         {
             "object": obj,
             "kind": kind,
-            "plan": _plan_of(obj),
+            "plan": plan_of(obj),
             "access": access,
             "entries": entries,
             "page": page,
@@ -545,7 +534,7 @@ def history_revert(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("Nothing of that kind")
     obj, access = loader(request.user, pk)
     access.require_manage()
-    plan = _plan_of(obj)
+    plan = plan_of(obj)
     require_open(plan)
     try:
         history_id = int(request.POST.get("history_id", ""))
