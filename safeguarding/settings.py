@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguarding.context_processors.navigation",
             ],
         },
     },
@@ -140,6 +141,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
+CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = True
 # "Maria@Example.org" and "maria@example.org" count as one login for the lock.
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"

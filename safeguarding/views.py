@@ -28,3 +28,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     # Our refusals carry a plain reason ("This plan is archived…"); show it.
     reason = str(exception) if isinstance(exception, PermissionDenied) else ""
     return render(request, "403.html", {"exception": reason}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired session, stale page) gets our own 403 page, with its
+    skip link, navigation and favicon, rather than Django's bare technical page."""
+    return permission_denied(
+        request,
+        PermissionDenied(
+            "This form was out of date or your session had ended, so nothing was saved. "
+            "Go back, reload the page and try again."
+        ),
+    )
