@@ -7,7 +7,6 @@ from packs import generation
 from packs.generation import request_pack
 from packs.models import BoardPack, PackStatus
 from packs.periods import quarter_containing
-from packs.rendering import RenderedPdf
 from tests.packs.factories import make_pack_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
