@@ -59,10 +59,9 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--date must be YYYY-MM-DD: {exc}") from exc
+        jobs = list(selection.JOBS) if job == "all" else [job]
         if catch_up:
             jobs = jobs_due_on(today)
-        else:
-            jobs = list(selection.JOBS) if job == "all" else [job]
         for name in jobs:
             if dry_run:
                 self._list(name, selection.select(name, today))
