@@ -103,6 +103,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that PostgreSQL dropped (a restart, a failover) is noticed and
+# replaced at the start of the next request or task, instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast with the "unavailable" page rather than hang while PostgreSQL is down.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` serves the web and a Celery worker from one SQLite file: WAL lets readers
     # go on while one process writes, and IMMEDIATE transactions take the write lock at
