@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from safeguarding.tagged_pdf import finish_tagged_pdf
+
 from .periods import PackPeriod
 from .sections import SectionData
 
@@ -51,4 +53,8 @@ def write_pdf(html: str) -> RenderedPdf:
     document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
         stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=variant
     )
-    return RenderedPdf(content=document.write_pdf(pdf_variant=variant), pages=len(document.pages))
+    content = document.write_pdf(pdf_variant=variant)
+    if variant and variant.startswith("pdf/ua"):
+        # Running headers as artifacts, readable link descriptions, no empty spans.
+        content = finish_tagged_pdf(content, html)
+    return RenderedPdf(content=content, pages=len(document.pages))
