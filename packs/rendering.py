@@ -14,8 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from safeguarding.tagged_pdf import finish_tagged_pdf
-
 from .periods import PackPeriod
 from .sections import SectionData
 
@@ -48,6 +46,8 @@ def render_print_html(period: PackPeriod, snapshot: dict[str, Any], sections: li
 def write_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF; the only function that calls WeasyPrint."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
+
+    from safeguarding.tagged_pdf import finish_tagged_pdf  # and so does loading qpdf
 
     variant = settings.PACKS_PDF_VARIANT or None
     document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
