@@ -52,7 +52,7 @@ static/build/app.css: static/scss/app.scss node_modules/.package-lock.json
 	npx sass --load-path=node_modules --silence-deprecation=import --quiet-deps --style=compressed \
 		--no-source-map static/scss/app.scss static/build/app.css
 
-staticfiles/staticfiles.json: static/build/app.css static/js/app.js $(STAMP)/python
+staticfiles/staticfiles.json: static/build/app.css $(wildcard static/js/*.js static/images/*) $(STAMP)/python
 	DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:// $(PY) manage.py collectstatic --no-input -v0 --ignore scss
 
 install: $(STAMP)/system $(STAMP)/python static/build/app.css staticfiles/staticfiles.json
