@@ -62,6 +62,11 @@ class BoardPack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_packs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_to_worker_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the worker was sent this pack; empty while Redis was unreachable.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     input_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON of the snapshot.")
     snapshot = models.JSONField(help_text="Everything the pack shows, frozen when it was requested.")
