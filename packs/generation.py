@@ -13,7 +13,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from boards.models import Board
@@ -120,19 +120,33 @@ def _set_status(pack_id: int, status: str, message: str, **fields) -> None:
     BoardPack.objects.filter(pk=pack_id).update(status=status, progress_message=message, **fields)
 
 
+# A worker killed while making a pack (out of memory, a deploy) has its task redelivered;
+# a pack that has killed this many workers is failed rather than tried for ever.
+MAX_ATTEMPTS = 3
+
+
 def make_pack(pack_id: int) -> None:
     """Build the sections from the stored snapshot and render the PDF. Idempotent:
-    a pack already done is left alone, so a redelivered task does no harm."""
+    a pack already done (or failed) is left alone, so a redelivered task does no harm."""
     claimed = (
-        BoardPack.objects.filter(pk=pack_id)
-        .exclude(status=PackStatus.DONE)
+        BoardPack.objects.filter(pk=pack_id, attempts__lt=MAX_ATTEMPTS)
+        .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
         .update(
             status=PackStatus.GATHERING,
             progress_message="Gathering the sections from the snapshot.",
             error="",
+            attempts=F("attempts") + 1,
         )
     )
     if not claimed:
+        BoardPack.objects.filter(pk=pack_id, attempts__gte=MAX_ATTEMPTS).exclude(
+            status__in=[PackStatus.DONE, PackStatus.FAILED]
+        ).update(
+            status=PackStatus.FAILED,
+            progress_message="The pack could not be made. Ask again; if it fails again, tell the service team.",
+            error=f"The worker stopped while making this pack {MAX_ATTEMPTS} times.",
+            finished_at=timezone.now(),
+        )
         return
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:

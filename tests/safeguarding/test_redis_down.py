@@ -59,7 +59,9 @@ def test_with_redis_down_edits_are_saved_and_a_pack_request_returns_at_once(peop
     assert ProgressUpdate.objects.filter(text="Saved while Redis was down").exists()
     assert client.get(plan.red.get_absolute_url()).status_code == 200
 
-    quarter = client.get(reverse("packs:list", args=[people.board.slug])).context["form"].fields["quarter"].initial
+    quarter = (
+        client.get(reverse("packs:list", args=[people.board.slug])).context["form"].fields["quarter"].initial
+    )
     response = client.post(reverse("packs:request", args=[people.board.slug]), {"quarter": quarter})
     assert response.status_code == 302
     assert time.monotonic() - started < 10
@@ -112,7 +114,9 @@ def test_a_pack_asked_for_while_redis_was_down_is_made_once_it_is_back(people, s
             assert status == 200
             quarter = re.search(r'<option value="([^"]+)" selected', page).group(1)
             started = time.monotonic()
-            landed_on = browser.post_form(f"/packs/boards/{people.board.slug}/request/", page, {"quarter": quarter})
+            landed_on = browser.post_form(
+                f"/packs/boards/{people.board.slug}/request/", page, {"quarter": quarter}
+            )
             assert time.monotonic() - started < 10
             pack = BoardPack.objects.get()
             assert landed_on.endswith(pack.get_absolute_url())
@@ -121,10 +125,25 @@ def test_a_pack_asked_for_while_redis_was_down_is_made_once_it_is_back(people, s
         redis_again = start_redis(port)  # Redis is back
         try:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "safeguarding", "worker", "--concurrency=1",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "safeguarding",
+                    "worker",
+                    "--concurrency=1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
                 cwd=ROOT,
-                env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url, "MEDIA_ROOT": str(media)},
+                env={
+                    **os.environ,
+                    "DATABASE_URL": database_url(),
+                    "REDIS_URL": redis_url,
+                    "MEDIA_ROOT": str(media),
+                },
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
