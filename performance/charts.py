@@ -98,6 +98,9 @@ class Box:
             and self.bottom <= other.bottom
         )
 
+    def grown(self, margin: float) -> Box:
+        return Box(self.left - margin, self.top - margin, self.right + margin, self.bottom + margin)
+
     def crosses(self, segment: Segment) -> bool:
         """Whether the segment passes through the box (Liang–Barsky clipping)."""
         (x0, y0), (x1, y1) = segment
@@ -181,14 +184,16 @@ def place_value_labels(
         fallback = None
         for x, baseline in _candidates(px, py, text, font_size, downwards):
             box = label_box(text, x, baseline, font_size)
+            # Checked with a margin, so that the SVG's coordinates, rounded to 0.1, stay clear.
+            clearance = box.grown(CLEARANCE)
             if (
-                not box.inside(area)
-                or any(box.crosses(segment) for segment in avoid_lines)
-                or any(box.overlaps(other) for other in [*avoid_boxes, *taken])
+                not clearance.inside(area)
+                or any(clearance.crosses(segment) for segment in avoid_lines)
+                or any(clearance.overlaps(other) for other in [*avoid_boxes, *taken])
             ):
                 continue
             label = PlacedLabel(text, x, baseline, box)
-            if not any(box.crosses(segment) for segment in prefer_clear_of):
+            if not any(clearance.crosses(segment) for segment in prefer_clear_of):
                 break
             fallback = fallback or label
         else:
@@ -199,6 +204,7 @@ def place_value_labels(
     return placed
 
 
+CLEARANCE = 0.5
 LABEL_RINGS = 6  # how far out a label may move from its point, in steps
 RING_STEP = 7.0
 
