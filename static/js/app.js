@@ -11,12 +11,17 @@ initAll();
 //    error summary, the moved part's button, the recommendation just changed);
 // 2. otherwise, if the focused element was swapped away (a button that removed
 //    its own row), to the new content's first heading, or the content itself.
-// Polling swaps (import and pack progress) never take focus from elsewhere.
+// A finished import or pack (polled) marks its result data-focus-after-swap="if-idle":
+// it takes focus only from nowhere or from inside the progress box, never from
+// something the user is doing elsewhere on the page.
 let focusWasInsideSwap = false;
+let focusWasIdle = true;
 
 document.body.addEventListener("htmx:beforeSwap", (event) => {
   const target = event.detail.target;
-  focusWasInsideSwap = Boolean(target && target.contains(document.activeElement) && document.activeElement !== document.body);
+  const active = document.activeElement;
+  focusWasIdle = !active || active === document.body;
+  focusWasInsideSwap = Boolean(target && !focusWasIdle && target.contains(active));
 });
 
 document.body.addEventListener("htmx:afterSwap", (event) => {
@@ -24,7 +29,8 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   const swapped = target && target.isConnected ? target : document.getElementById(target?.id || "");
   const marked = (swapped || document).querySelector("[data-focus-after-swap]");
   if (marked) {
-    marked.focus();
+    const politely = marked.dataset.focusAfterSwap === "if-idle";
+    if (!politely || focusWasIdle || focusWasInsideSwap) marked.focus();
     return;
   }
   const focusLost = !document.activeElement || document.activeElement === document.body;
