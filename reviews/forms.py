@@ -180,7 +180,8 @@ class ActionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, action: Action) -> str:
         plan = action.objective.priority_area.plan
         return (
-            f"{plan.board.short_name} · {plan.title} · {action.objective.number}: {action.description[:120]}"
+            f"{plan.board.short_name} · {plan.title} · {action.number or action.objective.number}: "
+            f"{action.description[:120]}"
         )
 
 
@@ -302,7 +303,7 @@ class MonitoringBodyForm(forms.ModelForm):
         self.instance.position = (last or 0) + 1
         self.fields["board"].queryset = plan.board.partnership.boards.exclude(plans_monitored__plan=plan)
         self.fields["board"].required = False
-        self.fields["board"].empty_label = "None"
+        self.fields["board"].empty_label = "Choose a board"  # or name another body below
         self.helper = _helper(Field.select("board"), Field.text("name"), submit="Add monitoring body")
 
 
