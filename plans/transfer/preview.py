@@ -85,17 +85,25 @@ def build_draft(
     *,
     plan: BusinessPlan | None,
     progress_as_of: datetime.date,
+    overrides: dict[str, str] | None = None,
 ) -> dict:
-    """The plan as the import will write it, with warnings and errors by row."""
-    return _DraftBuilder(extracted, mapping, plan, progress_as_of).build()
+    """The plan as the import will write it, with warnings and errors by row.
+
+    ``overrides`` is what the user said of source rows on the preview, keyed by the row's
+    "where" ("Table 2, row 5"): "heading" (the row names a priority area) or "skip" (the row
+    is not an action: left out, and listed as skipped with the reason).
+    """
+    return _DraftBuilder(extracted, mapping, plan, progress_as_of, overrides or {}).build()
 
 
 class _DraftBuilder:
-    def __init__(self, extracted, mapping, plan, progress_as_of) -> None:
+    def __init__(self, extracted, mapping, plan, progress_as_of, overrides=None) -> None:
         self.extracted = extracted
         self.mapping = mapping
         self.plan = plan
         self.as_of = progress_as_of
+        self.overrides = overrides or {}
+        self.skipped: list[dict] = []
         self.issues = Issues()
         self.areas: OrderedDict[int, dict] = OrderedDict()
         self.updates: list[dict] = []
@@ -170,6 +178,7 @@ class _DraftBuilder:
             "warning_count": len(self.issues.items) - len(errors),
             "counts": counts,
             "matched": self.matched,
+            "skipped": self.skipped,
         }
 
     def _columns(self, header: list[str]) -> dict[str, int]:
@@ -188,6 +197,13 @@ class _DraftBuilder:
             state["area"] = self._area(*heading.value, where=table["source"])
         for row in table["rows"]:
             where = f"{table['source']}, row {row['line']}"
+            override = self.overrides.get(where)
+            if override == "skip":
+                self.skipped.append({"where": where, "reason": "You marked this row as not an action."})
+                continue
+            if override == "heading":
+                self._heading_row(row, state, where)
+                continue
 
             def cell(name: str, row=row) -> str:
                 index = columns.get(name)
@@ -196,6 +212,18 @@ class _DraftBuilder:
                 return row["cells"][index] or ""
 
             self._read_row(cell, state, where)
+
+    def _heading_row(self, row: dict, state: dict, where: str) -> None:
+        """A row the user marked as a heading: it starts a priority area ("Priority Area 3 – …"
+        keeps its number; other words become the title of the next free number)."""
+        text = next((clean(value) for value in row["cells"] if clean(value)), "")
+        parsed = parse_area_heading(text)
+        if parsed.flagged:
+            number = max([*self.areas, *self.existing_areas, 0]) + 1
+            state["area"] = self._area(number, text or f"Priority Area {number}", "", where)
+        else:
+            state["area"] = self._area(*parsed.value, where=where)
+        state["objective"] = state["action"] = state["lead"] = state["timescale"] = None
 
     def _area(self, number: int, title: str, link: str, where: str) -> dict:
         if number in self.areas:
