@@ -145,6 +145,7 @@ def preview(job: ImportJob) -> dict:
         job.mapping,
         plan=job.plan,
         progress_as_of=job.progress_as_of,
+        period=period_of(job),
         overrides=job.overrides,
     )
     # The preview page posts back the version it showed, so a re-run from a stale page is refused.
@@ -152,6 +153,19 @@ def preview(job: ImportJob) -> dict:
     job.draft = draft
     job.save(update_fields=["mapping", "overrides", "draft"])
     return job.draft
+
+
+def period_of(job: ImportJob) -> tuple[datetime.date, datetime.date] | None:
+    """The plan's period, which financial-year timescales ("Q3", "2024/25") are read against."""
+    if job.plan is not None:
+        return job.plan.period_start, job.plan.period_end
+    try:
+        return (
+            datetime.date.fromisoformat(job.new_plan["period_start"]),
+            datetime.date.fromisoformat(job.new_plan["period_end"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def set_overrides(job: ImportJob, choices: dict[str, str]) -> None:
