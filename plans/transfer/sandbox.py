@@ -8,7 +8,8 @@ space (RLIMIT_AS) and CPU time (RLIMIT_CPU) before it reads anything, and the wo
 it after IMPORT_READ_SECONDS of wall-clock time. Whatever happens to the child, the worker
 lives on and the user gets a message.
 
-The child does not touch the database: files.py only reads bytes.
+The child sets Django up (the readers use the plan models' choices) but never touches the
+database.
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def _limit_self(memory_mb: int, cpu_seconds: int) -> None:
 def _main() -> int:
     params = json.loads(sys.stdin.buffer.readline())
     _limit_self(int(params["memory_mb"]), int(params["cpu_seconds"]))
+    # Reading RAG words needs the plan models' choices, so Django is set up (no database is used).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
+    import django
+
+    django.setup()
     try:
         from .files import read_upload
 

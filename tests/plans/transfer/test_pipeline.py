@@ -69,7 +69,8 @@ def _post_rows(client, job: ImportJob, choices: dict[str, str], version: int | N
 
 def test_rows_marked_as_a_heading_or_not_an_action_are_read_again_without_a_new_upload(client, people, job):
     client.force_login(people.manager)
-    assert (1, "Priority Area 1", "Early help") in _actions(job.draft)
+    # With no priority heading in the file, every row falls under one untitled area.
+    assert (1, "Untitled priority area", "Early help") in _actions(job.draft)
     page = client.get(reverse("plans:transfer:preview", args=[job.pk])).content.decode()
     assert 'value="CSV, row 3"' in page and 'value="CSV, row 5"' in page  # a choice for each row
     extracted = job.extracted
@@ -80,15 +81,18 @@ def test_rows_marked_as_a_heading_or_not_an_action_are_read_again_without_a_new_
     assert job.overrides == {"CSV, row 3": "heading", "CSV, row 5": "skip"}
     assert job.extracted == extracted  # read from the stored text: the file is not needed
     assert _actions(job.draft) == [
-        (1, "Priority Area 1", "Audit the plans"),
+        (1, "Untitled priority area", "Audit the plans"),
         (2, "Early help", "Offer early help assessments"),
     ]
-    assert job.draft["skipped"] == [
-        {"where": "CSV, row 5", "reason": "You marked this row as not an action."}
-    ]
+    skipped = {row["where"]: (row["text"], row["reason"]) for row in job.draft["skipped"]}
+    assert skipped["CSV, row 5"] == ("Note: figures to follow", "You marked this row as not an action.")
+    assert skipped["CSV, row 3"] == (
+        "Early help",
+        "You marked this row as a heading: read as the heading of Priority Area 2.",
+    )
     assert job.draft["version"] == 2
     page = client.get(reverse("plans:transfer:preview", args=[job.pk])).content.decode()
-    assert "Rows left out" in page and "You marked this row as not an action." in page
+    assert "Rows not imported as actions" in page and "You marked this row as not an action." in page
     assert "Rows you told us how to read" in page and "Priority Area 2 – Early help" in page
 
     # Changing one's mind: the row is read as written again.
@@ -96,7 +100,7 @@ def test_rows_marked_as_a_heading_or_not_an_action_are_read_again_without_a_new_
     job.refresh_from_db()
     assert job.overrides == {"CSV, row 3": "heading"}
     assert (2, "Early help", "Note: figures to follow") in _actions(job.draft)
-    assert not job.draft["skipped"]
+    assert "CSV, row 5" not in {row["where"] for row in job.draft["skipped"]}
 
 
 def test_a_stale_preview_page_changes_nothing(client, people, job):
