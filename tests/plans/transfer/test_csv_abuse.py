@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from plans.models import ImportFile, ImportJob
 from plans.transfer.files import FileRefusedError, read_upload
+from tests.dates import date_input
 from tests.factories import BusinessPlanFactory
 from tests.plans.transfer.files import csv_bytes
 from tests.plans.transfer.helpers import row_counts
@@ -56,7 +57,7 @@ def test_the_upload_ends_in_a_clear_refusal_and_writes_nothing(client, people, c
     client.force_login(people.manager)
     response = client.post(
         reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
-        {"file": SimpleUploadedFile("plan.csv", data), "progress_as_of": "2011-09-30"},
+        {"file": SimpleUploadedFile("plan.csv", data), **date_input("progress_as_of", "2011-09-30")},
         follow=True,
     )
     assert response.status_code == 200

@@ -21,6 +21,7 @@ from plans.models import Action, BusinessPlan, ImportFile, ImportJob
 from plans.transfer import jobs, tasks
 from plans.transfer.files import read_upload
 from tests.celery_worker import running_worker
+from tests.dates import date_input
 from tests.factories import BusinessPlanFactory
 from tests.plans.transfer.files import small_csv
 
@@ -61,9 +62,9 @@ def test_a_real_worker_reads_the_upload_then_writes_the_import(client, people):
             reverse("plans:transfer:upload_new_plan", args=[people.board.slug]),
             {
                 "title": "From CSV",
-                "period_start": "2011-04-01",
-                "period_end": "2013-03-31",
-                "progress_as_of": "2011-09-30",
+                **date_input("period_start", "2011-04-01"),
+                **date_input("period_end", "2013-03-31"),
+                **date_input("progress_as_of", "2011-09-30"),
                 "file": SimpleUploadedFile("plan.csv", small_csv()),
             },
         )
@@ -114,7 +115,7 @@ def test_a_decompression_bomb_is_refused_in_the_worker_while_the_site_answers(cl
         started = time.monotonic()
         response = client.post(
             reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
-            {"file": SimpleUploadedFile("plan.docx", bomb), "progress_as_of": "2011-09-30"},
+            {"file": SimpleUploadedFile("plan.docx", bomb), **date_input("progress_as_of", "2011-09-30")},
         )
         upload_seconds = time.monotonic() - started
         assert response.status_code == 302 and upload_seconds < 3, upload_seconds
