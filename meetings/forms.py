@@ -174,9 +174,12 @@ class ActionArisingForm(forms.Form):
     def __init__(self, *args, agenda_item: AgendaItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agenda_item = agenda_item
-        self.fields["objective"].queryset = Objective.objects.filter(
-            priority_area__plan__board=agenda_item.meeting.board
-        ).select_related("priority_area__plan")
+        # Only plans in force: an action arising must go live at once, not into a draft.
+        self.fields["objective"].queryset = (
+            Objective.objects.in_force()
+            .filter(priority_area__plan__board=agenda_item.meeting.board)
+            .select_related("priority_area__plan")
+        )
         self.fields["decision"].queryset = agenda_item.decisions.all()
         self.fields["objective"].error_messages["required"] = "Choose the objective the action serves"
         self.fields["description"].error_messages["required"] = "Enter the agreed action"
@@ -197,7 +200,9 @@ class ActionArisingForm(forms.Form):
         objective = self.cleaned_data["objective"]
         with transaction.atomic():
             # Race: two actions added to one objective at once would take the same position; lock the objective.
-            Objective.objects.select_for_update().get(pk=objective.pk)
+            # The plan must still be in force now (approved, not archived since the form was shown).
+            if not Objective.objects.in_force().select_for_update().filter(pk=objective.pk).exists():
+                raise forms.ValidationError("That objective's plan is no longer in force: choose another.")
             last = objective.actions.aggregate(last=Max("position"))["last"] or 0
             action = Action.objects.create(
                 objective=objective,

@@ -25,6 +25,11 @@ def link_action(recommendation: Recommendation, action_pk: int, user) -> Recomme
     )
     if action is None:
         raise ValidationError({"action": "That action no longer exists."})
+    if not action.objective.priority_area.plan.is_in_force:
+        # Read under the lock: a plan archived (or a draft) since the form was shown.
+        raise ValidationError(
+            {"action": "That action's plan is not in force (a draft or archived), so it cannot be linked."}
+        )
     link = RecommendationAction(recommendation=recommendation, action=action, linked_by=user)
     link.clean()
     # Two managers linking the same action at once: the unique constraint lets one
