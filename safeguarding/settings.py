@@ -100,6 +100,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves the web and a Celery worker from one SQLite file: WAL lets readers
+    # go on while one process writes, and IMMEDIATE transactions take the write lock at
+    # BEGIN, so two writers queue (up to the timeout) instead of failing "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -------------------------------------------------
@@ -278,9 +289,6 @@ LOGGING = {
 CELERY_IMPORTS = ["plans.transfer.tasks"]
 
 # --- Board packs -------------------------------------------------------------
-# Render packs in the web process instead of a Celery worker: on by default with
-# DEBUG, so `make run` works without a worker; production sets it off.
-PACKS_RENDER_IN_PROCESS = env.bool("PACKS_RENDER_IN_PROCESS", default=DEBUG)
 # WeasyPrint's tagged, accessible PDF variant; empty for a plain PDF.
 PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")
 # WeasyPrint keeps the memory of a big render: recycle a worker child that grew past this (KiB).

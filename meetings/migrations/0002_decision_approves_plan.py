@@ -5,21 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_meetings_and_board_reports'),
-        ('plans', '0004_plan_approval_and_revisions'),
+        ("meetings", "0001_meetings_and_board_reports"),
+        ("plans", "0005_plan_approval_and_revisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='approved_plan',
-            field=models.OneToOneField(blank=True, help_text='The plan version this decision approved, named by the manager who approved it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='approving_decision', to='plans.businessplan'),
+            model_name="decision",
+            name="approved_plan",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="The plan version this decision approved, named by the manager who approved it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="approving_decision",
+                to="plans.businessplan",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='approved_plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The plan version this decision approved, named by the manager who approved it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.businessplan'),
+            model_name="historicaldecision",
+            name="approved_plan",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The plan version this decision approved, named by the manager who approved it.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="plans.businessplan",
+            ),
         ),
     ]
