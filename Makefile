@@ -14,9 +14,9 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 # Debian packages: Pango for WeasyPrint, Chromium for browser tests,
 # Graphviz for governance diagrams, poppler-utils to look at PDFs.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
-	chromium graphviz poppler-utils redis-tools nodejs
+	chromium graphviz poppler-utils redis-tools nodejs postgresql-client
 
-.PHONY: help install redis run test ci lint format migrations-check worker beat bench clean
+.PHONY: help install redis run test ci lint format migrations-check worker beat bench backup restore clean
 
 help:
 	@echo "make run    set up everything, load the demo data, serve http://127.0.0.1:8000"
@@ -116,6 +116,15 @@ bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_reminders $(PY) bench/reminder_sweep.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
+
+# The database (pg_dump, or SQLite's online backup) and MEDIA_ROOT, into backups/<UTC time>/.
+backup: $(STAMP)/system $(STAMP)/python
+	$(PY) -m safeguarding.backup backup --to $${BACKUP_DIR:-backups}
+
+# make restore FROM=backups/20261129T120000Z  (stop the web server and worker first)
+restore: $(STAMP)/system $(STAMP)/python
+	@[ -n "$(FROM)" ] || { echo "Say which backup: make restore FROM=backups/<folder>" >&2; exit 1; }
+	$(PY) -m safeguarding.backup restore $(FROM)
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules static/build staticfiles

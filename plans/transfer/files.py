@@ -19,7 +19,7 @@ from pathlib import PurePath
 from lxml import etree
 
 from .mapping import is_header_row
-from .parsing import clean, clean_lines, parse_priority_heading
+from .parsing import AREA_LEAD, OBJECTIVES_LABEL, clean, clean_lines, parse_priority_heading
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
@@ -268,8 +268,12 @@ class _TableBuilder:
             self.extracted.tables.append(self.current)
         width = len(self.header)
         row: dict = {"line": line}
-        if single and len(filled) == 1 and span >= 2 and span >= width - 1:
-            # One cell merged across the table: a heading, objectives or the area's lead.
+        alone = single and len(filled) == 1
+        if alone and (
+            span >= max(2, width - 1) or OBJECTIVES_LABEL.match(full_text) or AREA_LEAD.match(filled[0])
+        ):
+            # One cell merged across the table (or, in a CSV, a cell alone that says
+            # "Objectives:" or "Strategic lead:"): a heading, objectives or the area's lead.
             row["span"] = True
         cells = [unguard(str(cell)) if cell is not None else "" for cell in cells][:width]
         merged = merged[:width]
@@ -292,6 +296,9 @@ class _TableBuilder:
 MAX_XML_BYTES = 60 * 1024 * 1024
 MAX_ELEMENTS = 2_000_000
 MAX_TABLE_DEPTH = 4
+# One paragraph or table row is held in memory until it ends: a real one has a few thousand
+# pieces; a bomb packs millions into one.
+MAX_BLOCK_ELEMENTS = 100_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
 MAX_CONTEXT = 50
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -334,9 +341,16 @@ class _Budget:
     def __init__(self) -> None:
         self.elements = 0
         self.bytes = 0
+        self.in_block = 0  # elements since the last paragraph or row was read and freed
 
     def count(self) -> None:
         self.elements += 1
+        self.in_block += 1
+        if self.in_block > MAX_BLOCK_ELEMENTS:
+            raise FileRefusedError(
+                f"One paragraph or table row of the file has more than {MAX_BLOCK_ELEMENTS:,} pieces of "
+                "formatting and text: it is not a plan's row. Split or simplify it and upload it again."
+            )
         if self.elements > MAX_ELEMENTS:
             raise FileRefusedError(
                 f"The file has more than {MAX_ELEMENTS:,} pieces of formatting and text: it is too large "
@@ -399,6 +413,9 @@ def _unreadable(kind: str, error: Exception) -> FileRefusedError:
 
 
 # --- Word -----------------------------------------------------------------------------------
+# Excel's legacy palette (indexed colours) that plans use for RAG.
+INDEXED = {2: "FF0000", 3: "00FF00", 5: "FFFF00", 10: "FF0000", 11: "00FF00", 13: "FFFF00", 17: "008000",
+           50: "99CC00", 51: "FFCC00", 52: "FF9900", 53: "FF6600", 12: "0000FF", 4: "0000FF", 40: "00CCFF"}  # fmt: skip
 HIGHLIGHTS = {"red": "FF0000", "darkRed": "C00000", "yellow": "FFFF00", "green": "00B050",
               "darkGreen": "008000", "blue": "0070C0", "darkYellow": "FFC000", "cyan": "00B0F0"}  # fmt: skip
 _LIST_STYLE = re.compile(r"^(?:list|bullet|number)", re.IGNORECASE)
@@ -553,6 +570,7 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
     builder = _TableBuilder("docx", force_header)
     budget = _Budget()
     lists = _ListPlan()
+    numbering = _Numbering(archive, budget)
     table_number = paragraph_number = 0
     blocks = 0
     table_depth = paragraph_depth = 0
@@ -580,19 +598,19 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
                     paragraph_number += 1
                     blocks += 1
                     _check_blocks(blocks)
-                    _read_word_paragraph(builder, lists, element, paragraph_number)
-                    _forget(element)
+                    _read_word_paragraph(builder, lists, element, paragraph_number, numbering)
+                    _forget(element, budget)
             elif tag == f"{W}tr" and table_depth == 1 and table is not None:
                 blocks += 1
                 _check_blocks(blocks)
                 _read_word_row(builder, table, element)
-                _forget(element)
+                _forget(element, budget)
             elif tag == f"{W}tbl":
                 table_depth -= 1
                 if table_depth == 0:
                     table = None
                     lists.close()
-                    _forget(element)
+                    _forget(element, budget)
     except FileRefusedError:
         raise
     except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError) as error:
@@ -600,8 +618,10 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
     finally:
         archive.close()
     extracted = builder.finish()
-    if not extracted.tables:
+    if not extracted.tables and (table_number == 0 or force_header):
         # No table of actions: a plan written as headings and lists (as many adults boards do).
+        # A document with tables whose headings were not recognised is first read again
+        # taking each table's first row as its headings.
         extracted.tables = lists.tables()
     return extracted
 
@@ -613,13 +633,77 @@ def _check_blocks(count: int) -> None:
         )
 
 
-def _forget(element) -> None:
+def _forget(element, budget: _Budget | None = None) -> None:
     """Free what has been read: the element and the siblings before it."""
+    if budget is not None:
+        budget.in_block = 0
     element.clear()
     parent = element.getparent()
     if parent is not None:
         while element.getprevious() is not None:
             del parent[0]
+
+
+class _Numbering:
+    """Word's automatic list numbers ("1.", "2.1", "a)"), so a numbered plan keeps its numbers."""
+
+    FORMATS = {"decimal", "lowerLetter", "upperLetter", "decimalZero"}
+
+    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstract id → level → format
+        self.abstract_of: dict[str, str] = {}  # numId → abstractNumId
+        self.counters: dict[str, list[int]] = {}
+        abstract = ""
+        for event, element in _iterparse(archive, "word/numbering.xml", budget):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{W}abstractNum":
+                    abstract = element.get(f"{W}abstractNumId", "")
+                continue
+            if tag == f"{W}lvl" and abstract:
+                level = int(element.get(f"{W}ilvl", "0") or 0)
+                found = {child.tag: child.get(f"{W}val", "") for child in element}
+                self.levels.setdefault(abstract, {})[level] = (
+                    found.get(f"{W}numFmt", ""),
+                    found.get(f"{W}lvlText", ""),
+                    int(found.get(f"{W}start", "1") or 1),
+                )
+                _forget(element, budget)
+            elif tag == f"{W}num":
+                reference = element.find(f"{W}abstractNumId")
+                if reference is not None:
+                    self.abstract_of[element.get(f"{W}numId", "")] = reference.get(f"{W}val", "")
+                _forget(element, budget)
+
+    def label(self, paragraph) -> str:
+        properties = paragraph.find(f"{W}pPr")
+        numbering = properties.find(f"{W}numPr") if properties is not None else None
+        if numbering is None:
+            return ""
+        num_id = numbering.find(f"{W}numId") if numbering is not None else None
+        level_element = numbering.find(f"{W}ilvl")
+        num = num_id.get(f"{W}val", "") if num_id is not None else ""
+        level = int(level_element.get(f"{W}val", "0") or 0) if level_element is not None else 0
+        levels = self.levels.get(self.abstract_of.get(num, ""), {})
+        if level not in levels or not 0 <= level < 9:
+            return ""
+        counters = self.counters.setdefault(num, [0] * 9)
+        counters[level] = counters[level] + 1 if counters[level] else levels[level][2]
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+        number_format, text, _start = levels[level]
+        if number_format not in self.FORMATS:
+            return ""  # bullets carry no number
+        for shown in range(level, -1, -1):
+            value = counters[shown] or levels.get(shown, ("", "", 1))[2]
+            shown_format = levels.get(shown, ("decimal", "", 1))[0]
+            if shown_format in ("lowerLetter", "upperLetter"):
+                letter = chr(ord("a") + (value - 1) % 26)
+                value_text = letter.upper() if shown_format == "upperLetter" else letter
+            else:
+                value_text = str(value)
+            text = text.replace(f"%{shown + 1}", value_text)
+        return text.strip()[:20]
 
 
 class _ListPlan:
@@ -657,11 +741,15 @@ class _ListPlan:
         return [section for section in self.sections if section["rows"]]
 
 
-def _read_word_paragraph(builder: _TableBuilder, lists: _ListPlan, paragraph, number: int) -> None:
+def _read_word_paragraph(
+    builder: _TableBuilder, lists: _ListPlan, paragraph, number: int, numbering: _Numbering
+) -> None:
     text = clean_lines(_check_cell(_paragraph_text(paragraph), f"Paragraph {number}"))
     if not text:
         return
     kind, _style = _paragraph_kind(paragraph)
+    if kind == "list" and (label := numbering.label(paragraph)):
+        text = f"{label} {text}"  # Word's automatic number is the plan's own numbering
     if parse_priority_heading(text) is not None:
         builder.set_heading(text)
         lists.heading_paragraph(text)
@@ -698,6 +786,7 @@ def _relationships(archive: zipfile.ZipFile, name: str, budget: _Budget) -> dict
     targets = {}
     for _event, element in _iterparse(archive, name, budget, events=("end",)):
         if element.tag == PACKAGE_RELS:
+            budget.in_block = 0
             target = element.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             targets[element.get("Id", "")] = target
@@ -712,7 +801,7 @@ def _shared_strings(archive: zipfile.ZipFile, budget: _Budget) -> list[str]:
             strings.append(
                 "".join(t.text or "" for t in element.iter(f"{S}t") if t.getparent().tag != f"{S}rPh")
             )
-            element.clear()
+            _forget(element, budget)
     return strings
 
 
@@ -737,10 +826,14 @@ class _Styles:
                     custom_dates.add(int(element.get("numFmtId", "0") or 0))
             elif tag == f"{S}fill" and section == f"{S}fills":
                 self.fills.append(_fill_colour(element))
+                _forget(element, budget)
             elif tag == f"{S}xf" and section == f"{S}cellXfs":
                 number_format = int(element.get("numFmtId", "0") or 0)
                 self.xf_fill.append(int(element.get("fillId", "0") or 0))
                 self.xf_date.append(number_format in DATE_FORMAT_IDS or number_format in custom_dates)
+                _forget(element, budget)
+            elif tag in (f"{S}xf", f"{S}font", f"{S}border", f"{S}dxf"):
+                _forget(element, budget)
             elif tag in (f"{S}fills", f"{S}cellXfs", f"{S}cellStyleXfs", f"{S}numFmts"):
                 section = ""
 
@@ -763,8 +856,6 @@ def _fill_colour(fill) -> str:
     if colour.get("rgb"):
         return colour.get("rgb")
     if colour.get("indexed"):
-        from .rag import INDEXED
-
         return INDEXED.get(int(colour.get("indexed") or 0), "")
     return ""  # theme colours need the theme part: not read
 
@@ -775,6 +866,7 @@ def _sheets(archive: zipfile.ZipFile, budget: _Budget) -> tuple[list[tuple[str, 
     sheets, date1904 = [], False
     for _event, element in _iterparse(archive, "xl/workbook.xml", budget, events=("end",)):
         if element.tag == f"{S}sheet":
+            budget.in_block = 0
             part = targets.get(element.get(f"{R}id", ""), "")
             sheets.append((element.get("name", "Sheet"), part, element.get("state", "visible")))
         elif element.tag == f"{S}workbookPr":
@@ -867,7 +959,7 @@ def _read_sheet(builder, archive, part, source, strings, styles, date1904, budge
                     fills[column] = fill
             rows.append((line, values, fills))
             _check_rows(len(rows) + builder.extracted.row_count)
-            _forget(element)
+            _forget(element, budget)
         elif element.tag == f"{S}mergeCell":
             bounds = (element.get("ref", "") + ":").split(":")[:2]
             first, last = _ref(bounds[0]), _ref(bounds[1] or bounds[0])

@@ -459,6 +459,19 @@ def parse_measure(value: object) -> Cell:
     return Cell((text, code), flagged=not text)
 
 
+# "Objectives", "Objective:", "Strategic objectives –": a label that starts the area's objectives.
+OBJECTIVES_LABEL = re.compile(
+    r"^(?:strategic\s+|key\s+|our\s+)?(?:objectives?|aims?|what do we want to achieve\??)"
+    r"(?:\s*[:\-–—]\s*|\s*\n|\s*$)(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A row naming the priority's strategic lead or sponsor: metadata of the area, not an action.
+AREA_LEAD = re.compile(
+    r"^(?:strategic\s+leads?|executive\s+leads?|board\s+leads?|senior\s+responsible\s+officer|"
+    r"(?:executive\s+|board\s+)?sponsors?|priority\s+leads?|accountable\s+(?:leads?|officers?|board)|"
+    r"lead\s+(?:sub-?group|group|partner|board\s+member)|leads?)\s*(?:\(s\))?\s*[:\-–—]\s*(?P<who>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 NUMBER_WORDS = {
     word: number
     for number, word in enumerate(

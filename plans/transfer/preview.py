@@ -28,8 +28,10 @@ from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, 
 
 from .mapping import IGNORE, MULTI_FIELDS, QUARTER_FIELDS
 from .parsing import (
+    AREA_LEAD,
     DAY,
     MONTH,
+    OBJECTIVES_LABEL,
     Heading,
     Period,
     clean,
@@ -49,18 +51,6 @@ from .parsing import (
 from .rag import read_rag_and_status
 
 REFERENCE = re.compile(r"^\s*A-(\d{1,12})\s*$", re.IGNORECASE)
-# "Objectives", "Objective:", "Strategic objectives –": a label that starts the area's objectives.
-OBJECTIVES_LABEL = re.compile(
-    r"^(?:strategic\s+|key\s+|our\s+)?(?:objectives?|aims?|what do we want to achieve\??)\s*[:.\-–—]?\s*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-# A row naming the priority's strategic lead or sponsor: metadata of the area, not an action.
-AREA_LEAD = re.compile(
-    r"^(?:strategic\s+leads?|executive\s+leads?|board\s+leads?|senior\s+responsible\s+officer|"
-    r"(?:executive\s+|board\s+)?sponsors?|priority\s+leads?|accountable\s+(?:leads?|officers?|board)|"
-    r"lead\s+(?:sub-?group|group|partner|board\s+member)|leads?)\s*(?:\(s\))?\s*[:\-–—]\s*(?P<who>\S.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
 # The bulk update (rows with a reference) reads status and RAG one column each, as exported.
 STATUS_WORDS = {normalise_heading(label): value for value, label in Status.choices} | {
     normalise_heading(value): value for value in Status.values
@@ -334,6 +324,12 @@ class _DraftBuilder:
 
     def _enter_heading(self, heading: Heading, state: dict, where: str) -> None:
         title = "" if heading.sub else heading.title
+        if (
+            not title
+            and not heading.sub
+            and not heading.label.lower().startswith(("priority", "strategic", "key"))
+        ):
+            title = heading.label  # "Workstream 2", "WS3", "Theme One": the plan's own name for it
         area = self._area(heading.number, title, "" if heading.sub else heading.link, where)
         state.update(area=area, objective=None, action=None, lead=None, timescale=None, in_objectives=False)
         if heading.sub:

@@ -52,9 +52,6 @@ STATUS_WORDS |= {
 # Worst first: two ratings in one cell ("A/G") read as the worse of them.
 SEVERITY = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE]
 _SEPARATORS = re.compile(r"\s*(?:/|\\|&|\bto\b|-|–|,)\s*")
-# Excel's legacy palette (indexed colours) that plans use for RAG.
-INDEXED = {2: "FF0000", 3: "00FF00", 5: "FFFF00", 10: "FF0000", 11: "00FF00", 13: "FFFF00", 17: "008000",
-           50: "99CC00", 51: "FFCC00", 52: "FF9900", 53: "FF6600", 12: "0000FF", 4: "0000FF", 40: "00CCFF"}  # fmt: skip
 
 
 def rag_of_fill(colour: str | None) -> str:
