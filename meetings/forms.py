@@ -7,10 +7,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
 from boards.models import Board
+from plans.access import ARCHIVED_MESSAGE, plan_is_open
 from plans.models import Action, Objective
 
 from .models import (
@@ -174,7 +176,8 @@ class ActionArisingForm(forms.Form):
     def __init__(self, *args, agenda_item: AgendaItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agenda_item = agenda_item
-        # Only plans in force: an action arising must go live at once, not into a draft.
+        # Only plans in force (approved): an action arising goes live at once, never into
+        # a draft or an archived plan.
         self.fields["objective"].queryset = (
             Objective.objects.in_force()
             .filter(priority_area__plan__board=agenda_item.meeting.board)
@@ -200,9 +203,11 @@ class ActionArisingForm(forms.Form):
         objective = self.cleaned_data["objective"]
         with transaction.atomic():
             # Race: two actions added to one objective at once would take the same position; lock the objective.
-            # The plan must still be in force now (approved, not archived since the form was shown).
-            if not Objective.objects.in_force().select_for_update().filter(pk=objective.pk).exists():
-                raise forms.ValidationError("That objective's plan is no longer in force: choose another.")
+            Objective.objects.select_for_update().get(pk=objective.pk)
+            # Race: the plan archived since the form was shown; its row lock orders us after the archive.
+            # (A plan in force only ever leaves force by archiving: approval is never undone.)
+            if not plan_is_open(objective.priority_area.plan_id, lock=True):
+                raise PermissionDenied(ARCHIVED_MESSAGE)
             last = objective.actions.aggregate(last=Max("position"))["last"] or 0
             action = Action.objects.create(
                 objective=objective,

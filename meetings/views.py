@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -183,13 +182,9 @@ def action_arising_create(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_manage()
     form = ActionArisingForm(request.POST or None, agenda_item=item)
     if request.method == "POST" and form.is_valid():
-        try:
-            arising = form.save(request.user)
-        except forms.ValidationError as refused:
-            form.add_error("objective", refused)
-        else:
-            messages.success(request, "The action is now in the plan.")
-            return redirect(arising.action)
+        arising = form.save(request.user)
+        messages.success(request, "The action is now in the plan.")
+        return redirect(arising.action)
     return render(
         request,
         "meetings/action_arising_form.html",
