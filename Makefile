@@ -52,10 +52,18 @@ static/build/app.css: static/scss/app.scss node_modules/.package-lock.json
 	npx sass --load-path=node_modules --silence-deprecation=import --quiet-deps --style=compressed \
 		--no-source-map static/scss/app.scss static/build/app.css
 
-staticfiles/staticfiles.json: static/build/app.css static/js/app.js $(STAMP)/python
+# GOV.UK's accessible-autocomplete for long pickers (static/js/autocomplete.js loads it on demand).
+static/build/accessible-autocomplete.min.js: node_modules/.package-lock.json
+	@mkdir -p static/build
+	@# With their source maps: the files name them, and collectstatic refuses a missing one.
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.{js,js.map,css,css.map} static/build/
+
+staticfiles/staticfiles.json: static/build/app.css static/build/accessible-autocomplete.min.js static/js/app.js \
+		static/js/autocomplete.js static/css/autocomplete.css $(STAMP)/python
 	DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:// $(PY) manage.py collectstatic --no-input -v0 --ignore scss
 
-install: $(STAMP)/system $(STAMP)/python static/build/app.css staticfiles/staticfiles.json
+install: $(STAMP)/system $(STAMP)/python static/build/app.css static/build/accessible-autocomplete.min.js \
+		staticfiles/staticfiles.json
 
 # The worker and beat need Redis. Use the one at REDIS_URL when it answers; when it is a
 # local one that does not, install Debian's redis-server if missing and start it in the

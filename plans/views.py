@@ -302,11 +302,13 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A lead asks for a new due date (a manager's request is approved at once)."""
-    action, _access = get_action_for_user(request.user, pk)
+    action, access = get_action_for_user(request.user, pk)
     require_open(action.objective.priority_area.plan)
     require(can_update_action(request.user, action), "Only the action's lead or a manager may ask for this.")
     plan = action.objective.priority_area.plan
-    form = DueDateRequestForm(request.POST or None, action=action, plan=plan)
+    form = DueDateRequestForm(
+        request.POST or None, action=action, plan=plan, applies_at_once=access.can_manage
+    )
     if request.method == "POST" and form.is_valid():
         try:
             approved = _record_due_date_request(request.user, action.pk, form.cleaned_data)
@@ -320,7 +322,11 @@ def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Your request was sent to the board's managers.")
             return redirect(action.get_absolute_url() + "#due-date-changes")
-    return render(request, "plans/due_date_request.html", {"action": action, "plan": plan, "form": form})
+    return render(
+        request,
+        "plans/due_date_request.html",
+        {"action": action, "plan": plan, "form": form, "applies_at_once": access.can_manage},
+    )
 
 
 def _record_due_date_request(user, action_pk: int, data: dict) -> bool:

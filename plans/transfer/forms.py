@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from boards.govuk_fields import GovukDateField
 from plans.models import BusinessPlan
 
 from .files import MAX_BYTES
@@ -17,11 +18,11 @@ class UploadForm(forms.Form):
         help_text="A Word document (.docx), Excel workbook (.xlsx) or CSV file, smaller than 20 MB.",
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
     )
-    progress_as_of = forms.DateField(
+    progress_as_of = GovukDateField(
         label="Date of undated progress notes",
-        help_text="Progress notes in the file that do not start with a date are recorded on this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the progress notes.", "invalid": "Enter a real date."},
+        help_text="Progress notes in the file that do not start with a date are recorded on this date. "
+        "For example, 30 6 2026",
+        required_message="Enter the date of the progress notes",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -37,15 +38,15 @@ class UploadForm(forms.Form):
 
 class NewPlanUploadForm(UploadForm):
     title = forms.CharField(max_length=250, error_messages={"required": "Enter the plan's title."})
-    period_start = forms.DateField(
-        label="Plan starts",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the plan starts.", "invalid": "Enter a real date."},
+    period_start = GovukDateField(
+        label="Start date of the plan",
+        help_text="Usually 1 April. For example, 1 4 2026",
+        required_message="Enter the date the plan starts",
     )
-    period_end = forms.DateField(
-        label="Plan ends",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the plan ends.", "invalid": "Enter a real date."},
+    period_end = GovukDateField(
+        label="End date of the plan",
+        help_text="For example, 31 3 2027",
+        required_message="Enter the date the plan ends",
     )
     field_order = ["title", "period_start", "period_end", "file", "progress_as_of"]
 

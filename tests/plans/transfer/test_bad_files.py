@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from plans.models import ImportJob
 from plans.transfer.files import MAX_BYTES, MAX_ROWS, FileRefusedError, read_upload
+from tests.dates import date_input
 from tests.factories import BusinessPlanFactory
 from tests.plans.transfer.files import csv_bytes, docx_bytes, small_csv, with_macros, xlsx_bytes
 from tests.plans.transfer.helpers import row_counts
@@ -69,7 +70,7 @@ def test_a_bad_file_is_refused_and_nothing_is_written(client, people, case):
         reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
         {
             "file": SimpleUploadedFile(name, build(), content_type="application/pdf"),
-            "progress_as_of": "2011-09-30",
+            **date_input("progress_as_of", "2011-09-30"),
         },
     )
     assert response.status_code == 200
@@ -94,7 +95,7 @@ def test_an_upload_declared_too_big_is_refused_before_its_body_is_read(client, p
 
     response = client.post(
         reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
-        {"file": SimpleUploadedFile("plan.csv", small_csv()), "progress_as_of": "2011-09-30"},
+        {"file": SimpleUploadedFile("plan.csv", small_csv()), **date_input("progress_as_of", "2011-09-30")},
         CONTENT_LENGTH=str(MAX_BYTES * 2),
     )
     assert response.status_code == 200
