@@ -84,13 +84,20 @@ redis: $(STAMP)/system
 
 # Everything a user needs, in one command: the web server, a Celery worker and exactly one
 # beat (Procfile, run by honcho). Ctrl-C stops all three.
-run: install redis
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py load_demo
+# make run signs sessions (and derives the demo passwords) with a key of this installation's
+# own, made once and kept in .make/secret-key, never the development default in settings.py.
+$(STAMP)/secret-key:
+	@mkdir -p $(STAMP)
+	@umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+RUN_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat $(STAMP)/secret-key)}"
+
+run: install redis $(STAMP)/secret-key
+	$(RUN_SECRET) $(PY) manage.py migrate --no-input -v0
+	$(RUN_SECRET) $(PY) manage.py load_demo
 	@echo
 	@echo "Open http://127.0.0.1:$(RUN_PORT) and sign in with a login above. Ctrl-C stops the web server, worker and beat."
 	@mkdir -p $(STAMP)
-	PATH="$(abspath $(VENV))/bin:$$PATH" RUN_PORT=$(RUN_PORT) REDIS_URL=$(REDIS_URL) \
+	$(RUN_SECRET) PATH="$(abspath $(VENV))/bin:$$PATH" RUN_PORT=$(RUN_PORT) REDIS_URL=$(REDIS_URL) \
 		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(RUN_PORT)} $(VENV)/bin/honcho start --no-colour -f Procfile
 
 test: install

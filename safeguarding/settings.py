@@ -156,15 +156,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a username+IP pair after 5 failures.
+# Login throttling (django-axes; see boards/throttling.py): failures are counted per account
+# (whatever identifier was typed) and per client address, each with its own limit; a
+# success clears neither; failures age out after the cool-off; a reset by e-mail clears
+# the account's count and signs its owner in.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = 5
+AXES_HANDLER = "boards.throttling.AccountAndAddressHandler"
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (the handler reads them in this order)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-# "Maria@Example.org" and "maria@example.org" count as one login for the lock.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
+# The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
+# of its own (boards.throttling.client_ip reads X-Forwarded-For from the right, so an
+# address a client writes into the header is never used).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

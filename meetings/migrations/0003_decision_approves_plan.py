@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0001_meetings_and_board_reports"),
+        ("meetings", "0002_meeting_feed_tokens"),
         ("plans", "0005_plan_approval_and_revisions"),
     ]
 
