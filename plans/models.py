@@ -590,6 +590,8 @@ class DueDateChange(models.Model):
 
 
 class ImportJobState(models.TextChoices):
+    READING = "reading", "Reading the file"
+    REFUSED = "refused", "The file was refused"
     PREVIEW = "preview", "Waiting for the mapping and preview to be confirmed"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Importing"
@@ -601,7 +603,9 @@ class ImportJob(models.Model):
     """One upload of a plan file (plans/transfer): the text of its tables, the confirmed
     column mapping and the draft the preview showed, then the state of the write.
 
-    The uploaded file itself is never stored: only the text read from its cells.
+    The uploaded file is kept (as an ImportFile) only until the worker has read it; then
+    only the text read from its cells stays. Jobs are purged after
+    IMPORT_JOB_RETENTION_DAYS by a beat task (plans.transfer.tasks.purge_import_jobs).
     """
 
     State = ImportJobState
@@ -627,6 +631,11 @@ class ImportJob(models.Model):
     extracted = models.JSONField(default=dict, help_text="The text of the file's tables.")
     mapping = models.JSONField(default=dict, blank=True, help_text="Normalised column heading → field.")
     draft = models.JSONField(null=True, blank=True, help_text="The previewed plan the import writes.")
+    overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Source rows the user re-read on the preview: where → “heading” or “skip”.",
+    )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
     message = models.TextField(blank=True)
@@ -639,9 +648,32 @@ class ImportJob(models.Model):
                 condition=Q(state__in=ImportJobState.values), name="import_job_state_valid"
             ),
         ]
+        indexes = [
+            # The daily purge deletes jobs older than the retention period.
+            models.Index(fields=["created_at"], name="import_job_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_state_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("plans:transfer:job", kwargs={"pk": self.pk})
+
+
+class ImportFile(models.Model):
+    """The bytes of an uploaded plan file, kept only until the worker has read them.
+
+    A row of its own so that loading an ImportJob never loads up to 20 MB of file.
+    """
+
+    job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="file")
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job"]
+
+    def __str__(self) -> str:
+        return f"File of {self.job_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:transfer:job", kwargs={"pk": self.job_id})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0002_meeting_feed_tokens"),
-        ("plans", "0005_plan_approval_and_revisions"),
+        ("plans", "0006_plan_approval_and_revisions"),
     ]
 
     operations = [

@@ -34,7 +34,7 @@ def record_existing_approvals(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("boards", "0003_merge_0002_framework_of_cooperation_0002_invitation"),
-        ("plans", "0004_import_layout_fields"),
+        ("plans", "0005_import_files_overrides_and_purge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
