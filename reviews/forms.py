@@ -173,7 +173,11 @@ class RecommendationForm(forms.ModelForm):
 
 
 def actions_of_partnership(partnership_pk: int):
-    return Action.objects.filter(objective__priority_area__plan__board__partnership_id=partnership_pk)
+    """Actions a recommendation may be linked to: those of the partnership's plans in force
+    (a draft's actions are not the board's yet)."""
+    return Action.objects.in_force().filter(
+        objective__priority_area__plan__board__partnership_id=partnership_pk
+    )
 
 
 class ActionChoiceField(forms.ModelChoiceField):
