@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from boards.models import Board
 from boards.tokens import hash_token, new_token
-from plans.models import Action
+from plans.models import Action, BusinessPlan
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -177,6 +177,14 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    approved_plan = models.OneToOneField(
+        BusinessPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approving_decision",
+        help_text="The plan version this decision approved, named by the manager who approved it.",
+    )
 
     history = HistoricalRecords()
 
