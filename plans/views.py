@@ -99,7 +99,9 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     action.row_lead = action.lead_display
     original = action.original_timescale
     action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
-    action.row_recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
+    action.row_recurrence = recurrence if recurrence.lower() != action.row_due.lower() else ""
     action.row_overdue = action.is_overdue(today)
     latest = action.latest_progress_date
     action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
