@@ -38,9 +38,11 @@ def test_a_board_layout_previews_and_imports(page, live_server, people):
 
     page.goto(f"{live_server.url}/plans/imports/{job.pk}/preview/")
     page.get_by_role("heading", name="Preview the import").wait_for()
-    assert page.get_by_role("region", name="Priority Area 1 – Early help").get_by_text(
-        "Strategic lead: Director of Children's Services"
-    ).is_visible()
+    assert (
+        page.get_by_role("region", name="Priority Area 1 – Early help")
+        .get_by_text("Strategic lead: Director of Children's Services")
+        .is_visible()
+    )
     page.get_by_text("Rows not imported as actions").click()
     assert page.get_by_text("Read as the objectives of the priority area.").is_visible()
     for width in (1366, 390):
