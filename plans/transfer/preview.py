@@ -24,13 +24,15 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status
+from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status, note_date_label
 
 from .mapping import IGNORE, MULTI_FIELDS, QUARTER_FIELDS
 from .parsing import (
     AREA_LEAD,
     DAY,
     MONTH,
+    NOTE_DAY,
+    NOTE_UNDATED,
     OBJECTIVES_LABEL,
     Heading,
     Period,
@@ -46,7 +48,7 @@ from .parsing import (
     quarter_end,
     split_action_number,
     split_items,
-    split_progress,
+    split_progress_notes,
 )
 from .rag import read_rag_and_status
 
@@ -512,7 +514,7 @@ class _DraftBuilder:
             action_items = split_items(row.cell("action"))
         evidence = [item for value in row.values("evidence") for item in split_items(value)]
         measure_cells = [clean_lines(value) for value in row.values("measure") if clean(value)]
-        notes = [note for value in row.values("progress") for note in split_progress(value)]
+        notes = [note for value in row.values("progress") for note in split_progress_notes(value)]
         if state["objective"] is None and not has_objective_column and (action_items or row.has_text()):
             self._default_objective(state, where)
         if state["objective"] is None:
@@ -660,12 +662,30 @@ class _DraftBuilder:
             copy += 1
         return f"{number} ({copy})"
 
-    def _notes(self, notes: list[tuple[datetime.date | None, str]]) -> list[dict]:
-        dated = [(date or self.as_of, text) for date, text in notes if text]
-        return [
-            {"date": date.isoformat(), "display": f"{date.day} {date:%b %Y}", "text": text}
-            for date, text in dated
-        ]
+    def _notes(self, notes: list[tuple]) -> list[dict]:
+        """Notes as the draft keeps them, from (date, text) or (date, text, precision) as
+        ``split_progress_notes`` reads them. A note with no date takes the upload's "as of"
+        day, unless the file marks it undated ("Date not recorded: …", as exports write it)."""
+        drafted = []
+        for date, text, *rest in notes:
+            precision = rest[0] if rest else ""
+            if not text:
+                continue
+            if precision == NOTE_UNDATED:
+                date, precision = None, NOTE_DAY
+            elif date is None:
+                date, precision = self.as_of, NOTE_DAY
+            drafted.append(
+                {
+                    "date": date.isoformat() if date else None,
+                    "precision": precision,
+                    "display": f"{date.day} {date:%b %Y}"
+                    if date and precision == NOTE_DAY
+                    else note_date_label(date, precision),
+                    "text": text,
+                }
+            )
+        return drafted
 
     def _add_actions(
         self,
@@ -888,7 +908,9 @@ class _DraftBuilder:
             )
         known = self.existing_notes.get(action.pk, set())
         new_notes = [
-            note for note in self._notes(split_progress(cell("progress"))) if clean(note["text"]) not in known
+            note
+            for note in self._notes(split_progress_notes(cell("progress")))
+            if clean(note["text"]) not in known
         ]
         if changes or new_notes:
             self.updates.append(
