@@ -101,3 +101,15 @@ def test_only_a_draft_of_the_board_can_be_previewed(client, people, plans):
         client.get(reverse("packs:preview_as_if_approved", args=[people.board.slug, other.pk])).status_code
         == 404
     )
+
+
+def test_the_preview_s_cover_says_which_plan_is_a_draft_shown_as_if_approved(client, people, plans, q2):
+    _live, drafted = plans
+    client.force_login(people.manager)
+    url = reverse(
+        "packs:preview_as_if_approved", args=[people.board.slug, drafted.objective.priority_area.plan.pk]
+    )
+    page = client.get(url, {"quarter": q2.start.isoformat()}).text
+    covered = page.split("Plans covered")[1].split("Previous pack")[0]
+    assert "Draft business plan" in covered and "draft, shown as if approved" in covered
+    assert covered.count("draft, shown as if approved") == 1  # not the approved plan
