@@ -363,6 +363,19 @@ LOGGING = {
 # Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).
 CELERY_IMPORTS = ["plans.transfer.tasks"]
 
+# --- Plan imports (plans/transfer) -------------------------------------------
+# The worker reads an uploaded file in a child process limited to this much memory (MiB of
+# address space) and time (seconds), so a crafted file is refused instead of exhausting the worker.
+IMPORT_READ_MEMORY_MB = env.int("IMPORT_READ_MEMORY_MB", default=1024)
+IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=120)
+# Import jobs, with the text of their cells and any file not yet read, are deleted this many
+# days after the upload, by the daily beat task below.
+IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["purge-import-jobs"] = {
+    "task": "plans.transfer.purge_import_jobs",
+    "schedule": crontab(hour=3, minute=15),
+}
+
 # --- Board packs -------------------------------------------------------------
 # WeasyPrint's tagged, accessible PDF variant; empty for a plain PDF.
 PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")

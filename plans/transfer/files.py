@@ -18,6 +18,8 @@ from pathlib import PurePath
 
 from lxml import etree
 
+from safeguarding.csv_text import CsvRefusedError, csv_rows
+
 from .mapping import is_header_row
 from .parsing import AREA_LEAD, OBJECTIVES_LABEL, clean, clean_lines, parse_priority_heading
 
@@ -489,19 +491,17 @@ def _paragraph_kind(paragraph) -> tuple[str, str]:
 
 
 def _cell_fill(cell) -> str:
+    """The cell's shading (or, failing that, a paragraph's shading or highlight) as hex RGB."""
     properties = cell.find(f"{W}tcPr")
-    if properties is not None:
-        shading = properties.find(f"{W}shd")
-        if shading is not None:
-            fill = shading.get(f"{W}fill", "")
+    shading = properties.find(f"{W}shd") if properties is not None else None
+    if shading is not None and (fill := shading.get(f"{W}fill", "")) and fill.lower() != "auto":
+        return fill
+    for element in cell.iter(f"{W}shd", f"{W}highlight"):
+        if element.tag == f"{W}shd":
+            fill = element.get(f"{W}fill", "")
             if fill and fill.lower() != "auto":
                 return fill
-    for shading in cell.iter(f"{W}shd"):
-        fill = shading.get(f"{W}fill", "")
-        if fill and fill.lower() != "auto":
-            return fill
-    for highlight in cell.iter(f"{W}highlight"):
-        if (colour := HIGHLIGHTS.get(highlight.get(f"{W}val", ""))) is not None:
+        elif (colour := HIGHLIGHTS.get(element.get(f"{W}val", ""))) is not None:
             return colour
     return ""
 
@@ -713,10 +713,17 @@ class _ListPlan:
         self.sections: list[dict] = []
         self.current: dict | None = None
         self.heading = ""
+        self.pending: list[dict] = []
 
     def heading_paragraph(self, text: str) -> None:
         self.heading = text
         self.current = None
+        self.pending = []
+
+    def note(self, where: str, text: str) -> None:
+        """A paragraph between a heading and its list ("Objective: …", "Lead: …")."""
+        if self.heading and self.current is None and len(self.pending) < MAX_CONTEXT:
+            self.pending.append({"where": where, "text": text, "row": False})
 
     def close(self) -> None:
         self.current = None
@@ -729,7 +736,7 @@ class _ListPlan:
                 "source": "Lists",
                 "heading": self.heading,
                 "heading_kind": "list",
-                "context": [],
+                "context": self.pending,
                 "header": LIST_HEADER,
                 "rows": [],
             }
@@ -760,6 +767,8 @@ def _read_word_paragraph(
         return
     if kind == "list" or _TYPED_LIST.match(text):
         lists.item(number, text)  # a typed number stays: it is the plan's own numbering
+    else:
+        lists.note(f"Paragraph {number}", text)
     builder.add_context(f"Paragraph {number}", text)
 
 
@@ -1020,10 +1029,10 @@ def read_csv(data: bytes, force_header: bool = False) -> Extracted:
         dialect = csv.excel
     builder = _TableBuilder("csv", force_header)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as error:
-        raise FileRefusedError(f"The CSV file could not be read: {error}.") from error
+        rows = list(csv_rows(text, dialect))
+    except CsvRefusedError as refusal:  # a NUL character, an over-long field, broken quoting
+        raise FileRefusedError(str(refusal)) from None
     _check_rows(len(rows))
-    for index, row in enumerate(rows, start=1):
+    for index, row in rows:
         builder.add_row("CSV", index, row, [False] * len(row))
     return builder.extracted

@@ -49,7 +49,8 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     value = str(text).replace("\u00a0", " ")
-    value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
+    if not value.replace("\n", "").replace("\t", "").isprintable():  # the rare slow path
+        value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
     return _SPACES.sub(" ", value).strip()
 
 
@@ -81,7 +82,7 @@ def split_action_number(text: str) -> tuple[str, str]:
 
 
 def _year(text: str) -> int | None:
-    if not text.isdigit() or len(text) not in (2, 4):
+    if not text.isdecimal() or len(text) not in (2, 4):
         return None
     year = int(text)
     if len(text) == 2:
@@ -91,7 +92,7 @@ def _year(text: str) -> int | None:
 
 def _month(text: str) -> int | None:
     word = text.lower().rstrip(".")
-    if word.isdigit():
+    if word.isdecimal():
         number = int(word)
         return number if 1 <= number <= 12 else None
     return MONTHS.get(word)
@@ -102,7 +103,7 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def _day(year: int | None, month: int | None, day_text: str) -> datetime.date | None:
-    if year is None or month is None or not day_text.isdigit():
+    if year is None or month is None or not day_text.isdecimal():
         return None
     day = int(day_text)
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
@@ -141,13 +142,13 @@ def _single(text: str) -> tuple[datetime.date, str] | None:
         return (_month_end(year, month), MONTH) if year and month else None
     if match := _WORDS_DAY.match(text):
         day, month_word, year = match.groups()
-        if month_word.isdigit():
+        if month_word.isdecimal():
             return None
         found = _day(_year(year), _month(month_word), day)
         return (found, DAY) if found else None
     if match := _WORDS_MONTH.match(text):
         month_word, year_text = match.groups()
-        if month_word.isdigit():
+        if month_word.isdecimal():
             return None
         month, year = _month(month_word), _year(year_text.lstrip("'"))
         return (_month_end(year, month), MONTH) if year and month else None
@@ -255,7 +256,7 @@ def _financial(text: str, period: Period | None) -> tuple[datetime.date, str] | 
             return _month_end(year + 1 if month == 2 else year, month), MONTH
         found = _in_period(month, period)
         return (found, MONTH) if found else None
-    if (month := _month(text)) is not None and not text.isdigit():
+    if (month := _month(text)) is not None and not text.isdecimal():
         found = _in_period(month, period)  # "By March": the March within the plan's period
         return (found, MONTH) if found else None
     return None
@@ -267,11 +268,11 @@ def _short_year_forms(text: str) -> tuple[datetime.date, str] | None:
     for pattern in (_MONTH_DASH_YEAR, _WORDS_MONTH_SHORT_YEAR):
         if match := pattern.match(text):
             month, year = _month(match[1]), _year(match[2])
-            if month and year and not match[1].isdigit():
+            if month and year and not match[1].isdecimal():
                 return _month_end(year, month), MONTH
     if match := _WORDS_DAY_SHORT_YEAR.match(text):
         day, month_word, year = match.groups()
-        found = _day(_year(year), _month(month_word), day) if not month_word.isdigit() else None
+        found = _day(_year(year), _month(month_word), day) if not month_word.isdecimal() else None
         return (found, DAY) if found else None
     return None
 
@@ -412,7 +413,8 @@ def parse_lead(value: object) -> Cell:
     return Cell((text, ""))
 
 
-_NOTE_DATE = re.compile(r"^(?P<date>[0-9A-Za-z][0-9A-Za-z ./-]{4,24}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+# "30 June 2011: …", "June 2011: …", "2010: …" (as short as a year).
+_NOTE_DATE = re.compile(r"^(?P<date>[0-9A-Za-z][0-9A-Za-z ./-]{3,24}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 
 
 def parse_progress_note(value: object) -> Cell:
@@ -430,22 +432,56 @@ def parse_progress_note(value: object) -> Cell:
     return Cell((None, text), flagged=not text)
 
 
-def split_progress(value: object) -> list[tuple[datetime.date | None, str]]:
-    """A progress cell as notes. When notes carry dates ("30 June 2011: …"), an undated
-    line continues the note above it (a note written over several lines)."""
-    notes: list[tuple[datetime.date | None, str]] = []
+# How an export writes a note the source gave without a date (plans.ProgressUpdate.date_label).
+UNDATED_NOTE_PREFIX = "Date not recorded"
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
+# A note's date as exported: "30 June 2011", "June 2011" or "2010".
+NOTE_DAY, NOTE_MONTH, NOTE_YEAR = "day", "month", "year"
+# A note marked undated: imported without a date, never given the upload's "as of" date.
+NOTE_UNDATED = "undated"
+
+
+def read_progress_note(value: object) -> tuple[datetime.date | None, str, str]:
+    """ "30 June 2011: …" → (30 June 2011, "…", "day"); "June 2011: …" → (30 June 2011, "…", "month");
+    "2010: …" → (31 December 2010, "…", "year"); "Date not recorded: …" → (None, "…", "undated");
+    anything else → (None, text, ""): a note the import dates as of the upload's day."""
+    text = clean(value)
+    match = _NOTE_DATE.match(text)
+    if not match:
+        return None, text, ""
+    label, rest = match["date"].strip(), match["text"].strip()
+    if label.lower() == UNDATED_NOTE_PREFIX.lower():
+        return None, rest, NOTE_UNDATED
+    if _YEAR_ONLY.match(label):
+        return datetime.date(int(label), 12, 31), rest, NOTE_YEAR
+    found = _single(_DASHES.sub("-", label))
+    if found is None:
+        return None, text, ""
+    return found[0], rest, NOTE_DAY if found[1] == DAY else NOTE_MONTH
+
+
+def split_progress_notes(value: object) -> list[tuple[datetime.date | None, str, str]]:
+    """A progress cell as notes (date, text, precision as ``read_progress_note`` gives it).
+    When notes carry dates ("30 June 2011: …"), an undated line continues the note above
+    it (a note written over several lines)."""
+    notes: list[tuple[datetime.date | None, str, str]] = []
     dated = False
     for item in split_items(value):
-        date, text = parse_progress_note(item).value
-        if date is not None:
+        date, text, precision = read_progress_note(item)
+        if precision:
             dated = True
-            notes.append((date, text))
+            notes.append((date, text, precision))
         elif dated and notes:
-            previous_date, previous_text = notes[-1]
-            notes[-1] = (previous_date, f"{previous_text}\n{text}")
+            previous_date, previous_text, previous_precision = notes[-1]
+            notes[-1] = (previous_date, f"{previous_text}\n{text}", previous_precision)
         elif text:
-            notes.append((None, text))
+            notes.append((None, text, ""))
     return notes
+
+
+def split_progress(value: object) -> list[tuple[datetime.date | None, str]]:
+    """``split_progress_notes`` without the precision."""
+    return [(date, text) for date, text, _ in split_progress_notes(value)]
 
 
 _INDICATOR = re.compile(r"\(\s*((?:NI|LI|PI|KPI)\s?\d{1,4}[a-z]?)\s*\)", re.IGNORECASE)
@@ -531,7 +567,7 @@ def parse_priority_heading(value: object) -> Heading | None:
     if not match:
         return None
     word = match["number"].lower()
-    number = int(word) if word.isdigit() else NUMBER_WORDS[word]
+    number = int(word) if word.isdecimal() else NUMBER_WORDS[word]
     if number < 1:
         return None
     label_words = match["label"].lower().split()

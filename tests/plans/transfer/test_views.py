@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.models import Action, BusinessPlan, ImportJob
+from plans.models import Action, BusinessPlan, ImportFile, ImportJob
 from plans.transfer import jobs
 from plans.transfer.files import read_upload
 from tests.dates import date_input
@@ -124,9 +124,18 @@ def test_the_whole_journey_imports_the_seed_plan_from_word(
         },
     )
     job = ImportJob.objects.get()
-    assert response["Location"] == reverse("plans:transfer:mapping", args=[job.pk])
+    # The upload only keeps the file: the job page follows the worker reading it, then
+    # sends the browser on to the columns.
+    assert response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW and job.extracted["tables"]
+    assert not ImportFile.objects.exists()  # the file is forgotten once read
+    progress = client.get(reverse("plans:transfer:progress", args=[job.pk]))
+    assert progress["HX-Redirect"] == job.get_absolute_url()
+    response = client.get(job.get_absolute_url(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:transfer:mapping", args=[job.pk])
 
-    page = client.get(response["Location"]).content.decode()
+    page = response.content.decode()
     assert "What do we want to achieve?" in page and 'value="objective" selected' in page
     form = {
         f"column_{i}": field
