@@ -170,6 +170,8 @@ def test_every_page_a_manager_reaches_reflows_at_320_px_and_is_clean(browser, li
         page.wait_for_load_state("networkidle")
         if console_errors:
             problems.append(f"{url}: console errors: {console_errors[:3]}")
+        if page.locator('link[rel="icon"]').count() != 1:
+            problems.append(f"{url}: no favicon link")
         crumbs = page.locator(".govuk-breadcrumbs__link").all_inner_texts()
         if path not in TOP_LEVEL and not path.startswith("/accounts/") and crumbs[:1] != ["My boards"]:
             problems.append(f"{url}: breadcrumbs do not start at My boards: {crumbs}")
