@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguarding.context_processors.navigation",
             ],
         },
     },
@@ -168,6 +169,8 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (the handler reads them in this order)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
+CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 # The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
