@@ -85,7 +85,11 @@ def running_gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterato
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker stuck on a busy machine: stop it hard
+            process.kill()
+            process.wait(timeout=10)
 
 
 @contextmanager

@@ -2,6 +2,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 
 from packs import generation
 from packs.generation import request_pack
@@ -31,7 +32,9 @@ def test_the_pack_page_polls_its_status_and_then_offers_the_download(
     assert page.get_by_text("Rendering the PDF").is_visible()
     assert not page.get_by_role("link", name="Download the PDF").count()
 
-    BoardPack.objects.filter(pk=pack.pk).update(status=PackStatus.DONE)
+    # Done, with its file stored (a done pack without one says the PDF is missing).
+    pack.pdf.save("stand-in.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=False)
+    BoardPack.objects.filter(pk=pack.pk).update(status=PackStatus.DONE, pdf=pack.pdf.name, pages=3)
     # htmx asks again within two seconds and swaps the finished status in; no reload.
     page.get_by_role("link", name="Download the PDF").wait_for(timeout=8000)
     assert page.get_by_text("Your pack is ready").is_visible()
