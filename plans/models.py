@@ -519,6 +519,11 @@ class ImportJob(models.Model):
     )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
+    read_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the file's reading was handed to the worker; empty while Redis was unreachable.",
+    )
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

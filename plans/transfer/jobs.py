@@ -179,6 +179,23 @@ def set_overrides(job: ImportJob, choices: dict[str, str]) -> None:
     job.overrides = overrides
 
 
+# A read is left this long for its own after-commit send before the sweep sends it.
+READ_SEND_GRACE = datetime.timedelta(seconds=30)
+
+
+def mark_read_sent(job_id) -> None:
+    ImportJob.objects.filter(pk=job_id).update(read_sent_at=timezone.now())
+
+
+def unsent_reads(now: datetime.datetime) -> list:
+    """Jobs whose file the worker was never asked to read (Redis was down at the upload)."""
+    return list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.READING, read_sent_at__isnull=True, created_at__lt=now - READ_SEND_GRACE
+        ).values_list("pk", flat=True)
+    )
+
+
 def claim_write(job: ImportJob) -> str | None:
     """Move a previewed job to "queued" and return the task id to queue it under, or None
     when another request got there first (two clicks on "Import") or it is not previewed."""
@@ -188,6 +205,14 @@ def claim_write(job: ImportJob) -> str | None:
     )
     job.refresh_from_db()
     return task_id if claimed else None
+
+
+def unclaim_write(job: ImportJob) -> None:
+    """Put a claimed job back to its preview: its task could not be sent."""
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.PREVIEW, task_id=""
+    )
+    job.refresh_from_db()
 
 
 def run(job_id: str, on_progress: Callable[[int, int], None] | None = None) -> ImportJob:

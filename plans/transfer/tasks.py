@@ -3,24 +3,42 @@ previewed import, purge old jobs; and the helpers that queue them once the reque
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
 from plans.models import ImportJob
+from safeguarding.queueing import BROKER_ERRORS, send_after_commit, send_now
 
 from . import jobs
 
+logger = logging.getLogger(__name__)
 
-@shared_task(name="plans.transfer.read_import_file")
+READ_TASK = "plans.transfer.read_import_file"
+
+
+@shared_task(name=READ_TASK)
 def read_import_file(job_id: str) -> str:
     job = jobs.read(job_id)
     return job.state if job is not None else "gone"
 
 
 def queue_read(job: ImportJob) -> None:
-    """Read the job's file in the worker once the upload's transaction has committed."""
-    transaction.on_commit(lambda: read_import_file.delay(str(job.pk)))
+    """Read the job's file in the worker once the upload's transaction has committed. With
+    Redis down the upload still succeeds: the job waits, unsent, for send_unread_imports."""
+    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_read_sent(job.pk))
+
+
+@shared_task(name="plans.transfer.send_unread_imports", ignore_result=True)
+def send_unread_imports() -> int:
+    """Every minute (beat): send the reads the worker never got because Redis was down."""
+    sent = 0
+    for job_id in jobs.unsent_reads(timezone.now()):
+        if not send_now(READ_TASK, [str(job_id)], on_sent=lambda pk=job_id: jobs.mark_read_sent(pk)):
+            break  # Redis is still down: the next sweep tries again
+        sent += 1
+    return sent
 
 
 @shared_task(bind=True, name="plans.transfer.run_import_job")
@@ -32,11 +50,23 @@ def run_import_job(self, job_id: str) -> str:
     return job.state
 
 
-def queue_write(job: ImportJob) -> None:
-    """Queue the write of a previewed job, once: a second click finds it already queued."""
+def queue_write(job: ImportJob) -> bool:
+    """Queue the write of a previewed job, once: a second click finds it already queued.
+
+    Sent at once (the view holds no transaction), under the task id the progress bar
+    follows. If Redis is unreachable the job goes back to its preview and False is returned,
+    so the user can try again: a write is never left queued with nobody to run it.
+    """
     task_id = jobs.claim_write(job)
-    if task_id is not None:
-        transaction.on_commit(lambda: run_import_job.apply_async(args=[str(job.pk)], task_id=task_id))
+    if task_id is None:
+        return True
+    try:
+        run_import_job.apply_async(args=[str(job.pk)], task_id=task_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("broker unreachable, import %s not started: %s", job.pk, exc)
+        jobs.unclaim_write(job)
+        return False
+    return True
 
 
 @shared_task(name="plans.transfer.purge_import_jobs")
