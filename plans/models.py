@@ -474,6 +474,7 @@ class ImportJobState(models.TextChoices):
     READING = "reading", "Reading the file"
     REFUSED = "refused", "The file was refused"
     PREVIEW = "preview", "Waiting for the mapping and preview to be confirmed"
+    PREPARING = "preparing", "Preparing the preview"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Importing"
     DONE = "done", "Imported"
@@ -519,10 +520,13 @@ class ImportJob(models.Model):
     )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
-    read_sent_at = models.DateTimeField(
+    work_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the file's reading or the preview was last asked for."
+    )
+    work_sent_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the file's reading was handed to the worker; empty while Redis was unreachable.",
+        help_text="When that work was handed to the worker; empty while Redis was unreachable.",
     )
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

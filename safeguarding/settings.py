@@ -350,8 +350,8 @@ IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=120)
 # Import jobs, with the text of their cells and any file not yet read, are deleted this many
 # days after the upload, by the daily beat task below.
 IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
-# Reads of uploads made while Redis was unreachable are sent once it is back.
-CELERY_BEAT_SCHEDULE["imports-send-unread"] = {"task": "plans.transfer.send_unread_imports", "schedule": 60.0}
+# Reads and previews asked for while Redis was unreachable are sent once it is back.
+CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent_imports", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["purge-import-jobs"] = {
     "task": "plans.transfer.purge_import_jobs",
     "schedule": crontab(hour=3, minute=15),

@@ -62,6 +62,7 @@ def receive(
             new_plan=new_plan or {},
             progress_as_of=progress_as_of,
             state=ImportJob.State.READING,
+            work_requested_at=timezone.now(),
         )
         ImportFile.objects.create(job=job, data=data)
     return job
@@ -84,12 +85,16 @@ def read(job_id: str) -> ImportJob | None:
             seconds=settings.IMPORT_READ_SECONDS,
         )
     except FileRefusedError as refusal:
-        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READING).update(
-            state=ImportJob.State.REFUSED, message=str(refusal), finished_at=timezone.now()
-        )
-    else:
-        accept(job, extracted, only_if_reading=True)
-    ImportFile.objects.filter(job=job).delete()
+        extracted, message = None, str(refusal)
+    # The file goes in the same commit as the job's new state: no one sees a read job with its file.
+    with transaction.atomic():
+        if extracted is None:
+            ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READING).update(
+                state=ImportJob.State.REFUSED, message=message, finished_at=timezone.now()
+            )
+        else:
+            accept(job, extracted, only_if_reading=True)
+        ImportFile.objects.filter(job=job).delete()
     job.refresh_from_db()
     return job
 
@@ -138,8 +143,52 @@ def new_job(
     return job
 
 
+def request_preview(job: ImportJob, version: int | None = None) -> bool:
+    """Keep the job's new mapping and overrides and ask for its preview to be made again (in
+    the worker: a large file's preview takes seconds). False if the job is no longer waiting
+    for its preview (started, being prepared, or - with ``version`` - previewed again since)."""
+    waiting = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW)
+    if version is not None:
+        waiting = waiting.filter(draft__version=version)
+    asked = waiting.update(
+        mapping=job.mapping,
+        overrides=job.overrides,
+        state=ImportJob.State.PREPARING,
+        work_requested_at=timezone.now(),
+        work_sent_at=None,
+        message="",
+    )
+    job.refresh_from_db(fields=["state", "work_requested_at", "work_sent_at", "message"])
+    return bool(asked)
+
+
+def prepare(job_id: str) -> ImportJob | None:
+    """Make the preview of a job being prepared (in the worker). Safe to run twice."""
+    job = ImportJob.objects.select_related("plan").filter(pk=job_id).first()
+    if job is None or job.state != ImportJob.State.PREPARING:
+        return job
+    message = ""
+    try:
+        draft = _draft(job)
+    except Exception:  # a reader bug must not leave the job "preparing" for ever
+        logger.exception("Preview of import %s failed", job.pk)
+        draft, message = None, "The preview could not be made. Check the columns and try again."
+    ImportJob.objects.filter(
+        pk=job.pk, state=ImportJob.State.PREPARING, work_requested_at=job.work_requested_at
+    ).update(draft=draft, state=ImportJob.State.PREVIEW, message=message)
+    job.refresh_from_db()
+    return job
+
+
 def preview(job: ImportJob) -> dict:
-    """Build (and keep on the job) the draft for the job's current mapping and overrides."""
+    """Build (and keep on the job) the draft for its mapping and overrides, here and now
+    (tests and benchmarks; the pages ask the worker through request_preview)."""
+    job.draft = _draft(job)
+    job.save(update_fields=["mapping", "overrides", "draft"])
+    return job.draft
+
+
+def _draft(job: ImportJob) -> dict:
     draft = build_draft(
         job.extracted,
         job.mapping,
@@ -150,9 +199,7 @@ def preview(job: ImportJob) -> dict:
     )
     # The preview page posts back the version it showed, so a re-run from a stale page is refused.
     draft["version"] = (job.draft or {}).get("version", 0) + 1
-    job.draft = draft
-    job.save(update_fields=["mapping", "overrides", "draft"])
-    return job.draft
+    return draft
 
 
 def period_of(job: ImportJob) -> tuple[datetime.date, datetime.date] | None:
@@ -179,20 +226,22 @@ def set_overrides(job: ImportJob, choices: dict[str, str]) -> None:
     job.overrides = overrides
 
 
-# A read is left this long for its own after-commit send before the sweep sends it.
-READ_SEND_GRACE = datetime.timedelta(seconds=30)
+# Work is left this long for its own after-commit send before the sweep sends it.
+SEND_GRACE = datetime.timedelta(seconds=30)
 
 
-def mark_read_sent(job_id) -> None:
-    ImportJob.objects.filter(pk=job_id).update(read_sent_at=timezone.now())
+def mark_sent(job_id) -> None:
+    ImportJob.objects.filter(pk=job_id).update(work_sent_at=timezone.now())
 
 
-def unsent_reads(now: datetime.datetime) -> list:
-    """Jobs whose file the worker was never asked to read (Redis was down at the upload)."""
+def unsent_work(now: datetime.datetime) -> list[tuple]:
+    """(job id, state) of reads and previews the worker never got (Redis was down)."""
     return list(
         ImportJob.objects.filter(
-            state=ImportJob.State.READING, read_sent_at__isnull=True, created_at__lt=now - READ_SEND_GRACE
-        ).values_list("pk", flat=True)
+            state__in=[ImportJob.State.READING, ImportJob.State.PREPARING],
+            work_sent_at__isnull=True,
+            work_requested_at__lt=now - SEND_GRACE,
+        ).values_list("pk", "state")
     )
 
 

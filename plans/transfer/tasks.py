@@ -16,6 +16,8 @@ from . import jobs
 logger = logging.getLogger(__name__)
 
 READ_TASK = "plans.transfer.read_import_file"
+PREVIEW_TASK = "plans.transfer.prepare_import_preview"
+TASK_FOR_STATE = {ImportJob.State.READING: READ_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
 
 
 @shared_task(name=READ_TASK)
@@ -24,18 +26,29 @@ def read_import_file(job_id: str) -> str:
     return job.state if job is not None else "gone"
 
 
+@shared_task(name=PREVIEW_TASK)
+def prepare_import_preview(job_id: str) -> str:
+    job = jobs.prepare(job_id)
+    return job.state if job is not None else "gone"
+
+
 def queue_read(job: ImportJob) -> None:
     """Read the job's file in the worker once the upload's transaction has committed. With
-    Redis down the upload still succeeds: the job waits, unsent, for send_unread_imports."""
-    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_read_sent(job.pk))
+    Redis down the upload still succeeds: the job waits, unsent, for send_unsent_imports."""
+    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_sent(job.pk))
 
 
-@shared_task(name="plans.transfer.send_unread_imports", ignore_result=True)
-def send_unread_imports() -> int:
-    """Every minute (beat): send the reads the worker never got because Redis was down."""
+def queue_preview(job: ImportJob) -> None:
+    """Make the job's preview in the worker (see jobs.request_preview); as queue_read."""
+    send_after_commit(PREVIEW_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_sent(job.pk))
+
+
+@shared_task(name="plans.transfer.send_unsent_imports", ignore_result=True)
+def send_unsent_imports() -> int:
+    """Every minute (beat): send the reads and previews the worker never got because Redis was down."""
     sent = 0
-    for job_id in jobs.unsent_reads(timezone.now()):
-        if not send_now(READ_TASK, [str(job_id)], on_sent=lambda pk=job_id: jobs.mark_read_sent(pk)):
+    for job_id, state in jobs.unsent_work(timezone.now()):
+        if not send_now(TASK_FOR_STATE[state], [str(job_id)], on_sent=lambda pk=job_id: jobs.mark_sent(pk)):
             break  # Redis is still down: the next sweep tries again
         sent += 1
     return sent

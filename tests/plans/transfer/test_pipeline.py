@@ -19,6 +19,7 @@ from boards.models import Role
 from plans.models import BusinessPlan, ImportFile, ImportJob
 from plans.transfer import jobs, tasks
 from plans.transfer.files import MAX_BYTES, MAX_ROWS, read_upload
+from plans.transfer.views import _headings
 from tests.dates import date_input
 from tests.factories import BusinessPlanFactory, MembershipFactory, UserFactory
 from tests.plans.transfer.files import csv_bytes
@@ -274,24 +275,24 @@ def test_an_upload_while_redis_is_down_waits_and_the_sweep_sends_its_reading(
         )
     job = ImportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
-    assert job.state == ImportJob.State.READING and job.read_sent_at is None
+    assert job.state == ImportJob.State.READING and job.work_sent_at is None
     assert "Reading plan.csv" in client.get(job.get_absolute_url()).content.decode()
 
     with mock.patch("safeguarding.queueing.current_app") as celery_app:
         with time_machine.travel(start + datetime.timedelta(seconds=10), tick=False):
-            assert tasks.send_unread_imports() == 0  # its own send may still be on its way
+            assert tasks.send_unsent_imports() == 0  # its own send may still be on its way
         celery_app.send_task.side_effect = BrokerUnavailable("still down")
         with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
-            assert tasks.send_unread_imports() == 0
+            assert tasks.send_unsent_imports() == 0
         celery_app.send_task.side_effect = None
         with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
-            assert tasks.send_unread_imports() == 1
-            assert tasks.send_unread_imports() == 0  # sent once
+            assert tasks.send_unsent_imports() == 1
+            assert tasks.send_unsent_imports() == 0  # sent once
     celery_app.send_task.assert_called_with(tasks.READ_TASK, args=[str(job.pk)], ignore_result=True)
     job.refresh_from_db()
-    assert job.read_sent_at is not None
+    assert job.work_sent_at is not None
     assert (
-        django_settings.CELERY_BEAT_SCHEDULE["imports-send-unread"]["task"] == tasks.send_unread_imports.name
+        django_settings.CELERY_BEAT_SCHEDULE["imports-send-unsent"]["task"] == tasks.send_unsent_imports.name
     )
 
 
@@ -304,3 +305,46 @@ def test_an_import_that_cannot_be_sent_goes_back_to_its_preview(client, people, 
     assert job.state == ImportJob.State.PREVIEW and not job.task_id
     page = client.get(response["Location"]).content.decode()
     assert "could not be started just now" in page and ">Import</button>" in page
+
+
+def test_the_preview_is_made_by_the_worker_and_the_job_page_waits_for_it(client, people, job, monkeypatch):
+    """A 20 MB file's preview takes seconds: the columns page only asks for it."""
+    queued = []
+    monkeypatch.setattr(tasks, "queue_preview", queued.append)  # the worker has not run yet
+    client.force_login(people.manager)
+    form = {f"column_{i}": job.mapping.get(key, "") for i, (key, _, _) in enumerate(_headings(job))}
+    response = client.post(reverse("plans:transfer:mapping", args=[job.pk]), form)
+    assert response["Location"] == reverse("plans:transfer:preview", args=[job.pk])
+    job.refresh_from_db()
+    assert queued == [job] and job.state == ImportJob.State.PREPARING
+    response = client.get(reverse("plans:transfer:preview", args=[job.pk]), follow=True)
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert "Preparing the preview of plan.csv" in page and 'hx-trigger="every 1s"' in page
+    # Re-reading rows meanwhile changes nothing.
+    _post_rows(client, job, {"CSV, row 5": "skip"})
+    job.refresh_from_db()
+    assert job.overrides == {} and job.state == ImportJob.State.PREPARING
+
+    assert tasks.prepare_import_preview.apply(args=[str(job.pk)]).get() == ImportJob.State.PREVIEW
+    assert (
+        tasks.prepare_import_preview.apply(args=[str(job.pk)]).get() == ImportJob.State.PREVIEW
+    )  # twice: no-op
+    job.refresh_from_db()
+    assert job.draft["version"] == 2 and job.draft["counts"]["actions"] == 4
+    progress = client.get(reverse("plans:transfer:progress", args=[job.pk]))
+    assert progress["HX-Redirect"] == job.get_absolute_url()
+    assert client.get(job.get_absolute_url())["Location"] == reverse("plans:transfer:preview", args=[job.pk])
+
+
+def test_a_preview_asked_for_while_redis_is_down_is_sent_by_the_sweep(people, job):
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert jobs.request_preview(job)
+    with (
+        mock.patch("safeguarding.queueing.current_app") as celery_app,
+        time_machine.travel(start + datetime.timedelta(minutes=1), tick=False),
+    ):
+        assert tasks.send_unsent_imports() == 1
+        assert tasks.send_unsent_imports() == 0
+    celery_app.send_task.assert_called_once_with(tasks.PREVIEW_TASK, args=[str(job.pk)], ignore_result=True)
