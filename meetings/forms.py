@@ -14,7 +14,7 @@ from django.db.models import Max
 from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Board
 from plans.access import ARCHIVED_MESSAGE, plan_is_open
-from plans.models import Action, Objective, PlanStatus
+from plans.models import Action, Objective
 
 from .models import (
     ActionArising,
@@ -193,6 +193,7 @@ class ActionArisingForm(forms.Form):
         help_text="Type the objective's number or words from it.",
         empty_label="Choose an objective",
         widget=autocomplete_select(),
+        error_messages={"invalid_choice": "Choose an objective from the list"},
     )
     description = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 3}))
     lead_role = forms.CharField(label="Lead person", max_length=250, help_text="The lead's role.")
@@ -204,9 +205,11 @@ class ActionArisingForm(forms.Form):
     def __init__(self, *args, agenda_item: AgendaItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agenda_item = agenda_item
+        # Only plans in force (approved): an action arising goes live at once, never into
+        # a draft or an archived plan.
         self.fields["objective"].queryset = (
-            Objective.objects.filter(priority_area__plan__board=agenda_item.meeting.board)
-            .exclude(priority_area__plan__status=PlanStatus.ARCHIVED)
+            Objective.objects.in_force()
+            .filter(priority_area__plan__board=agenda_item.meeting.board)
             .select_related("priority_area__plan")
         )
         self.fields["decision"].queryset = agenda_item.decisions.all()
@@ -231,6 +234,7 @@ class ActionArisingForm(forms.Form):
             # Race: two actions added to one objective at once would take the same position; lock the objective.
             Objective.objects.select_for_update().get(pk=objective.pk)
             # Race: the plan archived since the form was shown; its row lock orders us after the archive.
+            # (A plan in force only ever leaves force by archiving: approval is never undone.)
             if not plan_is_open(objective.priority_area.plan_id, lock=True):
                 raise PermissionDenied(ARCHIVED_MESSAGE)
             last = objective.actions.aggregate(last=Max("position"))["last"] or 0

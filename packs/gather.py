@@ -14,7 +14,7 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import DateField, Exists, OuterRef, Prefetch, Q
@@ -29,7 +29,17 @@ from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
 from performance.models import Indicator, IndicatorValue
-from plans.models import Action, BusinessPlan, Objective, PlanStatus, PriorityArea, ProgressUpdate, Status
+from plans import rows as plan_rows
+from plans.models import (
+    Action,
+    BusinessPlan,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    ProgressUpdate,
+    Status,
+    in_force_q,
+)
 from reviews.models import Recommendation, Review, ReviewReport
 from reviews.traceability import coverage_for_reviews
 
@@ -54,11 +64,17 @@ def _number(value) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
-    """The board's current plans (not archived, overlapping the period) with every action."""
+def gather_plans(
+    board: Board, period: PackPeriod, as_of: datetime.date, as_if_approved: Iterable[int] = ()
+) -> dict[str, Any]:
+    """The board's plans in force (approved, overlapping the period) with every action.
+
+    ``as_if_approved`` names draft plans a manager previews the pack with, as if they
+    were approved (an unsaved preview; never an issued pack)."""
+    previewed = BusinessPlan.objects.filter(pk__in=list(as_if_approved), status=PlanStatus.DRAFT)
     plans = list(
-        BusinessPlan.objects.filter(board=board, period_start__lte=period.end, period_end__gte=period.start)
-        .exclude(status=PlanStatus.ARCHIVED)
+        BusinessPlan.objects.filter(Q(in_force_q()) | Q(pk__in=previewed.values("pk")))
+        .filter(board=board, period_start__lte=period.end, period_end__gte=period.start)
         .order_by("period_start", "pk")
         .prefetch_related(
             Prefetch(
@@ -89,6 +105,8 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
         for a in o.actions.all()
     ]
     due_history = _due_date_history(action_ids)
+    all_objectives = [o for p in plans for area in p.priority_areas.all() for o in area.objectives.all()]
+    evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
     plan_data = []
     for plan in plans:
         areas = []
@@ -96,7 +114,14 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
             objectives = []
             for objective in area.objectives.all():
                 actions = []
-                for position, action in enumerate(objective.actions.all(), start=1):
+                # Evidence and measures by row (plans.rows): a cell starts at some actions' rows.
+                row_actions = list(objective.actions.all())
+                evidence_cells = plan_rows.row_cells(
+                    row_actions, objective.evidence_sources.all(), evidence_ties
+                )
+                measure_cells = plan_rows.row_cells(row_actions, objective.measures.all(), measure_ties)
+                for position, action in enumerate(row_actions, start=1):
+                    evidence_cell, measure_cell = evidence_cells[position - 1], measure_cells[position - 1]
                     history = due_history.get(action.pk, [])
                     original = next((due for due, _ in history if due is not None), action.due_date)
                     actions.append(
@@ -117,12 +142,18 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
                             "rag_label": action.get_rag_display(),
                             "completed_on": _date(action.completed_on),
                             "overdue": action.is_overdue(as_of),
+                            "rating_illustrative": action.rating_illustrative,
                             "latest_progress": {
                                 "date": _date(action.latest_progress_date),
+                                "date_label": action.latest_progress_label,
                                 "text": action.latest_progress_text,
                             }
                             if action.latest_progress_text
                             else None,
+                            "row_evidence": [e.text for e in evidence_cell.items] if evidence_cell else [],
+                            "row_measures": [m.description for m in measure_cell.items]
+                            if measure_cell
+                            else [],
                         }
                     )
                 objectives.append(
@@ -136,6 +167,14 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
                             for m in objective.measures.all()
                         ],
                         "actions": actions,
+                        "rows_tied": any(
+                            item.pk in ties
+                            for items, ties in (
+                                (objective.evidence_sources.all(), evidence_ties),
+                                (objective.measures.all(), measure_ties),
+                            )
+                            for item in items
+                        ),
                     }
                 )
             areas.append(
@@ -152,7 +191,11 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
                 "title": plan.title,
                 "period_label": plan.period_label,
                 "status_label": plan.get_status_display(),
+                "dates_moved_note": plan.dates_moved_note,
+                "illustrative_note": plan.illustrative_note,
                 "areas": areas,
+                # Only in a manager's preview: the key is absent from every issued pack.
+                **({"previewed_as_if_approved": True} if plan.is_draft else {}),
             }
         )
     return {
@@ -204,7 +247,8 @@ def _updates_in_period(action_ids: list[int], period: PackPeriod) -> list[dict[s
     return [
         {
             "action_id": u.action_id,
-            "date": u.date.isoformat(),
+            "date": _date(u.date),
+            "date_label": u.date_label,
             "text": u.text,
             "author": u.author.get_full_name() if u.author else "",
             "rag_label": u.get_rag_display() if u.rag else "",
@@ -306,6 +350,7 @@ def gather_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> li
                                 "status_label": action.status_label,
                                 "rag": action.rag,
                                 "rag_label": action.rag_label,
+                                "rating_illustrative": action.rating_illustrative,
                                 "overdue": action.is_overdue,
                                 "impact_verified": action.impact_verified,
                             }
@@ -329,6 +374,7 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.display_title,
         "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
         "place": meeting.place,
+        "illustrative_note": meeting.illustrative_note,
     }
 
 
@@ -437,6 +483,7 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
                         "status_label": action.get_status_display(),
                         "rag": action.rag,
                         "rag_label": action.get_rag_display(),
+                        "rating_illustrative": action.rating_illustrative,
                         "overdue": action.is_overdue(as_of),
                         "meeting_date": timezone.localdate(meeting.starts_at).isoformat(),
                         "item_position": item.position,
@@ -524,7 +571,9 @@ def previous_pack(board: Board, period: PackPeriod, as_of: datetime.date) -> Boa
     )
 
 
-def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
+def gather_snapshot(
+    board: Board, period: PackPeriod, as_of: datetime.date, as_if_approved: Iterable[int] = ()
+) -> dict[str, Any]:
     snapshot: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "as_of": as_of.isoformat(),
@@ -539,7 +588,10 @@ def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> d
         "protective_marking": "OFFICIAL",
     }
     for key, gatherer in GATHERERS:
-        snapshot[key] = gatherer(board, period, as_of)
+        if gatherer is gather_plans and as_if_approved:
+            snapshot[key] = gather_plans(board, period, as_of, as_if_approved)
+        else:
+            snapshot[key] = gatherer(board, period, as_of)
     previous = previous_pack(board, period, as_of)
     snapshot["previous_pack"] = (
         {

@@ -25,7 +25,6 @@ from .models import (
     EvidenceSource,
     Measure,
     Objective,
-    PlanStatus,
     PriorityArea,
     Rag,
     Status,
@@ -97,25 +96,14 @@ class BusinessPlanForm(VersionedForm):
     period_start = GovukDateField(label="Start date")
     period_end = GovukDateField(label="End date")
 
+    # No status here: a new plan is a draft; approving, revising and archiving are
+    # their own steps (plans.approval, plans.structure), each recorded with who and when.
     class Meta:
         model = BusinessPlan
-        fields = ["title", "period_start", "period_end", "status"]
-        widgets = {"status": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Archiving has its own button (and confirmation); restoring puts back the status before.
-        self.fields["status"].choices = [
-            (value, label) for value, label in PlanStatus.choices if value != PlanStatus.ARCHIVED
-        ]
+        fields = ["title", "period_start", "period_end"]
 
     def layout_fields(self) -> list:
-        return [
-            Field.text("title"),
-            Field("period_start"),
-            Field("period_end"),
-            Field.radios("status", legend_size=Size.SMALL, inline=True),
-        ]
+        return [Field.text("title"), Field("period_start"), Field("period_end")]
 
     def clean(self):
         data = super().clean()
@@ -308,6 +296,11 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         self.fields["objective"].empty_label = "Choose an objective"
         self.fields["lead_sub_committee"].empty_label = "None"
         self.fields["responsible"].empty_label = "None"
+        # Also the answer to an id of another plan or board: only this one's are choices.
+        self.fields["objective"].error_messages["invalid_choice"] = "Choose an objective from the list"
+        self.fields["responsible"].error_messages["invalid_choice"] = (
+            "Choose a person from the list, or leave the box empty for none"
+        )
         self.fields["due_precision"].choices = DUE_PRECISION_CHOICES
         if self.instance.pk:
             self.original_due = self.instance.due_date

@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -43,7 +43,55 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+def in_force_q(plan_path: str = "") -> Q:
+    """The one rule for what a board has agreed: a plan (reached through ``plan_path``,
+    e.g. ``"objective__priority_area__plan__"``) that a manager approved and nobody has
+    archived. Drafts and archived plans are not in force: their actions stay out of My
+    actions, reminders, digests, calendar feeds, packs, pickers and board-page counts."""
+    return Q(**{f"{plan_path}status": PlanStatus.APPROVED})
+
+
+class BusinessPlanQuerySet(models.QuerySet):
+    def in_force(self) -> BusinessPlanQuerySet:
+        return self.filter(in_force_q())
+
+    def with_action_counts(self, today: datetime.date) -> BusinessPlanQuerySet:
+        """Each plan's count of actions, overdue and complete ones: counted for plans in
+        force only (a draft's or an archived plan's counts are None), in this one query."""
+        actions = "priority_areas__objectives__actions"
+        counted = in_force_q()
+
+        def count(condition: Q | None = None) -> Case:
+            return Case(
+                When(counted, then=Count(actions, filter=condition, distinct=True)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+
+        return self.annotate(
+            action_count=count(),
+            overdue_count=count(
+                ~Q(**{f"{actions}__status": Status.COMPLETE}) & Q(**{f"{actions}__due_date__lt": today})
+            ),
+            complete_count=count(Q(**{f"{actions}__status": Status.COMPLETE})),
+        )
+
+
+PLAN_OF_OBJECTIVE = "priority_area__plan__"
+PLAN_OF_ACTION = "objective__priority_area__plan__"
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def in_force(self) -> ObjectiveQuerySet:
+        """Objectives of approved plans: where new actions (e.g. from a meeting) may go live."""
+        return self.filter(in_force_q(PLAN_OF_OBJECTIVE))
+
+
 class BusinessPlan(Versioned):
+    """A board's business plan. It starts as a draft; a manager approves it (who, when,
+    and optionally the meeting decision, recorded by the meetings app); a revision is a
+    new draft copy that replaces this version when it is approved in turn."""
+
     Status = PlanStatus
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="plans")
@@ -51,18 +99,66 @@ class BusinessPlan(Versioned):
     period_start = models.DateField(help_text="Usually 1 April: plans run for financial years.")
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # Demo data only (plans.demo): the product shows only what the source states and
+    # says so, once, wherever the plan is shown, exported or packed.
+    dates_moved_years = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Demo data only: whole years the source's dates (progress notes included) were moved forward.",
+    )
+    illustrative_note = models.TextField(
+        blank=True,
+        help_text="Demo data only: what in this plan the source does not state, shown as “Illustrative”.",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans_approved",
+        help_text="The manager who approved this version (empty for a draft, or when not recorded).",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, help_text="When this version was approved.")
+    approval_note = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="How the approval was recorded when no manager approved it here, e.g. by the demo loader.",
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="The approved version this draft revises; approving the draft archives that one.",
+    )
+    revision_number = models.PositiveSmallIntegerField(
+        default=1, help_text="Version 1 is the first plan; each revision adds one."
+    )
 
+    objects = BusinessPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["board", "-period_start", "title"]
+        ordering = ["board", "-period_start", "title", "-revision_number"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gt=F("period_start")), name="plan_ends_after_it_starts"
             ),
             models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="plan_status_valid"),
             models.UniqueConstraint(
-                fields=["board", "title", "period_start"], name="plan_unique_per_board_title_start"
+                fields=["board", "title", "period_start", "revision_number"],
+                name="plan_unique_per_board_title_start_revision",
+            ),
+            # An approved plan always says when it was approved.
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.APPROVED) | Q(approved_at__isnull=False),
+                name="plan_approved_has_approval_time",
+            ),
+            # One draft revision at a time: two would each archive the version in force.
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(status=PlanStatus.DRAFT),
+                name="plan_one_draft_revision_at_a_time",
             ),
         ]
 
@@ -75,6 +171,38 @@ class BusinessPlan(Versioned):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%B %Y} – {self.period_end:%B %Y}"
+
+    @property
+    def dates_moved_note(self) -> str:
+        """One plain sentence for a demo plan whose dates were moved forward, else ""."""
+        if not self.dates_moved_years:
+            return ""
+        years = self.dates_moved_years
+        start, end = self.period_start.year - years, self.period_end.year - years
+        return (
+            f"The demo's dates were moved forward by {years} year{'s' if years != 1 else ''} from the "
+            f"{start}–{end} original, dates written in progress notes included."
+        )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
+    @property
+    def status_tag_class(self) -> str:
+        """GOV.UK tag modifier: a draft stands out in yellow, an archived plan is grey."""
+        return PLAN_STATUS_TAG_CLASSES[self.status]
+
+
+PLAN_STATUS_TAG_CLASSES = {
+    PlanStatus.DRAFT: "govuk-tag--yellow",
+    PlanStatus.APPROVED: "govuk-tag--green",
+    PlanStatus.ARCHIVED: "govuk-tag--grey",
+}
 
 
 class PriorityArea(Versioned):
@@ -117,6 +245,7 @@ class Objective(Versioned):
     position = models.PositiveIntegerField(help_text="Order within the priority area.")
     description = models.TextField(verbose_name="What do we want to achieve?")
 
+    objects = ObjectiveQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -138,11 +267,18 @@ class Objective(Versioned):
 
 
 class EvidenceSource(models.Model):
-    """How was the issue identified? One source of evidence for an objective."""
+    """How was the issue identified? One source of evidence for an objective, or for the
+    row of actions the source plan ties it to (``actions``; none means the whole objective)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="evidence_sources")
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
+    actions = models.ManyToManyField(
+        "Action",
+        blank=True,
+        related_name="evidence_sources",
+        help_text="The objective's actions this evidence is for, when not all of them.",
+    )
 
     history = HistoricalRecords()
 
@@ -202,6 +338,10 @@ class Recurrence(models.TextChoices):
 
 
 class ActionQuerySet(models.QuerySet):
+    def in_force(self) -> ActionQuerySet:
+        """Actions of approved plans: every reader outside the plan's own pages starts here."""
+        return self.filter(in_force_q(PLAN_OF_ACTION))
+
     def open(self) -> ActionQuerySet:
         return self.exclude(status=Status.COMPLETE)
 
@@ -210,10 +350,13 @@ class ActionQuerySet(models.QuerySet):
 
     def with_latest_progress(self) -> ActionQuerySet:
         """Annotate the latest progress note in the same query (no N+1 per row)."""
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-pk")
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+            F("date").desc(nulls_last=True), "-pk"
+        )
         return self.annotate(
             latest_progress_text=Subquery(latest.values("text")[:1]),
             latest_progress_date=Subquery(latest.values("date")[:1]),
+            latest_progress_precision=Subquery(latest.values("date_precision")[:1]),
         )
 
 
@@ -266,10 +409,23 @@ class Action(Versioned):
         max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
     )
     completed_on = models.DateField(null=True, blank=True)
+    rating_illustrative = models.BooleanField(
+        default=False,
+        help_text="Demo data only: the source states no status or RAG rating; the demo set them. "
+        "Cleared when anyone changes either.",
+    )
     original_due_date = models.DateField(
         null=True,
         blank=True,
         help_text="The due date first agreed, kept when the due date changes (slippage is data).",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        help_text="In a revision of a plan: the action of the version it revises.",
     )
 
     objects = ActionQuerySet.as_manager()
@@ -302,8 +458,32 @@ class Action(Versioned):
     def __str__(self) -> str:
         return self.description[:100]
 
+    def save(self, *args, **kwargs) -> None:
+        # A demo rating is illustrative only until someone rates the action: any write
+        # path that changes the status or RAG through save() makes it a real rating. The
+        # demo loader marks its own writes (``written_by_demo``), which keep the flag.
+        loaded = getattr(self, "_loaded_rating", None)
+        changed = loaded is not None and loaded != (self.status, self.rag)
+        if self.rating_illustrative and changed and not getattr(self, "written_by_demo", False):
+            self.rating_illustrative = False
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "rating_illustrative"}
+        super().save(*args, **kwargs)
+        self._loaded_rating = (self.status, self.rag)
+
     def get_absolute_url(self) -> str:
         return reverse("plans:action", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        action = super().from_db(db, field_names, values)
+        action._loaded_rating = (action.__dict__.get("status"), action.__dict__.get("rag"))
+        return action
+
+    @property
+    def latest_progress_label(self) -> str:
+        """The row's latest note date (needs ``with_latest_progress``)."""
+        return note_date_label(self.latest_progress_date, self.latest_progress_precision or "day")
 
     @property
     def timescale(self) -> str:
@@ -341,9 +521,25 @@ class Action(Versioned):
         return self.lead_role
 
 
+class NoteDatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class ProgressUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
-    date = models.DateField()
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty when the source gives the note without a date. A month or year is kept as its last day.",
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=NoteDatePrecision.choices,
+        default=NoteDatePrecision.DAY,
+        help_text="How much of the date the source states: “June 2011” is a month.",
+    )
     text = models.TextField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -359,9 +555,13 @@ class ProgressUpdate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["action", "-date", "-pk"]
+        # Undated notes (from a source that gives none) sort after the dated ones.
+        ordering = ["action", F("date").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(rag__in=Rag.values), name="progress_rag_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=NoteDatePrecision.values), name="progress_date_precision_valid"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="progress_text_not_empty"),
         ]
         indexes = [
@@ -370,10 +570,25 @@ class ProgressUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.text[:60]}"
+        return f"{self.date_label}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url() + f"#progress-{self.pk}"
+
+    @property
+    def date_label(self) -> str:
+        return note_date_label(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """For <time datetime>: as precise as the source, e.g. "2011-06" for June 2011."""
+        if self.date is None:
+            return ""
+        if self.date_precision == NoteDatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == NoteDatePrecision.MONTH:
+            return f"{self.date:%Y-%m}"
+        return self.date.isoformat()
 
     @property
     def rag_tag_class(self) -> str:
@@ -381,7 +596,10 @@ class ProgressUpdate(models.Model):
 
 
 class Measure(Versioned):
-    """An outcome measure for an objective, often a national indicator such as NI64."""
+    """An outcome measure for an objective, often a national indicator such as NI64.
+
+    The source plan's Measure column is per row: a measure may belong to one action
+    (``action``) rather than to the whole objective (plans.rows lays them out)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
     action = models.ForeignKey(
@@ -413,6 +631,17 @@ class Measure(Versioned):
 
     def get_absolute_url(self) -> str:
         return self.objective.get_absolute_url()
+
+
+def note_date_label(date: datetime.date | None, precision: str = NoteDatePrecision.DAY) -> str:
+    """A progress note's date as the source states it: "25 July 2011", "June 2011", "2010"."""
+    if date is None:
+        return "date not recorded"
+    if precision == NoteDatePrecision.YEAR:
+        return f"{date.year}"
+    if precision == NoteDatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
 
 
 class DueDateChangeStatus(models.TextChoices):

@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from boards.models import Board
 
 from . import access as plan_access
-from . import page_cache
+from . import page_cache, rows
 from .access import (
     ARCHIVED_MESSAGE,
     can_manage_board,
@@ -51,10 +51,22 @@ from .editing import (
     save_form_versioned,
     save_quick_update,
 )
-from .extensions import action_panels, plan_panels
+from .extensions import action_panels, approval_decision_choices, plan_panels
 from .filters import PlanFilterForm, filter_actions, rag_counts
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
-from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Recurrence, Status
+from .models import (
+    Action,
+    BusinessPlan,
+    DueDateChange,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    Rag,
+    Recurrence,
+    Status,
+)
 
 HISTORY_PAGE_SIZE = 20
 
@@ -69,7 +81,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     The filters and table are cached per change of the plan (plans.page_cache):
     a repeat view costs the plan query alone instead of rendering every row.
     """
-    plan, access = get_plan_for_user(request.user, pk, page_cache.stamp_annotations())
+    draft_revision = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), status=PlanStatus.DRAFT)
+    plan, access = get_plan_for_user(
+        request.user,
+        pk,
+        {
+            **page_cache.stamp_annotations(),
+            "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
+            "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
+        },
+    )
     today = timezone.localdate()
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
     key = page_cache.body_key(plan, access.can_edit, query_string, today)
@@ -80,8 +101,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "access": access, "body": mark_safe(body), "panels": plan_panels(request, plan)},
+        {
+            "plan": plan,
+            "access": access,
+            "body": mark_safe(body),
+            "panels": plan_panels(request, plan),
+            **_approval_context(plan, access),
+        },
     )
+
+
+def _approval_context(plan: BusinessPlan, access) -> dict:
+    """What a manager needs to approve a draft: the meeting decisions it may name (one
+    query, managers of drafts only). Whether a revision is being drafted comes with the plan."""
+    if access.can_edit and plan.is_draft:
+        return {"approval_decisions": approval_decision_choices(plan)}
+    return {}
 
 
 RAG_LABELS = dict(Rag.choices)
@@ -99,10 +134,11 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     action.row_lead = action.lead_display
     original = action.original_timescale
     action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
-    action.row_recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
+    action.row_recurrence = recurrence if recurrence.lower() != action.row_due.lower() else ""
     action.row_overdue = action.is_overdue(today)
-    latest = action.latest_progress_date
-    action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
+    action.row_progress_date = action.latest_progress_label
 
 
 def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
@@ -118,10 +154,18 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
     )
     filters.set_areas(priority_areas)
     url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
+    all_objectives = [objective for area in priority_areas for objective in area.objectives.all()]
+    evidence_ties, measure_ties = rows.all_ties(all_objectives)
     for area in priority_areas:
         area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
         area.rag_counts = rag_counts(area_actions)
         area.action_count = len(area_actions)
+        for objective in area.objectives.all():
+            actions = objective.actions.all()
+            evidence = rows.row_cells(actions, objective.evidence_sources.all(), evidence_ties)
+            measures = rows.row_cells(actions, objective.measures.all(), measure_ties)
+            for action, evidence_cell, measure_cell in zip(actions, evidence, measures, strict=True):
+                action.evidence_cell, action.measure_cell = evidence_cell, measure_cell
         for action in area_actions:
             _prepare_row(action, today, url_prefix)
     filtering = filters.active
@@ -142,8 +186,9 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     progress_updates = action.progress_updates.select_related("author")
-    # The objective's measures and this action's own (an imported plan may give one per action).
-    measures = action.objective.measures.filter(Q(action__isnull=True) | Q(action=action))
+    # The objective's measures and this action's own (plans.rows), and the same for evidence.
+    measures = rows.for_action(Measure, action)
+    evidence_sources = rows.for_action(EvidenceSource, action)
     due_date_changes = list(action.due_date_changes.select_related("requested_by", "decided_by"))
     latest_approved = next((c for c in due_date_changes if c.status == DueDateChange.Status.APPROVED), None)
     may_update = not access.read_only and (
@@ -161,6 +206,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "update_form": QuickUpdateForm(action=action) if may_update else None,
             "progress_updates": progress_updates,
             "measures": measures,
+            "evidence_sources": evidence_sources,
             "due_date_changes": due_date_changes,
             "latest_due_date_change": latest_approved,
             "today": timezone.localdate(),

@@ -173,7 +173,11 @@ class RecommendationForm(forms.ModelForm):
 
 
 def actions_of_partnership(partnership_pk: int):
-    return Action.objects.filter(objective__priority_area__plan__board__partnership_id=partnership_pk)
+    """Actions a recommendation may be linked to: those of the partnership's plans in force
+    (a draft's actions are not the board's yet)."""
+    return Action.objects.in_force().filter(
+        objective__priority_area__plan__board__partnership_id=partnership_pk
+    )
 
 
 class ActionChoiceField(forms.ModelChoiceField):
@@ -192,6 +196,7 @@ class LinkActionForm(forms.Form):
         help_text="Actions in any plan of the partnership's boards. Type an objective number or words from the action.",
         empty_label="Choose an action",
         widget=autocomplete_select(),
+        error_messages={"invalid_choice": "Choose an action from the list"},
     )
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs) -> None:

@@ -77,10 +77,10 @@ def test_manager_pages_and_invitation_have_no_axe_violations(page, live_server, 
     assert_no_axe_violations(page)
 
     page.goto(board_url)
-    page.get_by_role("link", name=re.compile(r"^Change role of Mark Bell")).click()
-    page.get_by_role("heading", name="Mark Bell").wait_for()
+    page.get_by_role("link", name=re.compile(r"^Change role of Demo Member")).click()
+    page.get_by_role("heading", name="Demo Member").wait_for()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name=re.compile("^Remove Mark Bell")).click()
+    page.get_by_role("link", name=re.compile("^Remove Demo Member")).click()
     assert_no_axe_violations(page)
 
     page.goto(board_url)
@@ -89,7 +89,7 @@ def test_manager_pages_and_invitation_have_no_axe_violations(page, live_server, 
     page.locator(".govuk-error-summary").wait_for()
     assert_no_axe_violations(page)
     page.get_by_label("Name").fill("Audit Sub-committee")
-    page.get_by_label("Chair").select_option(label="Mark Bell")
+    page.get_by_label("Chair").select_option(label="Demo Member")
     page.get_by_role("button", name="Save sub-committee").click()
     page.get_by_text("Audit Sub-committee was saved.").wait_for()
 
