@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('boards', '0003_merge_0002_framework_of_cooperation_0002_invitation'),
-        ('plans', '0005_import_files_overrides_and_purge'),
+        ('plans', '0007_demo_fidelity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
