@@ -8,12 +8,15 @@ STAMP := .make
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/safeguarding
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# make run: the port it serves on and the Redis its worker and beat use (started if local and down).
+RUN_PORT ?= 8000
+REDIS_URL ?= redis://127.0.0.1:6379/0
 # Debian packages: Pango for WeasyPrint, Chromium for browser tests,
 # Graphviz for governance diagrams, poppler-utils to look at PDFs.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
-	chromium graphviz poppler-utils redis-tools nodejs
+	chromium graphviz poppler-utils redis-tools nodejs postgresql-client
 
-.PHONY: help install run test ci lint format migrations-check worker beat bench clean
+.PHONY: help install redis run test ci lint format migrations-check worker beat bench backup restore clean
 
 help:
 	@echo "make run    set up everything, load the demo data, serve http://127.0.0.1:8000"
@@ -54,12 +57,33 @@ staticfiles/staticfiles.json: static/build/app.css static/js/app.js $(STAMP)/pyt
 
 install: $(STAMP)/system $(STAMP)/python static/build/app.css staticfiles/staticfiles.json
 
-run: install
+# The worker and beat need Redis. Use the one at REDIS_URL when it answers; when it is a
+# local one that does not, install Debian's redis-server if missing and start it in the
+# background (a service like PostgreSQL: it keeps running after Ctrl-C; `redis-cli shutdown` stops it).
+redis: $(STAMP)/system
+	@redis-cli -u $(REDIS_URL) ping >/dev/null 2>&1 && exit 0; \
+	host=$$(echo '$(REDIS_URL)' | sed -E 's#^rediss?://([^@/]*@)?([^:/]+).*#\2#'); \
+	port=$$(echo '$(REDIS_URL)' | sed -E 's#^rediss?://([^@/]*@)?[^:/]+:?([0-9]*).*#\2#'); port=$${port:-6379}; \
+	case "$$host" in 127.0.0.1|localhost) ;; \
+		*) echo "Redis is not reachable at $(REDIS_URL) and it is not local: start it, or unset REDIS_URL." >&2; exit 1;; esac; \
+	command -v redis-server >/dev/null || { echo "Installing redis-server"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; }; \
+	echo "Starting Redis on 127.0.0.1:$$port"; \
+	redis-server --daemonize yes --bind 127.0.0.1 --port $$port --save "" --appendonly no --dir /tmp \
+		--logfile /tmp/safeguarding-redis-$$port.log; \
+	for i in $$(seq 50); do redis-cli -u $(REDIS_URL) ping >/dev/null 2>&1 && exit 0; sleep 0.1; done; \
+	echo "Redis did not start: see /tmp/safeguarding-redis-$$port.log" >&2; exit 1
+
+# Everything a user needs, in one command: the web server, a Celery worker and exactly one
+# beat (Procfile, run by honcho). Ctrl-C stops all three.
+run: install redis
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 	@echo
-	@echo "Open http://127.0.0.1:8000 and sign in with a login above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Open http://127.0.0.1:$(RUN_PORT) and sign in with a login above. Ctrl-C stops the web server, worker and beat."
+	@mkdir -p $(STAMP)
+	PATH="$(abspath $(VENV))/bin:$$PATH" RUN_PORT=$(RUN_PORT) REDIS_URL=$(REDIS_URL) \
+		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(RUN_PORT)} $(VENV)/bin/honcho start --no-colour -f Procfile
 
 test: install
 	@$(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
@@ -92,6 +116,15 @@ bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_reminders $(PY) bench/reminder_sweep.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
+
+# The database (pg_dump, or SQLite's online backup) and MEDIA_ROOT, into backups/<UTC time>/.
+backup: $(STAMP)/system $(STAMP)/python
+	$(PY) -m safeguarding.backup backup --to $${BACKUP_DIR:-backups}
+
+# make restore FROM=backups/20261129T120000Z  (stop the web server and worker first)
+restore: $(STAMP)/system $(STAMP)/python
+	@[ -n "$(FROM)" ] || { echo "Say which backup: make restore FROM=backups/<folder>" >&2; exit 1; }
+	$(PY) -m safeguarding.backup restore $(FROM)
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules static/build staticfiles

@@ -31,11 +31,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.emails import absolute_url, send_templated_email
 from boards.models import Board
 from plans.models import Action
 from reviews.models import Recommendation
 
-from .emails import absolute_url, send_email
 from .models import ClaimStatus, Notification, ReminderKind, SentReminder
 from .selection import DIGEST_SECTIONS, Batch
 
@@ -182,7 +182,7 @@ def _send_claimed(batch: Batch, day: datetime.date) -> Outcome:
             Notification.objects.bulk_create(notifications)
             return Outcome("in_app_only", actions=context["action_count"])
         try:
-            send_email(context["template"], context, [recipient.email])
+            send_templated_email(f"notifications/email/{context['template']}", [recipient.email], context)
         except smtplib.SMTPRecipientsRefused as exc:
             # Permanent: this address will not work on a retry either.
             live.update(status=ClaimStatus.FAILED, attempts=F("attempts") + 1, last_error=str(exc)[:300])

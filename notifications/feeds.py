@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from boards.emails import absolute_url
 from boards.models import Board
 
-from .emails import absolute_url
 from .selection import live_actions
 
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from boards.emails import absolute_url
+
 from . import feeds
-from .emails import absolute_url
 from .forms import NotificationPreferenceForm
 from .models import CalendarFeedToken, Notification, NotificationPreference, hash_feed_token
 from .unread import refresh_unread_count

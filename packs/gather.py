@@ -15,7 +15,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import DateField, Exists, OuterRef, Prefetch, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from boards.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
@@ -485,13 +487,22 @@ GATHERERS: list[tuple[str, Gatherer]] = [
 ]
 
 
-def previous_pack(board: Board, period: PackPeriod) -> BoardPack | None:
-    """The latest finished pack of the board for an earlier period."""
+def previous_pack(board: Board, period: PackPeriod, as_of: datetime.date) -> BoardPack | None:
+    """The board's last issued pack before this one, of either kind (quarter or meeting).
+
+    "Last" is by the position each pack shows (its as-of date), not by the end of its
+    period: a meeting pack made in the middle of a quarter follows the quarter's pack
+    made before it, though the quarter ends later. A pack for this same period is left
+    out, so asking again with unchanged inputs still finds the stored pack instead of
+    comparing itself with it and making a new one each time.
+    """
     return (
-        BoardPack.objects.done()
-        .filter(board=board, period_end__lt=period.end)
-        .exclude(period_start=period.start, period_end=period.end)
-        .order_by("-period_end", "-created_at")
+        BoardPack.objects.issued()
+        .filter(board=board)
+        .exclude(period_kind=period.kind, period_start=period.start, period_end=period.end)
+        .annotate(position=Cast(KT("snapshot__as_of"), output_field=DateField()))
+        .filter(position__lte=as_of)
+        .order_by("-position", "-finished_at", "-pk")
         .first()
     )
 
@@ -512,7 +523,7 @@ def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> d
     }
     for key, gatherer in GATHERERS:
         snapshot[key] = gatherer(board, period, as_of)
-    previous = previous_pack(board, period)
+    previous = previous_pack(board, period, as_of)
     snapshot["previous_pack"] = (
         {
             "id": previous.pk,

@@ -2,18 +2,16 @@
 
 request_pack gathers the snapshot (a fixed number of queries) and hashes it.
 When a pack with the same inputs exists it is returned at once, without
-rendering. Otherwise a new pack is queued and made by make_pack: in a Celery
-worker, or in this process when settings.PACKS_RENDER_IN_PROCESS is on (the
-default with DEBUG, so `make run` works without a worker).
+rendering. Otherwise a new pack is queued and made by make_pack in a Celery
+worker (`make run` starts one): no web request ever waits for a render.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 
-from django.conf import settings
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -81,16 +79,13 @@ def _is_stale(pack: BoardPack) -> bool:
     return not pack.is_finished and pack.created_at < timezone.now() - PACK_STALE_AFTER
 
 
-def dispatch(pack: BoardPack) -> None:
-    if settings.PACKS_RENDER_IN_PROCESS:
-        # make_pack logs a failure and records it on the pack, which the page then shows.
-        with contextlib.suppress(Exception):
-            make_pack(pack.pk)
-        pack.refresh_from_db()
-        return
-    from .tasks import generate_pack
+# The task is sent by name so this module need not import packs.tasks, which imports it.
+GENERATE_PACK_TASK = "packs.generate_pack"
 
-    transaction.on_commit(lambda: generate_pack.delay(pack.pk))
+
+def dispatch(pack: BoardPack) -> None:
+    """Queue the pack for a worker once the transaction that created it commits."""
+    transaction.on_commit(lambda: current_app.send_task(GENERATE_PACK_TASK, args=[pack.pk]))
 
 
 def _set_status(pack_id: int, status: str, message: str, **fields) -> None:

@@ -40,6 +40,11 @@ class BoardPackQuerySet(models.QuerySet):
     def done(self) -> BoardPackQuerySet:
         return self.filter(status=PackStatus.DONE)
 
+    def issued(self) -> BoardPackQuerySet:
+        """Packs the board has been given: made to the end. "What changed since the last
+        pack" compares with the latest of these, whatever its kind."""
+        return self.done()
+
 
 class BoardPack(models.Model):
     Status = PackStatus
@@ -84,7 +89,7 @@ class BoardPack(models.Model):
             ),
         ]
         indexes = [
-            # "The previous pack": the latest done pack of a board ending before a period.
+            # A board's packs by status, latest period first: the pack list and the previous issued pack.
             models.Index(fields=["board", "status", "-period_end"], name="pack_previous_idx"),
         ]
 

@@ -47,8 +47,14 @@ def write_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF; the only function that calls WeasyPrint."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
 
+    from safeguarding.tagged_pdf import finish_tagged_pdf  # and so does loading qpdf
+
     variant = settings.PACKS_PDF_VARIANT or None
     document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
         stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=variant
     )
-    return RenderedPdf(content=document.write_pdf(pdf_variant=variant), pages=len(document.pages))
+    content = document.write_pdf(pdf_variant=variant)
+    if variant and variant.startswith("pdf/ua"):
+        # Running headers as artifacts, readable link descriptions, no empty spans.
+        content = finish_tagged_pdf(content, html)
+    return RenderedPdf(content=content, pages=len(document.pages))

@@ -89,6 +89,11 @@ class PriorityArea(Versioned):
         help_text="A wider plan this area serves, e.g. Priority outcome 5 of the "
         "Children and Young People's Plan 2010–2013.",
     )
+    lead = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="The area's strategic lead or sponsor, as the plan names them (not an action's lead).",
+    )
 
     history = HistoricalRecords()
 
@@ -190,6 +195,14 @@ class DuePrecision(models.TextChoices):
     DAY = "day", "Day"
 
 
+class Recurrence(models.TextChoices):
+    """A timescale that is not one due date: kept as the plan wrote it, not flagged as unreadable."""
+
+    ONCE = "", "Once (a due date)"
+    ONGOING = "ongoing", "Ongoing"
+    RECURRING = "recurring", "Recurring"
+
+
 class ActionQuerySet(models.QuerySet):
     def open(self) -> ActionQuerySet:
         return self.exclude(status=Status.COMPLETE)
@@ -251,6 +264,16 @@ class Action(Versioned):
     timescale_text = models.CharField(
         max_length=100, blank=True, help_text="The timescale as written in the source plan."
     )
+    recurrence = models.CharField(
+        max_length=10,
+        choices=Recurrence.choices,
+        blank=True,
+        default=Recurrence.ONCE,
+        help_text="Ongoing or recurring (e.g. quarterly) work; its timescale is kept as text.",
+    )
+    number = models.CharField(
+        max_length=20, blank=True, help_text="The plan's own number for the action, e.g. 3.2, 1a or WS3P21."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     rag = models.CharField(
         max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
@@ -268,6 +291,9 @@ class Action(Versioned):
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),
             models.CheckConstraint(condition=Q(rag__in=Rag.values), name="action_rag_valid"),
+            models.CheckConstraint(
+                condition=Q(recurrence__in=Recurrence.values), name="action_recurrence_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(due_precision__in=DuePrecision.values), name="action_due_precision_valid"
             ),
@@ -387,6 +413,14 @@ class Measure(Versioned):
     """An outcome measure for an objective, often a national indicator such as NI64."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
+    action = models.ForeignKey(
+        "Action",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="Set when the plan gives the measure for one action rather than for the objective.",
+    )
     position = models.PositiveIntegerField()
     description = models.TextField()
     indicator_code = models.CharField(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -29,3 +30,38 @@ class AbsoluteSessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "Your session has ended. Sign in again to continue.")
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz/ before anything else looks at the request.
+
+    A load balancer or `docker compose` health check calls it over plain HTTP with the
+    container's own address as Host: SecurityMiddleware would redirect it to HTTPS and
+    host validation would refuse it. It reveals nothing but "ok" and whether the
+    database answers, so it needs neither.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz/" and request.method in ("GET", "HEAD"):
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages and files served to a signed-in user may hold safeguarding data: no browser,
+    proxy or shared computer keeps a copy (Cache-Control: no-store)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

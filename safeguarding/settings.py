@@ -60,13 +60,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safeguarding.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguarding.middleware.NoStoreForSignedInMiddleware",
     "safeguarding.middleware.AbsoluteSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -100,6 +103,25 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that PostgreSQL dropped (a restart, a failover) is noticed and
+# replaced at the start of the next request or task, instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast with the "unavailable" page rather than hang while PostgreSQL is down.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves the web and a Celery worker from one SQLite file: WAL lets readers
+    # go on while one process writes, and IMMEDIATE transactions take the write lock at
+    # BEGIN, so two writers queue (up to the timeout) instead of failing "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -------------------------------------------------
@@ -156,6 +178,27 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The planner needs none of the browser's powerful features: say so (Permissions-Policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+        "interest-cohort",
+    )
+}
 X_FRAME_OPTIONS = "DENY"
 
 # No inline script or style anywhere: every script and stylesheet is a file.
@@ -230,6 +273,8 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
 REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=30 * 60)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Names people choose (their own, a board's) are cut to this length in e-mails.
+EMAIL_NAME_MAX_CHARS = env.int("EMAIL_NAME_MAX_CHARS", default=80)
 # An e-mail lists at most this many actions (per digest section), then "and N more".
 REMINDER_EMAIL_MAX_ACTIONS = env.int("REMINDER_EMAIL_MAX_ACTIONS", default=50)
 # When the sweeps run (HH:MM, Europe/London), a few minutes apart so one fan-out is
@@ -278,9 +323,6 @@ LOGGING = {
 CELERY_IMPORTS = ["plans.transfer.tasks"]
 
 # --- Board packs -------------------------------------------------------------
-# Render packs in the web process instead of a Celery worker: on by default with
-# DEBUG, so `make run` works without a worker; production sets it off.
-PACKS_RENDER_IN_PROCESS = env.bool("PACKS_RENDER_IN_PROCESS", default=DEBUG)
 # WeasyPrint's tagged, accessible PDF variant; empty for a plain PDF.
 PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")
 # WeasyPrint keeps the memory of a big render: recycle a worker child that grew past this (KiB).

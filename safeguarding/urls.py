@@ -26,3 +26,4 @@ urlpatterns = [
 ]
 
 handler403 = "safeguarding.views.permission_denied"
+handler500 = "safeguarding.views.server_error"

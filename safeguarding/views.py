@@ -1,7 +1,8 @@
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -28,3 +29,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     # Our refusals carry a plain reason ("This plan is archived…"); show it.
     reason = str(exception) if isinstance(exception, PermissionDenied) else ""
     return render(request, "403.html", {"exception": reason}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; while PostgreSQL is unreachable (restarting, failing over) a plain
+    "try again shortly" page instead (503 with Retry-After). Django has already logged the
+    exception. The next request connects afresh (CONN_HEALTH_CHECKS): nothing to restart."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)

@@ -144,6 +144,7 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
                     number=data["number"],
                     title=data["title"],
                     wider_plan_link=data["wider_plan_link"],
+                    lead=data.get("lead", ""),
                 )
             )
     _bulk(
@@ -171,6 +172,7 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
     _bulk(Objective, [objective for objective, data in objectives if not data["existing_id"]], user, tick)
 
     evidence, measures, actions = [], [], []
+    next_measure: dict[int, int] = {}
     for objective, data in objectives:
         existing = bool(data["existing_id"])
         first = _next(objective.evidence_sources) if existing else 1
@@ -188,6 +190,7 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
             )
             for offset, measure in enumerate(data["measures"])
         ]
+        next_measure[id(objective)] = first + len(data["measures"])
         first = _next(objective.actions) if existing else 1
         actions += [
             (_action(objective, first + offset, action_data, sub_committees), action_data)
@@ -196,6 +199,23 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
     _bulk(EvidenceSource, evidence, user, tick)
     _bulk(Measure, measures, user, tick)
     _bulk(Action, [action for action, _ in actions], user, tick)
+    # A measure the plan gives for one action belongs to that action (and to its objective),
+    # numbered after the objective's own measures.
+    action_measures = []
+    for action, data in actions:
+        for measure in data.get("measures", []):
+            position = next_measure[id(action.objective)]
+            next_measure[id(action.objective)] += 1
+            action_measures.append(
+                Measure(
+                    objective=action.objective,
+                    action=action,
+                    position=position,
+                    description=measure["description"],
+                    indicator_code=measure["indicator_code"],
+                )
+            )
+    _bulk(Measure, action_measures, user, tick)
     # Notes from a source document have no author: the import is in the history instead.
     notes = [
         ProgressUpdate(action=action, date=datetime.date.fromisoformat(note["date"]), text=note["text"])
@@ -216,6 +236,8 @@ def _action(objective, position, data, sub_committees) -> Action:
         due_date=datetime.date.fromisoformat(data["due"]) if data["due"] else None,
         due_precision=data["precision"],
         timescale_text=data["timescale_text"],
+        recurrence=data.get("recurrence", ""),
+        number=data.get("number", ""),
         # A file may say "In progress" and "Blue": the one rule decides (the status wins).
         **dict(zip(("status", "rag"), consistent_status_rag(data["status"], data["rag"]), strict=True)),
         completed_on=datetime.date.fromisoformat(data["completed_on"]) if data["completed_on"] else None,

@@ -8,6 +8,7 @@ import leaves the job marked "failed" with its message and nothing else written.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from collections.abc import Callable
@@ -46,9 +47,24 @@ def new_job(
 
 def preview(job: ImportJob) -> dict:
     """Build (and keep on the job) the draft for the job's current mapping."""
-    job.draft = build_draft(job.extracted, job.mapping, plan=job.plan, progress_as_of=job.progress_as_of)
+    job.draft = build_draft(
+        job.extracted, job.mapping, plan=job.plan, progress_as_of=job.progress_as_of, period=period_of(job)
+    )
     job.save(update_fields=["mapping", "draft"])
     return job.draft
+
+
+def period_of(job: ImportJob) -> tuple[datetime.date, datetime.date] | None:
+    """The plan's period, which financial-year timescales ("Q3", "2024/25") are read against."""
+    if job.plan is not None:
+        return job.plan.period_start, job.plan.period_end
+    try:
+        return (
+            datetime.date.fromisoformat(job.new_plan["period_start"]),
+            datetime.date.fromisoformat(job.new_plan["period_end"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def start(job: ImportJob) -> None:

@@ -7,13 +7,14 @@ synonyms, then by close spelling. The user confirms or changes the result on the
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 
 from .parsing import normalise_heading
 
 IGNORE = ""
 
-# The seven columns of the plan, then the columns an export adds.
+# The seven columns of the plan, then the columns other plans and an export add.
 FIELDS: list[tuple[str, str]] = [
     ("objective", "What do we want to achieve? (objective)"),
     ("evidence", "How was the issue identified? (evidence)"),
@@ -21,15 +22,24 @@ FIELDS: list[tuple[str, str]] = [
     ("lead", "Lead person"),
     ("timescale", "Timescale"),
     ("progress", "Progress"),
-    ("measure", "Measure"),
+    ("measure", "Measure or outcome of the action"),
     ("reference", "Action reference (from an export)"),
+    ("number", "The plan's own action number"),
     ("priority_area", "Priority area"),
     ("status", "Status"),
     ("rag", "RAG rating"),
     ("due", "Due date"),
     ("completed_on", "Completed on"),
+    ("q1", "Q1 update (a progress note dated 30 June)"),
+    ("q2", "Q2 update (a progress note dated 30 September)"),
+    ("q3", "Q3 update (a progress note dated 31 December)"),
+    ("q4", "Q4 update (a progress note dated 31 March)"),
 ]
 FIELD_LABELS = dict(FIELDS)
+# Plans often have several of these columns ("Outcome" and "Success measure"; "Comments" and
+# "Update"): each such column adds its own entries.
+MULTI_FIELDS = {"evidence", "measure", "progress"}
+QUARTER_FIELDS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
 
 SYNONYMS: dict[str, list[str]] = {
     "objective": [
@@ -38,11 +48,13 @@ SYNONYMS: dict[str, list[str]] = {
         "what do we want to achieve objective",
         "objective",
         "objectives",
+        "strategic objective",
+        "strategic objectives",
+        "key objective",
         "aim",
         "aims",
         "goal",
-        "outcome",
-        "desired outcome",
+        "goals",
     ],
     "evidence": [
         "how was the issue identified",
@@ -55,28 +67,79 @@ SYNONYMS: dict[str, list[str]] = {
         "source of evidence",
         "rationale",
         "why",
+        "ofsted paragraph",
+        "ofsted reference",
+        "ofsted ref",
+        "ofsted para",
+        "ofsted recommendation",
+        "inspection reference",
+        "recommendation",
+        "source of recommendation",
     ],
     "action": [
         "agreed action",
         "agreed actions",
         "action",
         "actions",
+        "specific action",
+        "specific actions",
+        "key action",
+        "key actions",
+        "action required",
+        "actions required",
         "what will we do",
+        "what we will do",
+        "what will it do",
         "what are we going to do",
+        "how will we do this",
+        "how will we do it",
+        "how we will do this",
+        "how will we achieve this",
+        "activity",
+        "activities",
         "task",
         "tasks",
     ],
     "lead": [
         "lead person",
         "lead",
+        "leads",
         "lead officer",
         "lead agency",
+        "lead officer agency",
+        "lead agency officer",
+        "lead partner",
+        "lead organisation",
+        "lead group",
         "responsible",
         "responsibility",
+        "responsible lead",
+        "responsible group",
+        "responsible lead group",
+        "responsible officer",
+        "responsible person",
         "owner",
+        "action owner",
+        "accountable",
+        "accountable lead",
+        "accountable officer",
         "who",
+        "by whom",
+        "who is responsible",
     ],
-    "timescale": ["timescale", "timescales", "time scale", "deadline", "by when", "target date", "when"],
+    "timescale": [
+        "timescale",
+        "timescales",
+        "time scale",
+        "timeframe",
+        "time frame",
+        "timescale target",
+        "target",
+        "deadline",
+        "by when",
+        "target date",
+        "when",
+    ],
     "progress": [
         "progress",
         "progress update",
@@ -84,37 +147,72 @@ SYNONYMS: dict[str, list[str]] = {
         "progress to date",
         "update",
         "updates",
+        "latest update",
+        "current position",
+        "position statement",
         "comments",
+        "comment",
         "commentary",
+        "notes",
     ],
     "measure": [
         "measure",
         "measures",
+        "outcome",
+        "outcomes",
+        "desired outcome",
+        "desired outcomes",
+        "expected outcome",
+        "expected outcomes",
+        "intended outcome",
         "outcome measure",
         "outcome measures",
         "how will we know",
+        "how will we know we have made a difference",
+        "how will we measure success",
+        "what difference will it make",
         "success measure",
         "success measures",
+        "measure of success",
+        "measures of success",
+        "success criteria",
+        "evidence of impact",
+        "impact",
+        "monitoring",
+        "monitoring and evaluation",
         "performance measure",
         "indicator",
         "indicators",
     ],
-    "reference": ["reference", "ref", "action reference", "action ref", "action id", "id"],
-    "priority_area": ["priority area", "priority", "priority areas", "theme"],
-    "status": ["status", "action status"],
-    "rag": ["rag", "rag rating", "rag status", "rating", "red amber green"],
+    "reference": ["reference", "action reference", "action id", "id"],
+    "number": ["ref", "ref no", "no", "number", "action no", "action number", "action ref", "item"],
+    "priority_area": [
+        "priority area",
+        "priority",
+        "priority areas",
+        "strategic priority",
+        "theme",
+        "workstream",
+        "ambition",
+    ],
+    "status": ["status", "action status", "current status"],
+    "rag": ["rag", "r a g", "rag rating", "rag status", "rating", "red amber green", "status rag"],
     "due": ["due date", "due", "due by"],
     "completed_on": ["completed on", "date completed", "completion date", "completed"],
 }
 
 _LOOKUP = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}
+# "Q1 update", "Quarter 2 progress", "Q3 2024/25": a quarter's column of progress notes.
+_QUARTER_HEADING = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])(?: .*)?$")
 
 
 @lru_cache(maxsize=1024)
 def _guess(key: str) -> str:
     if key in _LOOKUP:
         return _LOOKUP[key]
-    if len(key) > 40:
+    if match := _QUARTER_HEADING.match(key):
+        return f"q{match[1]}"
+    if len(key) > 60:
         return IGNORE  # A heading is a few words; longer text is a cell of the plan.
     close = difflib.get_close_matches(key, list(_LOOKUP), n=1, cutoff=0.85)
     return _LOOKUP[close[0]] if close else IGNORE
@@ -129,7 +227,7 @@ def guess_field(heading: object) -> str:
 def is_header_row(cells: list[str]) -> bool:
     """A row of headings: at least three cells name fields, one of them the action."""
     keys = [normalise_heading(cell) for cell in cells if cell]
-    if sum(1 for key in keys if key in _LOOKUP) < 2:
+    if sum(1 for key in keys if key in _LOOKUP or _QUARTER_HEADING.match(key)) < 2:
         return False  # Cheap test first: a row of plan text names no field exactly.
     fields = [_guess(key) for key in keys if key]
     return "action" in fields and len({field for field in fields if field}) >= 3
@@ -144,7 +242,7 @@ def guess_mapping(headings: list[str]) -> dict[str, str]:
         if not key or key in mapping:
             continue
         field = guess_field(heading)
-        if field and field in taken:
+        if field and field in taken and field not in MULTI_FIELDS:
             field = IGNORE
         mapping[key] = field
         taken.add(field)
@@ -157,7 +255,7 @@ def mapping_problems(mapping: dict[str, str]) -> list[str]:
     chosen = [field for field in mapping.values() if field]
     if "action" not in chosen and "reference" not in chosen:
         problems.append("Choose which column holds the agreed action.")
-    for field in sorted({field for field in chosen if chosen.count(field) > 1}):
+    for field in sorted({field for field in chosen if chosen.count(field) > 1 and field not in MULTI_FIELDS}):
         problems.append(f"Only one column can be “{FIELD_LABELS.get(field, field)}”.")
     unknown = [field for field in chosen if field not in FIELD_LABELS]
     if unknown:

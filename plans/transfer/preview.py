@@ -24,25 +24,34 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from plans.models import Action, BusinessPlan, ProgressUpdate, Rag, Status
+from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status
 
-from .mapping import IGNORE
+from .mapping import IGNORE, MULTI_FIELDS, QUARTER_FIELDS
 from .parsing import (
+    AREA_LEAD,
     DAY,
     MONTH,
+    OBJECTIVES_LABEL,
+    Heading,
+    Period,
     clean,
+    clean_lines,
     format_due,
     normalise_heading,
-    parse_area_heading,
     parse_lead,
     parse_measure,
     parse_objective,
+    parse_priority_heading,
     parse_timescale,
+    quarter_end,
+    split_action_number,
     split_items,
     split_progress,
 )
+from .rag import read_rag_and_status
 
 REFERENCE = re.compile(r"^\s*A-(\d{1,12})\s*$", re.IGNORECASE)
+# The bulk update (rows with a reference) reads status and RAG one column each, as exported.
 STATUS_WORDS = {normalise_heading(label): value for value, label in Status.choices} | {
     normalise_heading(value): value for value in Status.values
 }
@@ -58,6 +67,8 @@ RAG_WORDS |= {
     "complete": Rag.BLUE,
     "": Rag.NOT_RATED,
 }
+_FINANCIAL_YEAR_IN_HEADING = re.compile(r"\b(20\d{2})\s*[/-]\s*(\d{2}|20\d{2})\b")
+GENERIC_SHEET = re.compile(r"^(?:sheet|tabelle|feuil)\s*\d*$", re.IGNORECASE)
 
 # Field lengths of the models, so a long cell is an error in the preview, not a crash on write.
 LIMITS = {"lead_role": 250, "deferred_to": 250, "timescale_text": 100, "evidence": 500, "title": 250}
@@ -79,23 +90,82 @@ class Issues:
         self.items.append({"where": where, "level": "error", "message": message})
 
 
+class _Row:
+    """One row of a table, read through the column mapping."""
+
+    def __init__(self, row: dict, columns: dict[str, list[int]], header: list[str]) -> None:
+        self.cells = row["cells"]
+        self.merged = row.get("merged") or []
+        self.fills = row.get("fills") or []
+        self.columns = columns
+        self.header = header
+
+    def _readable(self, index: int) -> bool:
+        # A cell merged with the one above continues it: it says nothing new.
+        return index < len(self.cells) and not (index < len(self.merged) and self.merged[index])
+
+    def indexed(self, name: str) -> list[tuple[int, str]]:
+        return [(i, self.cells[i] or "") for i in self.columns.get(name, []) if self._readable(i)]
+
+    def values(self, name: str) -> list[str]:
+        return [text for _, text in self.indexed(name)]
+
+    def cell(self, name: str) -> str:
+        values = self.values(name)
+        return values[0] if values else ""
+
+    def fill(self, name: str) -> str:
+        indexes = self.columns.get(name, [])
+        return self.fills[indexes[0]] or "" if indexes and indexes[0] < len(self.fills) else ""
+
+    def texts(self) -> list[str]:
+        return [clean(text) for index, text in enumerate(self.cells) if self._readable(index) and clean(text)]
+
+    def has_text(self) -> bool:
+        return bool(self.texts())
+
+    def financial_year(self, index: int) -> int | None:
+        """The first year of a financial year named in a column's heading ("Q1 2024/25 update")."""
+        match = _FINANCIAL_YEAR_IN_HEADING.search(self.header[index] if index < len(self.header) else "")
+        return int(match[1]) if match else None
+
+
+def financial_year_of(day: datetime.date) -> Period:
+    start = day.year if day.month >= 4 else day.year - 1
+    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
+
+
 def build_draft(
     extracted: dict,
     mapping: dict[str, str],
     *,
     plan: BusinessPlan | None,
     progress_as_of: datetime.date,
+    period: Period | None = None,
 ) -> dict:
-    """The plan as the import will write it, with warnings and errors by row."""
-    return _DraftBuilder(extracted, mapping, plan, progress_as_of).build()
+    """The plan as the import will write it, with warnings and errors by row.
+
+    ``period`` (the plan's first and last day) resolves financial-year timescales and Q1–Q4
+    update columns; it defaults to the target plan's period, else the financial year of
+    ``progress_as_of``.
+    """
+    if period is None:
+        period = (
+            (plan.period_start, plan.period_end) if plan is not None else financial_year_of(progress_as_of)
+        )
+    return _DraftBuilder(extracted, mapping, plan, progress_as_of, period).build()
 
 
 class _DraftBuilder:
-    def __init__(self, extracted, mapping, plan, progress_as_of) -> None:
+    def __init__(self, extracted, mapping, plan, progress_as_of, period) -> None:
         self.extracted = extracted
         self.mapping = mapping
         self.plan = plan
         self.as_of = progress_as_of
+        self.period = period
+        # Rows that are neither an action nor written elsewhere, each with the reason.
+        self.skipped: list[dict] = list(extracted.get("skipped", []))
+        self.sheet_areas: dict[str, dict] = {}
         self.issues = Issues()
         self.areas: OrderedDict[int, dict] = OrderedDict()
         self.updates: list[dict] = []
@@ -136,6 +206,8 @@ class _DraftBuilder:
 
     # --- reading ------------------------------------------------------------------------
     def build(self) -> dict:
+        for warning in self.extracted.get("warnings", []):
+            self.issues.warn(warning["where"], warning["message"])
         for table in self.extracted.get("tables", []):
             self._read_table(table)
         if not self.areas and not self.matched:
@@ -143,18 +215,28 @@ class _DraftBuilder:
         # An area already in the plan that gains nothing (rows that only update actions) is not shown.
         areas = [area for area in self.areas.values() if area["objectives"] or area["existing_id"] is None]
         for area in areas:
+            if not area["title"]:
+                area["title"] = "Untitled priority area"
+                self.issues.warn(
+                    area["where"],
+                    f"Priority Area {area['number']} has no title in the file: it is called “Untitled "
+                    "priority area” until you give it one.",
+                )
             for objective in area["objectives"]:
                 objective.pop("known_evidence", None)
                 objective.pop("known_measures", None)
+                if not objective["description"]:
+                    # Actions written straight under a priority: the objective is the priority.
+                    objective["description"] = area["title"]
+        actions = [a for area in areas for o in area["objectives"] for a in o["actions"]]
         counts = {
             "areas": sum(1 for area in areas if area["existing_id"] is None),
             "objectives": sum(1 for area in areas for o in area["objectives"] if o["existing_id"] is None),
             "evidence": sum(len(o["evidence"]) for area in areas for o in area["objectives"]),
-            "measures": sum(len(o["measures"]) for area in areas for o in area["objectives"]),
-            "actions": sum(len(o["actions"]) for area in areas for o in area["objectives"]),
-            "progress": sum(
-                len(a["progress"]) for area in areas for o in area["objectives"] for a in o["actions"]
-            )
+            "measures": sum(len(o["measures"]) for area in areas for o in area["objectives"])
+            + sum(len(a["measures"]) for a in actions),
+            "actions": len(actions),
+            "progress": sum(len(a["progress"]) for a in actions)
             + sum(len(update["new_progress"]) for update in self.updates),
             "updates": len(self.updates),
             "changes": sum(len(update["changes"]) + len(update["new_progress"]) for update in self.updates),
@@ -166,44 +248,184 @@ class _DraftBuilder:
             "areas": areas,
             "updates": self.updates,
             "issues": self.issues.items,
+            "skipped": self.skipped,
             "error_count": len(errors),
             "warning_count": len(self.issues.items) - len(errors),
             "counts": counts,
             "matched": self.matched,
         }
 
-    def _columns(self, header: list[str]) -> dict[str, int]:
-        columns: dict[str, int] = {}
+    def _skip(self, where: str, text: str, reason: str) -> None:
+        self.skipped.append({"where": where, "text": clean(text)[:200], "reason": reason})
+
+    def _columns(self, header: list[str]) -> dict[str, list[int]]:
+        """Field → the columns that hold it: one each, except fields a plan may repeat."""
+        columns: dict[str, list[int]] = {}
         for index, heading in enumerate(header):
             field_name = self.mapping.get(normalise_heading(heading), IGNORE)
-            if field_name and field_name not in columns:
-                columns[field_name] = index
+            if field_name and (field_name not in columns or field_name in MULTI_FIELDS):
+                columns.setdefault(field_name, []).append(index)
         return columns
 
     def _read_table(self, table: dict) -> None:
-        columns = self._columns(table["header"])
-        state = {"area": None, "objective": None, "action": None, "lead": None, "timescale": None}
-        heading = parse_area_heading(table.get("heading", ""))
-        if not heading.flagged:
-            state["area"] = self._area(*heading.value, where=table["source"])
+        header = table["header"]
+        columns = self._columns(header)
+        state = {
+            "area": None,
+            "objective": None,
+            "action": None,
+            "lead": None,
+            "timescale": None,
+            "in_objectives": False,
+            "columns": columns,
+        }
+        source = table["source"]
+        context = [
+            entry if isinstance(entry, dict) else {"where": source, "text": entry, "row": False}
+            for entry in table.get("context", [])
+        ]
+        # A priority's heading written above its sub-priority's heading ("PRIORITY 1" then "1a").
+        for entry in context:
+            if (heading := parse_priority_heading(entry["text"])) is not None:
+                self._enter_heading(heading, state, entry["where"] or source)
+        self._table_heading(table, state)
+        for entry in context:
+            if parse_priority_heading(entry["text"]) is not None:
+                continue
+            reason = self._context_line(entry["text"], state, entry["where"])
+            if entry.get("row"):
+                self._skip(entry["where"], entry["text"], reason)
         for row in table["rows"]:
-            where = f"{table['source']}, row {row['line']}"
+            where = f"{source}, row {row['line']}"
+            if row.get("span"):
+                texts = [clean_lines(text) for text in row["cells"] if clean(text)]
+                if texts:
+                    self._span_row(texts[0], state, where)
+                continue
+            state["in_objectives"] = False
+            self._read_row(_Row(row, columns, header), state, where)
 
-            def cell(name: str, row=row) -> str:
-                index = columns.get(name)
-                if index is None or index >= len(row["cells"]) or row["merged"][index]:
-                    return ""
-                return row["cells"][index] or ""
+    # --- priority areas and objectives ----------------------------------------------------
+    def _table_heading(self, table: dict, state: dict) -> None:
+        text = table.get("heading", "")
+        heading = parse_priority_heading(text)
+        if heading is not None:
+            self._enter_heading(heading, state, table["source"])
+        elif text and table.get("heading_kind") == "sheet" and not GENERIC_SHEET.match(clean(text)):
+            # A workbook with one sheet per workstream names the area by the sheet.
+            key = clean(text).lower()
+            if key not in self.sheet_areas:
+                self.sheet_areas[key] = self._area(self._next_area_number(), clean(text), "", table["source"])
+            state["area"] = self.sheet_areas[key]
 
-            self._read_row(cell, state, where)
+    def _next_area_number(self) -> int:
+        taken = set(self.areas) | set(self.existing_areas)
+        return max(taken, default=0) + 1
+
+    def _enter_heading(self, heading: Heading, state: dict, where: str) -> None:
+        title = "" if heading.sub else heading.title
+        area = self._area(heading.number, title, "" if heading.sub else heading.link, where)
+        state.update(area=area, objective=None, action=None, lead=None, timescale=None, in_objectives=False)
+        if heading.sub:
+            # "PRIORITY 1a – …": a sub-priority is an objective of priority 1, numbered 1a.
+            self._enter_objective(heading.sub, heading.title or heading.label, state, where)
+
+    def _need_area(self, state: dict, where: str) -> dict:
+        if state["area"] is None:
+            if "no-area" not in self.noted:
+                self.noted.add("no-area")
+                self.issues.warn(where, "No priority-area heading was found above these rows.")
+            number = min(self.areas) if self.areas else self._next_area_number()
+            state["area"] = self._area(number, "", "", where)
+        return state["area"]
+
+    def _context_line(self, text: str, state: dict, where: str) -> str:
+        """Text between a priority heading and its table's rows: objectives or the area's lead.
+
+        Returns what became of it, for the list of rows that are not actions."""
+        if match := AREA_LEAD.match(clean(text)):
+            area = self._need_area(state, where)
+            area["lead"] = clean(match["who"])[: LIMITS["title"]]
+            return f"Read as the strategic lead of Priority Area {area['number']}."
+        has_objective_column = "objective" in state["columns"]
+        if not has_objective_column and (match := OBJECTIVES_LABEL.match(clean_lines(text))):
+            state["in_objectives"] = True
+            if rest := clean_lines(match["rest"]):
+                self._objective_text(rest, state, where, new=True)
+            return "Read as the objectives of the priority area."
+        if state["in_objectives"] and not has_objective_column:
+            self._objective_text(clean_lines(text), state, where)
+            return "Read as an objective."
+        return "Above the table's column headings: left out."
+
+    def _span_row(self, text: str, state: dict, where: str) -> None:
+        """A row written across the whole table: a heading, objectives, the area's lead, or a sub-heading."""
+        heading = parse_priority_heading(text)
+        if heading is not None:
+            self._enter_heading(heading, state, where)
+            self._skip(where, text, f"Read as the heading of Priority Area {heading.number}.")
+            return
+        if match := AREA_LEAD.match(clean(text)):
+            area = self._need_area(state, where)
+            area["lead"] = clean(match["who"])[: LIMITS["title"]]
+            self._skip(where, text, f"Read as the strategic lead of Priority Area {area['number']}.")
+            return
+        has_objective_column = "objective" in state["columns"]
+        if not has_objective_column and (match := OBJECTIVES_LABEL.match(text)):
+            state["in_objectives"] = True
+            if rest := clean_lines(match["rest"]):
+                self._objective_text(rest, state, where, new=True)
+            self._skip(where, text, "Read as the objectives of the priority area.")
+            return
+        if not has_objective_column:
+            # The lines of an "Objectives" list, or a sub-heading that groups the actions below it.
+            self._objective_text(text, state, where, new=not state["in_objectives"])
+            self._skip(where, text, "Read as an objective.")
+            return
+        self._skip(where, text, "A row written across the whole table, not an action: left out.")
+
+    def _objective_text(self, text: str, state: dict, where: str, new: bool = False) -> None:
+        """Objective text from a paragraph or a row across the table; lines of a list join it."""
+        area = self._need_area(state, where)
+        current = state["objective"]
+        if not new and current is not None and current.get("from_text") and not current["actions"]:
+            current["description"] = f"{current['description']}\n{text}".strip()
+            return
+        first, _, rest = text.partition("\n")
+        parsed = parse_objective(first)
+        if parsed.flagged:
+            number, description = f"{area['number']}.{len(area['objectives']) + 1}", text
+        else:
+            number, description = parsed.value[0], f"{parsed.value[1]}\n{rest}".strip()
+        self._enter_objective(number, description, state, where)
+        state["objective"]["from_text"] = True
+
+    def _default_objective(self, state: dict, where: str) -> dict:
+        """Actions written straight under a priority go under one objective: the priority itself."""
+        area = self._need_area(state, where)
+        for objective in area["objectives"]:
+            if objective.get("default"):
+                state["objective"] = objective
+                return objective
+        number = (
+            str(area["number"])
+            if not area["objectives"]
+            else f"{area['number']}.{len(area['objectives']) + 1}"
+        )
+        self._enter_objective(number, "", state, where)
+        state["objective"]["default"] = True
+        return state["objective"]
 
     def _area(self, number: int, title: str, link: str, where: str) -> dict:
         if number in self.areas:
-            return self.areas[number]
+            area = self.areas[number]
+            if title and not area["title"] and not area["existing_id"]:
+                area["title"] = title[: LIMITS["title"]]
+            return area
         existing = self.existing_areas.get(number)
         if len(title) > LIMITS["title"]:
             self.issues.error(where, f"The priority area title is longer than {LIMITS['title']} characters.")
-        if existing and clean(existing["title"]).lower() != clean(title).lower():
+        if existing and title and clean(existing["title"]).lower() != clean(title).lower():
             self.issues.warn(
                 where,
                 f"Priority Area {number} is “{existing['title']}” in this plan; the file calls it “{title}”. "
@@ -213,49 +435,56 @@ class _DraftBuilder:
             "number": number,
             "title": existing["title"] if existing else title,
             "wider_plan_link": link[:300],
+            "lead": "",
+            "where": where,
             "existing_id": existing["id"] if existing else None,
             "objectives": [],
         }
         self.areas[number] = area
         return area
 
-    def _read_row(self, cell, state: dict, where: str) -> None:
-        reference = clean(cell("reference"))
+    # --- rows of actions ------------------------------------------------------------------
+    def _read_row(self, row: _Row, state: dict, where: str) -> None:
+        reference = clean(row.cell("reference"))
         if reference and self.plan is not None:
-            self._read_update(cell, reference, where)
+            self._read_update(row.cell, reference, where)
             return
         if reference and "reference" not in self.noted:
             self.noted.add("reference")
             self.issues.warn(where, "Action references are ignored when importing into a new plan.")
 
-        area_text = clean(cell("priority_area"))
+        area_text = clean(row.cell("priority_area"))
         if area_text:
-            parsed = parse_area_heading(area_text)
-            if parsed.flagged:
+            heading = parse_priority_heading(area_text)
+            if heading is None:
                 self.issues.warn(
                     where, f"“{area_text}” does not name a priority area (e.g. “Priority Area 2 – …”)."
                 )
-            elif state["area"] is None or state["area"]["number"] != parsed.value[0]:
-                state["area"] = self._area(*parsed.value, where=where)
-                state["objective"] = state["action"] = None
+            elif state["area"] is None or state["area"]["number"] != heading.number:
+                self._enter_heading(heading, state, where)
 
-        objective_text = cell("objective")
+        has_objective_column = "objective" in state["columns"]
+        objective_text = row.cell("objective")
         if clean(objective_text):
             self._start_objective(objective_text, state, where)
         if reference:
             # An exported row is one action, even when its text runs over several lines.
-            action_items = [line.strip() for line in cell("action").splitlines() if line.strip()]
+            action_items = [line.strip() for line in row.cell("action").splitlines() if line.strip()]
             action_items = ["\n".join(action_items)] if action_items else []
         else:
-            action_items = split_items(cell("action"))
-        evidence = split_items(cell("evidence"))
-        measures = split_items(cell("measure"))
-        notes = split_progress(cell("progress"))
+            action_items = split_items(row.cell("action"))
+        evidence = [item for value in row.values("evidence") for item in split_items(value)]
+        measure_cells = [clean_lines(value) for value in row.values("measure") if clean(value)]
+        notes = [note for value in row.values("progress") for note in split_progress(value)]
+        if state["objective"] is None and not has_objective_column and (action_items or row.has_text()):
+            self._default_objective(state, where)
         if state["objective"] is None:
-            if action_items or evidence or measures or notes:
-                self.issues.error(
-                    where, "This row has no objective (“What do we want to achieve?”) above it."
-                )
+            if action_items or evidence or measure_cells or notes:
+                message = "This row has no objective (“What do we want to achieve?”) above it."
+                self.issues.error(where, message)
+                self._skip(where, " ".join(row.texts()), message)
+            elif row.has_text():
+                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
             return
         objective = state["objective"]
         for text in evidence:
@@ -263,21 +492,66 @@ class _DraftBuilder:
                 self.issues.error(where, f"An evidence entry is longer than {LIMITS['evidence']} characters.")
             if text not in objective["evidence"] and text not in objective["known_evidence"]:
                 objective["evidence"].append(text)
-        for text in measures:
-            description, code = parse_measure(text).value
-            known = {measure["description"] for measure in objective["measures"]} | objective[
-                "known_measures"
+        # With an objective column, measures are the objective's (merged down its rows, as the
+        # seven-column plan has them); without one, each row's measures are its action's own.
+        action_measures = []
+        if has_objective_column:
+            for text in (item for value in measure_cells for item in split_items(value)):
+                self._objective_measure(objective, text)
+        else:
+            # A measure cell is one measure, whatever its line breaks (monitoring text is prose).
+            action_measures = [
+                {"description": text, "indicator_code": parse_measure(text).value[1]}
+                for text in measure_cells
             ]
-            if description not in known:
-                objective["measures"].append({"description": description, "indicator_code": code[:20]})
         if not action_items:
-            if notes:
+            quarter_notes = self._quarter_notes(row)
+            if notes or action_measures or quarter_notes:
                 if state["action"] is None:
-                    self.issues.warn(where, "Progress without an action above it was left out.")
+                    self.issues.warn(
+                        where, "Progress or measures without an action above them were left out."
+                    )
+                    self._skip(
+                        where, " ".join(row.texts()), "Progress or measures without an action above them."
+                    )
                 else:
-                    state["action"]["progress"].extend(self._notes(notes))
+                    state["action"]["progress"].extend(self._notes(notes) + quarter_notes)
+                    state["action"]["measures"].extend(self._measures(action_measures))
+                    self._skip(where, " ".join(row.texts()), "Continues the action above: added to it.")
+            elif row.has_text() and not (evidence or measure_cells):
+                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
+            elif row.has_text():
+                self._skip(
+                    where, " ".join(row.texts()), "Adds to the objective above (no action in the row)."
+                )
             return
-        self._add_actions(cell, action_items, notes, state, where, carry=not reference)
+        self._add_actions(row, action_items, notes, action_measures, state, where, reference=bool(reference))
+
+    def _objective_measure(self, objective: dict, text: str) -> None:
+        description, code = parse_measure(text).value
+        known = {measure["description"] for measure in objective["measures"]} | objective["known_measures"]
+        if description not in known:
+            objective["measures"].append({"description": description, "indicator_code": code[:20]})
+
+    @staticmethod
+    def _measures(measures: list[dict]) -> list[dict]:
+        return [
+            {"description": m["description"], "indicator_code": m["indicator_code"][:20]} for m in measures
+        ]
+
+    def _quarter_notes(self, row: _Row) -> list[dict]:
+        """Q1–Q4 update columns: each a progress note dated at that quarter's end."""
+        notes = []
+        first_year = self.period[0].year if self.period[0].month >= 4 else self.period[0].year - 1
+        for name, quarter in QUARTER_FIELDS.items():
+            for index, text in row.indexed(name):
+                text = clean_lines(text)
+                if not text:
+                    continue
+                year = row.financial_year(index) or first_year
+                date = quarter_end(year, quarter)
+                notes.append({"date": date.isoformat(), "display": f"{date.day} {date:%b %Y}", "text": text})
+        return notes
 
     def _start_objective(self, text: str, state: dict, where: str) -> None:
         area = state["area"]
@@ -290,12 +564,17 @@ class _DraftBuilder:
                     where,
                     "No priority-area heading was found; areas are numbered from the objective numbers.",
                 )
-            area = state["area"] = self._area(area_number, f"Priority Area {area_number}", "", where)
+            area = state["area"] = self._area(area_number, "", "", where)
         parsed = parse_objective(text)
         number, description = parsed.value
         if not number:
             number = f"{area['number']}.{len(area['objectives']) + 1}"
             self.issues.warn(where, f"The objective has no number; it will be numbered {number}.")
+        self._enter_objective(number, description, state, where)
+
+    def _enter_objective(self, number: str, description: str, state: dict, where: str) -> None:
+        area = state["area"]
+        number = number[:20]
         current = state["objective"]
         if current is not None and current["number"] == number and current["description"] == description:
             return  # The same objective written again on this row.
@@ -349,21 +628,50 @@ class _DraftBuilder:
             for date, text in dated
         ]
 
-    def _add_actions(self, cell, items: list[str], notes, state: dict, where: str, carry: bool) -> None:
-        leads = split_items(cell("lead"))
+    def _add_actions(
+        self,
+        row: _Row,
+        items: list[str],
+        notes,
+        measures: list[dict],
+        state: dict,
+        where: str,
+        reference: bool,
+    ) -> None:
+        carry = not reference
+        has_objective_column = "objective" in state["columns"]
+        leads = split_items(row.cell("lead"))
         if leads:
             # A lead is one name even when Word wraps it over lines, unless there is one per action.
             leads = leads if len(leads) == len(items) and len(items) > 1 else [" ".join(leads)]
-        timescales = split_items(cell("timescale"))
+        # One action keeps every line of its timescale; several share the lines out.
+        timescale_cell = row.cell("timescale")
+        timescales = split_items(timescale_cell) if len(items) > 1 else [clean_lines(timescale_cell)]
+        timescales = [text for text in timescales if text]
         if len(items) > 1 and len(notes) == len(items):
             shared = [[note] for note in notes]
         else:
             shared = [notes] + [[] for _ in items[1:]]
-        status = self._status(cell("status"), where)
-        rag = self._rag(cell("rag"), where)
-        due_text = clean(cell("due"))
-        completed_text = clean(cell("completed_on"))
+        reading = read_rag_and_status(
+            row.cell("rag"), row.cell("status"), row.fill("rag") or row.fill("status")
+        )
+        for message in reading.warnings:
+            self.issues.warn(where, message)
+        status, rag = reading.status, reading.rag
+        extra_notes = self._quarter_notes(row)
+        if reading.note:
+            extra_notes += self._notes([(None, reading.note)])
+        number_cell = clean(row.cell("number"))
+        due_text = clean(row.cell("due"))
+        completed_text = clean(row.cell("completed_on"))
         for index, description in enumerate(items):
+            number = ""
+            if number_cell:
+                number = number_cell if len(items) == 1 else ""
+            elif not reference and not has_objective_column:
+                number, description = split_action_number(description)
+            if number_cell and len(items) > 1:
+                number = f"{number_cell}.{index + 1}"[:20]
             # An exported row (it has a reference) says everything itself: nothing carries down.
             lead_text = leads[min(index, len(leads) - 1)] if leads else (state["lead"] if carry else None)
             if lead_text is None or not clean(lead_text):
@@ -375,15 +683,15 @@ class _DraftBuilder:
             if timescale_text is None and carry:
                 timescale_text = state["timescale"]
             state["timescale"] = timescale_text
-            timescale = parse_timescale(timescale_text or "")
+            timescale = parse_timescale(timescale_text or "", self.period)
             due, precision = timescale.due, timescale.precision
             if timescale.flagged:
                 self.issues.warn(
                     where, f"The timescale “{timescale.text}” is not a date: it is kept as text."
                 )
             if due_text:
-                parsed_due = parse_timescale(due_text)
-                if parsed_due.flagged:
+                parsed_due = parse_timescale(due_text, self.period)
+                if parsed_due.flagged or parsed_due.due is None:
                     self.issues.warn(
                         where, f"The due date “{due_text}” is not a date; the timescale is used."
                     )
@@ -391,11 +699,18 @@ class _DraftBuilder:
                     due, precision = parsed_due.due, parsed_due.precision
             elif timescale.is_empty and (carry or not due_text):
                 self.issues.warn(where, f"No timescale for “{description[:60]}”.")
-            for key, value in (
-                ("lead_role", lead_role),
-                ("deferred_to", deferred_to),
-                ("timescale_text", timescale.text),
-            ):
+            timescale_text = timescale.text
+            long_timescale = []
+            if len(timescale_text) > LIMITS["timescale_text"]:
+                # Kept whole as a note: the timescale field holds only its start.
+                long_timescale = self._notes([(None, f"Timescale as written in the file: {timescale_text}")])
+                timescale_text = timescale_text[: LIMITS["timescale_text"] - 1] + "…"
+                self.issues.warn(
+                    where,
+                    f"The timescale is longer than {LIMITS['timescale_text']} characters: it is shortened, "
+                    "and kept whole as a progress note.",
+                )
+            for key, value in (("lead_role", lead_role), ("deferred_to", deferred_to)):
                 if len(value) > LIMITS[key]:
                     self.issues.error(
                         where, f"The {key.replace('_', ' ')} is longer than {LIMITS[key]} characters."
@@ -416,17 +731,22 @@ class _DraftBuilder:
                     completed_on = parsed_completed.due.isoformat()
             action = {
                 "where": where,
+                "number": number,
                 "description": description,
                 "lead_role": lead_role,
                 "deferred_to": deferred_to,
-                "timescale_text": timescale.text,
-                "timescale_display": format_due(due, precision) or timescale.text or "Not set",
+                "timescale_text": timescale_text,
+                "timescale_display": format_due(due, precision) or timescale_text or "Not set",
                 "due": due.isoformat() if due else None,
                 "precision": precision or MONTH,
+                "recurrence": timescale.recurrence,
                 "status": status,
                 "rag": rag,
+                "rag_label": Rag(rag).label if rag else "",
+                "rag_class": RAG_TAG_CLASSES.get(rag, ""),
                 "completed_on": completed_on,
-                "progress": self._notes(shared[index]),
+                "progress": self._notes(shared[index]) + (extra_notes if index == 0 else []) + long_timescale,
+                "measures": self._measures(measures) if index == 0 else [],
             }
             state["objective"]["actions"].append(action)
             state["action"] = action

@@ -101,3 +101,22 @@ def test_queue_hands_one_task_per_email_to_the_worker_with_ids_only(people, over
         "overdue", people.member.pk, people.board.pk, frozen_today.isoformat(), [overdue_action.pk], {}
     )
     assert SentReminder.objects.count() == 0 and mail.outbox == []
+
+
+def test_catch_up_on_a_monday_runs_every_job_including_the_digest(people, overdue_action, frozen_today):
+    """What a freshly started beat runs (Procfile): frozen_today is a Monday, the digest's day."""
+    output = send_reminders("--catch-up")
+    for job in ("overdue", "due_soon", "escalation", "digest"):
+        assert f"{job}: " in output
+    assert Notification.objects.filter(user=people.member, kind="overdue").count() == 1
+
+
+def test_catch_up_on_another_day_leaves_the_weekly_digest_to_its_day(people, overdue_action, frozen_today):
+    output = send_reminders("--catch-up", "--date", (frozen_today + DAY).isoformat())
+    assert "overdue: 1 e-mail(s) sent" in output and "digest: " not in output
+
+
+def test_catch_up_then_the_scheduled_run_the_same_day_sends_nothing_twice(people, overdue_action):
+    send_reminders("--catch-up")
+    assert "overdue: 0 e-mail(s) sent, 1 already sent" in send_reminders("--job", "overdue")
+    assert [m.to for m in mail.outbox if people.member.email in m.to] == [[people.member.email]]

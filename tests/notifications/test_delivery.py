@@ -7,8 +7,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 
+from boards.emails import render_email
 from notifications.delivery import SendFailedError, deliver
-from notifications.emails import render_email
 from notifications.models import ClaimStatus, Notification, ReminderKind, SentReminder
 from notifications.selection import Batch, digests, overdue
 from plans.models import Rag, Status
@@ -171,7 +171,7 @@ def test_digest_is_one_email_per_manager_and_board(people, frozen_today, two_ove
 def test_due_soon_email_has_three_parts(people, frozen_today):
     action = action_on(people.board, responsible=people.member, due_date=frozen_today + 3 * DAY)
     subject, text, html = render_email(
-        "reminder",
+        "notifications/email/reminder",
         {
             "board": people.board,
             "recipient": people.member,

@@ -1,9 +1,14 @@
 import datetime
+from unittest import mock
 
+import pytest
 import time_machine
 
 from packs.changes import compute_changes
-from packs.periods import next_quarter, quarter_containing, recent_quarters
+from packs.periods import board_meeting_periods, next_quarter, quarter_containing, recent_quarters
+from plans.models import Rag
+from tests.packs.conftest import TODAY
+from tests.packs.factories import make_board_business, make_pack_plan
 
 
 def snapshot(actions, values=()):
@@ -83,3 +88,89 @@ def test_quarters_follow_the_financial_year():
     q4 = quarter_containing(datetime.date(2027, 2, 14))
     assert q4.label.startswith("Quarter 4 2026/27") and q4.end == datetime.date(2027, 3, 31)
     assert next_quarter(q4).label.startswith("Quarter 1 2027/28")
+
+
+# "What changed since the last pack" compares with the board's previous issued pack,
+# of either kind, by the position each pack shows: issue 13, point 8.
+
+
+def _made(board, period, user, day):
+    from packs.generation import request_pack
+    from packs.models import PackStatus
+
+    pack, created = request_pack(board, period, user, today=day)
+    assert created and pack.status == PackStatus.DONE, pack.error
+    return pack
+
+
+@pytest.mark.django_db
+def test_a_meeting_pack_compares_with_the_quarter_pack_issued_before_it_though_the_quarter_ends_later(
+    people, fake_renderer
+):
+    plan = make_pack_plan(people.board)
+    business = make_board_business(people.board, plan)
+    q2 = quarter_containing(datetime.date(2026, 8, 1))
+    q3 = next_quarter(q2)
+    _made(people.board, q2, people.member, datetime.date(2026, 10, 5))
+    quarter_pack = _made(people.board, q3, people.member, datetime.date(2026, 11, 1))
+    plan.green.rag = Rag.RED
+    plan.green.save()
+    meeting = next(
+        p
+        for p in board_meeting_periods(people.board, datetime.date(2026, 11, 2))
+        if p.meeting_id == business.meeting.pk
+    )
+    assert meeting.end < q3.end  # the meeting (3 November) falls inside the quarter's pack's period
+    meeting_pack = _made(people.board, meeting, people.member, datetime.date(2026, 11, 2))
+    assert meeting_pack.snapshot["previous_pack"]["id"] == quarter_pack.pk
+    assert [(m["id"], m["from"], m["to"]) for m in meeting_pack.snapshot["changes"]["rag_moves"]] == [
+        (plan.green.pk, "Green", "Red")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_quarter_pack_compares_with_a_meeting_pack_issued_before_it(people, fake_renderer):
+    plan = make_pack_plan(people.board)
+    business = make_board_business(people.board, plan)
+    q2 = quarter_containing(datetime.date(2026, 8, 1))
+    _made(people.board, q2, people.member, datetime.date(2026, 10, 1))
+    meeting = next(
+        p for p in board_meeting_periods(people.board, TODAY) if p.meeting_id == business.meeting.pk
+    )
+    meeting_pack = _made(people.board, meeting, people.member, datetime.date(2026, 10, 25))
+    plan.red.rag = Rag.AMBER
+    plan.red.save()
+    quarter_pack = _made(people.board, next_quarter(q2), people.member, datetime.date(2026, 11, 20))
+    assert quarter_pack.snapshot["previous_pack"] == {
+        "id": meeting_pack.pk,
+        "title": meeting_pack.title,
+        "period_label": "Board meeting 3 November 2026",
+        "as_of": "2026-10-25",
+    }
+    assert [m["id"] for m in quarter_pack.snapshot["changes"]["rag_moves"]] == [plan.red.pk]
+
+
+@pytest.mark.django_db
+def test_only_issued_packs_of_the_board_count_and_never_one_for_the_same_period(people, fake_renderer):
+    from packs.generation import request_pack
+    from packs.models import BoardPack, PackStatus
+
+    make_pack_plan(people.board)
+    make_pack_plan(people.other_board, prefix="OTHER ")
+    q1 = quarter_containing(datetime.date(2026, 5, 1))
+    q2 = next_quarter(q1)
+    q3 = next_quarter(q2)
+    issued = _made(people.board, q1, people.member, datetime.date(2026, 7, 10))
+    _made(people.other_board, q2, people.outsider, datetime.date(2026, 9, 1))  # another board's
+    failed = _made(people.board, q2, people.member, datetime.date(2026, 10, 2))
+    BoardPack.objects.filter(pk=failed.pk).update(status=PackStatus.FAILED)
+    with mock.patch("packs.generation.dispatch"):  # asked for, never made
+        queued, _ = request_pack(people.board, q2, people.member, today=datetime.date(2026, 10, 3))
+    assert queued.status == PackStatus.QUEUED
+    earlier_q3 = _made(people.board, q3, people.member, datetime.date(2026, 10, 4))
+    assert earlier_q3.snapshot["previous_pack"]["id"] == issued.pk
+
+    # Asked for again on a later day with nothing changed: the same pack, not one that
+    # compares itself with its own first issue.
+    again, created = request_pack(people.board, q3, people.member, today=datetime.date(2026, 10, 30))
+    assert not created and again.pk == earlier_q3.pk

@@ -199,18 +199,25 @@ def test_a_failed_render_is_recorded_and_can_be_asked_again(people, q2):
     assert created and again.status == PackStatus.DONE
 
 
-def test_without_in_process_rendering_the_pack_is_queued_for_a_worker(
-    people, q2, settings, django_capture_on_commit_callbacks
+def test_a_new_pack_is_queued_for_a_worker_after_commit_and_not_made_in_the_request(
+    people, q2, queued_packs, django_capture_on_commit_callbacks
 ):
-    settings.PACKS_RENDER_IN_PROCESS = False
     make_pack_plan(people.board)
     with (
-        mock.patch("packs.tasks.generate_pack.delay") as delay,
+        mock.patch.object(generation, "current_app") as celery_app,
+        mock.patch.object(generation, "make_pack") as make_pack,
         django_capture_on_commit_callbacks(execute=True),
     ):
         pack, created = request_pack(people.board, q2, people.member, today=TODAY)
     assert created and pack.status == PackStatus.QUEUED
-    delay.assert_called_once_with(pack.pk)
+    celery_app.send_task.assert_called_once_with("packs.generate_pack", args=[pack.pk])
+    make_pack.assert_not_called()
+
+
+def test_the_queued_task_name_is_the_workers_task():
+    from packs.tasks import generate_pack
+
+    assert generate_pack.name == generation.GENERATE_PACK_TASK
 
 
 def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
@@ -238,10 +245,9 @@ def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
     assert len(snapshot["reviews"]) == 2 and len(snapshot["earlier_meetings"]["open_actions_arising"]) == 2
 
 
-def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, settings, fake_renderer):
-    settings.PACKS_RENDER_IN_PROCESS = False
+def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, queued_packs, fake_renderer):
     make_pack_plan(people.board)
-    with mock.patch("packs.tasks.generate_pack.delay"):
+    with mock.patch.object(generation, "current_app"):
         queued, _ = request_pack(people.board, q2, people.member, today=TODAY)
         assert request_pack(people.board, q2, people.member, today=TODAY) == (queued, False)  # still in hand
         BoardPack.objects.filter(pk=queued.pk).update(

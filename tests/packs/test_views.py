@@ -129,3 +129,18 @@ def test_asking_for_a_pack_still_being_made_says_so(client, people, pack):
         reverse("packs:request", args=[people.board.slug]), {"quarter": "2026-07-01"}, follow=True
     )
     assert "This pack is already being made" in response.text and BoardPack.objects.count() == 1
+
+
+def test_the_inputs_fingerprint_is_for_the_service_team_only(client, admin_client, people, pack):
+    """Issue 13, point 9: members never see the fingerprint; the admin shows it, read-only."""
+    fingerprint = pack.input_hash[:16]
+    client.force_login(people.manager)
+    for url in [*pack_urls(pack)[:3], reverse("packs:list", args=[people.board.slug])]:
+        page = client.get(url).text
+        assert fingerprint not in page and "fingerprint" not in page.lower(), url
+    changelist = admin_client.get(reverse("admin:packs_boardpack_changelist"))
+    assert changelist.status_code == 200 and fingerprint in changelist.text
+    change = admin_client.get(reverse("admin:packs_boardpack_change", args=[pack.pk]))
+    assert change.status_code == 200 and pack.input_hash in change.text
+    assert 'name="input_hash"' not in change.text  # shown, not editable
+    assert admin_client.get(reverse("admin:packs_boardpack_add")).status_code == 403

@@ -12,12 +12,9 @@ from tests.packs.pdf import normalise, pdf_text
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_real_worker_makes_the_pack_from_the_queue(people, q2, settings):
-    settings.PACKS_RENDER_IN_PROCESS = False
+def test_a_real_worker_makes_the_pack_from_the_queue(people, q2, settings, queued_packs):
     plan = make_pack_plan(people.board)
-    with running_worker(
-        extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT), "PACKS_RENDER_IN_PROCESS": "false"}
-    ):
+    with running_worker(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}):
         pack, created = request_pack(people.board, q2, people.member, today=TODAY)
         assert created and pack.status == PackStatus.QUEUED
         seen = set()

@@ -112,3 +112,84 @@ def test_sessions_end_after_the_absolute_limit(client, settings):
 
 def test_healthz(client, db):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_healthz_answers_plain_http_from_the_container_network(client, db, settings):
+    """docker compose's health check: http://127.0.0.1:8000/healthz/ inside the container,
+    with production's HTTPS redirect and host list on."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["planner.example.org"]
+    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    # Everything else still redirects to HTTPS and checks the host.
+    assert client.get("/accounts/login/", HTTP_HOST="planner.example.org").status_code == 301
+    assert client.get("/accounts/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
+def test_signed_in_pages_and_exports_are_never_stored(client, people):
+    from tests.factories import BusinessPlanFactory
+
+    plan = BusinessPlanFactory(board=people.board)
+    client.force_login(people.member)
+    for url in (reverse("boards:home"), plan.get_absolute_url(), f"/plans/{plan.pk}/export.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+
+
+def test_every_response_carries_a_permissions_policy(client, db):
+    policy = client.get(reverse("login"))["Permissions-Policy"]
+    for feature in ("camera=()", "geolocation=()", "microphone=()", "payment=()"):
+        assert feature in policy
+
+
+def test_the_production_server_sends_no_version_banner(tmp_path):
+    """gunicorn (the production server, Dockerfile) names itself but no version."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-2f9c81d7e6b54a03",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "safeguarding.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/accounts/login/", timeout=2
+                ) as response:
+                    headers = response.headers
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert not any(ch.isdigit() for ch in headers.get("Server", "")), headers.get("Server")
+    assert "Permissions-Policy" in headers

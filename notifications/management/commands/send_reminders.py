@@ -3,6 +3,12 @@
 python manage.py send_reminders --job overdue --dry-run   # who would get what
 python manage.py send_reminders --job all                  # send now, in this process
 python manage.py send_reminders --job digest --queue       # hand to the Celery worker
+python manage.py send_reminders --catch-up --queue         # at start-up: today's jobs, via the worker
+
+--catch-up is what a freshly started beat runs (see the Procfile): Celery beat never
+runs a job whose time passed while it was down, so without it a service (or `make run`)
+started after 07:00 would send nothing until the next morning. Each e-mail is claimed
+once per recipient, action and day, so the scheduled run later the same day adds nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -18,6 +25,13 @@ from boards.models import Board
 from notifications import selection
 from notifications.selection import Batch
 from notifications.tasks import enqueue, fan_out, send_now
+
+
+def jobs_due_on(day: datetime.date) -> list[str]:
+    """The jobs beat runs on ``day``: the daily ones, and the digest on its weekday."""
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    digest_today = settings.REMINDER_DIGEST_DAY.lower()[:3] == weekday
+    return [job for job in selection.JOBS if job != "digest" or digest_today]
 
 
 class Command(BaseCommand):
@@ -32,13 +46,22 @@ class Command(BaseCommand):
             "--queue", action="store_true", help="Enqueue to the Celery worker instead of sending here."
         )
         parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--catch-up",
+            action="store_true",
+            help="Run today's daily jobs, and the digest if today is its day (what beat runs at start-up).",
+        )
 
-    def handle(self, *args, job: str, dry_run: bool, queue: bool, date: str | None, **options) -> None:
+    def handle(
+        self, *args, job: str, dry_run: bool, queue: bool, date: str | None, catch_up: bool, **options
+    ) -> None:
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--date must be YYYY-MM-DD: {exc}") from exc
         jobs = list(selection.JOBS) if job == "all" else [job]
+        if catch_up:
+            jobs = jobs_due_on(today)
         for name in jobs:
             if dry_run:
                 self._list(name, selection.select(name, today))

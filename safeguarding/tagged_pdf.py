@@ -1,0 +1,305 @@
+"""Finish a tagged PDF from WeasyPrint so that assistive technology reads it as PDF/UA asks.
+
+WeasyPrint 70 writes a structure tree with pdf_variant="pdf/ua-1", but leaves four gaps
+that this module closes after the PDF is written (with pikepdf, on the finished file, so
+it depends on WeasyPrint's output and not on its internals):
+
+1. Running headers and footers (the page margin boxes: board, OFFICIAL, period, "Page N
+   of M") are written as tagged content whose structure elements hang outside the tree
+   (WeasyPrint's own comment: an Artifact there is "only allowed in PDF 2.0"). PDF/UA-1
+   wants them as pagination artifacts in the page content: /Artifact <</Type /Pagination
+   /Subtype /Header>> (or /Footer), with no structure element and no MCID.
+2. Text boxes with nothing to show (white space between elements) become empty marked-
+   content sequences, each with an empty /Span in the tree. They are unmarked and their
+   /Span removed: a screen reader gains nothing from them.
+3. Link annotations carry the bare target ("plan_summary") as their /Contents, the
+   description PDF/UA 7.18.5 asks for. They get the link's own words from the HTML,
+   and for a link inside the document the page it leads to ("Business plan summary,
+   page 3").
+4. Table header cells have no /Scope. WeasyPrint ties data cells to their headers with
+   /Headers and /ID; a /Scope of Column or Row (whichever rows the cells that name the
+   header are in) is added as well, which some checkers and readers rely on.
+
+Every reusable check of the result lives in tests/pdf_ua.py.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pikepdf
+from lxml import html as lxml_html
+
+# Operators that put something on the page: a marked-content sequence without any of
+# them is empty. Everything else (BT, ET, Tf, Tm, q, Q, cm, colours...) only sets state.
+PAINTING_OPERATORS = frozenset(
+    ["Tj", "TJ", "'", '"', "Do", "sh", "BI", "INLINE IMAGE", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s"]
+)
+
+
+def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
+    """The PDF with the four gaps above closed; an untagged PDF is returned unchanged."""
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        tree_root = pdf.Root.get("/StructTreeRoot")
+        if tree_root is None or "/ParentTree" not in tree_root:
+            return content
+        reachable = {element.objgen for element in _struct_elements(tree_root)}
+        parent_tree = _ParentTree(tree_root.ParentTree)
+        for index, page in enumerate(pdf.pages):
+            mcids = parent_tree.page_array(index)
+            if mcids is None:
+                continue
+            orphans = {
+                mcid
+                for mcid, element in enumerate(mcids)
+                if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+            }
+            rewritten = _rewrite_page(pdf, page, orphans)
+            for mcid in orphans | rewritten.empty:
+                if mcid < len(mcids):
+                    if mcid in rewritten.empty and isinstance(mcids[mcid], pikepdf.Dictionary):
+                        _forget_mcid(mcids[mcid], mcid)
+                    mcids[mcid] = pikepdf.Object.parse(b"null")
+        for element in _kids(tree_root):
+            if isinstance(element, pikepdf.Dictionary):
+                _prune_empty(element)
+        _describe_links(pdf, _link_texts(html) if html else {})
+        _scope_table_headers(tree_root)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _struct_elements(tree_root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element reachable from the root, parents before children."""
+    seen: set[tuple[int, int]] = set()
+    stack = list(_kids(tree_root))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node or node.objgen in seen:
+            continue
+        seen.add(node.objgen)
+        yield node
+        stack.extend(reversed(list(_kids(node))))
+
+
+def _kids(node: pikepdf.Dictionary) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+class _ParentTree:
+    """The number tree mapping each page's StructParents to its MCID → element array.
+    WeasyPrint writes it flat (one /Nums array), which is all this reads."""
+
+    def __init__(self, tree: pikepdf.Dictionary) -> None:
+        nums = tree.get("/Nums", pikepdf.Array())
+        self.arrays = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+
+    def page_array(self, index: int) -> pikepdf.Array | None:
+        array = self.arrays.get(index)
+        return array if isinstance(array, pikepdf.Array) else None
+
+
+@dataclass
+class _Rewritten:
+    empty: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Open:
+    index: int  # position of the BDC/BMC operator in the instruction list
+    mcid: int | None
+    painted: bool = False
+    first_y: float | None = None
+
+
+def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> _Rewritten:
+    """Turn the orphans' marked content into header/footer artifacts and unmark empty
+    sequences, in one pass over the page's content stream."""
+    instructions = list(pikepdf.parse_content_stream(page))
+    height = float(page.mediabox[3]) - float(page.mediabox[1])
+    replace: dict[int, list] = {}  # instruction index → new operands ([] to drop the pair)
+    drop: set[int] = set()
+    result = _Rewritten()
+    stack: list[_Open] = []
+    ctm = [(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)]
+    for position, instruction in enumerate(instructions):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            if stack:
+                stack[-1].painted = True
+            continue
+        operands, operator = instruction.operands, str(instruction.operator)
+        if operator == "q":
+            ctm.append(ctm[-1])
+        elif operator == "Q" and len(ctm) > 1:
+            ctm.pop()
+        elif operator == "cm":
+            ctm[-1] = _multiply([float(value) for value in operands], ctm[-1])
+        elif operator in ("BDC", "BMC"):
+            mcid = None
+            if operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                mcid = int(operands[1].MCID)
+            stack.append(_Open(position, mcid))
+        elif operator == "Tm" and stack and stack[-1].first_y is None:
+            matrix = _multiply([float(value) for value in operands], ctm[-1])
+            stack[-1].first_y = matrix[5]
+        elif operator == "EMC" and stack:
+            opened = stack.pop()
+            if stack and opened.painted:
+                stack[-1].painted = True
+            if opened.mcid is None:
+                continue
+            if opened.mcid in orphans:
+                kind = "/Header" if (opened.first_y or 0) > height / 2 else "/Footer"
+                properties = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"), Subtype=pikepdf.Name(kind))
+                replace[opened.index] = [pikepdf.Name("/Artifact"), properties]
+            elif not opened.painted:
+                drop.update((opened.index, position))
+                result.empty.add(opened.mcid)
+        elif operator in PAINTING_OPERATORS and stack:
+            stack[-1].painted = True
+    if not replace and not drop:
+        return result
+    rebuilt = []
+    for position, instruction in enumerate(instructions):
+        if position in drop:
+            continue
+        if position in replace:
+            rebuilt.append(pikepdf.ContentStreamInstruction(replace[position], pikepdf.Operator("BDC")))
+        else:
+            rebuilt.append(instruction)
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rebuilt))
+    return result
+
+
+def _multiply(m: list[float], n: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:
+    """m × n for PDF matrices [a b c d e f]: m applied first, then n."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _forget_mcid(element: pikepdf.Dictionary, mcid: int) -> None:
+    """Take an empty sequence's MCID out of the element that holds it."""
+    kids = element.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        element.K = pikepdf.Array([kid for kid in kids if not _is_mcid(kid, mcid)])
+    elif kids is not None and _is_mcid(kids, mcid):
+        del element.K
+
+
+def _is_mcid(kid, mcid: int) -> bool:
+    try:
+        return not isinstance(kid, pikepdf.Dictionary) and int(kid) == mcid
+    except (TypeError, ValueError):
+        return False
+
+
+# Grouping elements that mean nothing once they hold nothing (an HTML <span> of white space).
+PRUNABLE_WHEN_EMPTY = frozenset(["/Span", "/NonStruct"])
+
+
+def _prune_empty(node: pikepdf.Dictionary) -> bool:
+    """Drop /Span and /NonStruct elements left with no content, children first.
+    True if node itself holds nothing."""
+    kids = node.get("/K")
+    if kids is None:
+        return True
+    if not isinstance(kids, pikepdf.Array):
+        kids = pikepdf.Array([kids])
+    kept = []
+    for kid in kids:
+        if (
+            isinstance(kid, pikepdf.Dictionary)
+            and "/S" in kid
+            and _prune_empty(kid)
+            and str(kid.S) in PRUNABLE_WHEN_EMPTY
+        ):
+            continue
+        kept.append(kid)
+    if len(kept) != len(kids):
+        node.K = pikepdf.Array(kept)
+    return not kept
+
+
+def _link_texts(html: str) -> dict[str, str]:
+    """What each link says, by its target: "#plan_summary" → "Business plan summary"."""
+    texts: dict[str, str] = {}
+    for link in lxml_html.fromstring(html).iter("a"):
+        href = link.get("href")
+        words = link.get("aria-label") or " ".join(link.text_content().split())
+        if href and words:
+            texts.setdefault(href[1:] if href.startswith("#") else href, words)
+    return texts
+
+
+def _describe_links(pdf: pikepdf.Pdf, texts: dict[str, str]) -> None:
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    destinations = _named_destinations(pdf)
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", pikepdf.Array()):
+            if annotation.get("/Subtype") != pikepdf.Name("/Link"):
+                continue
+            target = str(annotation.get("/Contents", ""))
+            words = texts.get(target)
+            if "/Dest" in annotation:
+                name = str(annotation.Dest)
+                words = words or f"Go to {name.replace('_', ' ').replace('-', ' ')}"
+                destination = destinations.get(name)
+                if destination is not None and destination[0].objgen in pages:
+                    words = f"{words}, page {pages[destination[0].objgen]}"
+            elif words and target:
+                words = f"{words} ({target})"
+            if words:
+                annotation.Contents = pikepdf.String(words)
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Array]:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    found = {}
+    for name, destination in pikepdf.NameTree(names.Dests).items():
+        if isinstance(destination, pikepdf.Dictionary):
+            destination = destination.get("/D")
+        if isinstance(destination, pikepdf.Array) and len(destination):
+            found[str(name)] = destination
+    return found
+
+
+def _scope_table_headers(tree_root: pikepdf.Dictionary) -> None:
+    """/Scope /Column for a header that cells in other rows name, /Row for one named
+    only in its own row (WeasyPrint's scope="row" headers)."""
+    headers: dict[str, pikepdf.Dictionary] = {}
+    named_from_rows: dict[str, set[tuple[int, int]]] = {}
+    for element in _struct_elements(tree_root):
+        role = str(element.get("/S"))
+        if role == "/TH" and "/ID" in element:
+            headers[bytes(element.ID).decode("latin-1")] = element
+        elif role == "/TD":
+            attributes = element.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                for header_id in attributes.Headers:
+                    row = element.get("/P")
+                    named_from_rows.setdefault(bytes(header_id).decode("latin-1"), set()).add(
+                        row.objgen if row is not None else (0, 0)
+                    )
+    for header_id, header in headers.items():
+        attributes = header.get("/A")
+        if not isinstance(attributes, pikepdf.Dictionary) or "/Scope" in attributes:
+            continue
+        own_row = header.P.objgen if "/P" in header else None
+        rows = named_from_rows.get(header_id, set())
+        attributes.Scope = pikepdf.Name("/Row" if rows and rows == {own_row} else "/Column")
