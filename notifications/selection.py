@@ -216,7 +216,7 @@ def slipped_action_ids(since: datetime.datetime) -> QuerySet:
     """Actions whose due date was moved later since ``since``, from the due-date ledger
     (plans.due_dates), the same entries board packs' "Slipped deadlines" read."""
     return (
-        DueDateChange.objects.moves()
+        DueDateChange.objects.standing_moves()
         .filter(made_at__gte=since, new_due_date__gt=F("old_due_date"))
         .order_by()
         .values("action_id")

@@ -190,10 +190,11 @@ def first_due_dates(action_ids: Iterable[int]) -> dict[int, datetime.date]:
 
 
 def moves_between(action_ids: Iterable[int], start: datetime.date, end: datetime.date) -> list[Move]:
-    """Every move of these actions' due dates made from ``start`` to ``end`` (local dates)."""
+    """The standing moves of these actions' due dates made from ``start`` to ``end`` (local
+    dates): a move undone by a revert and the revert itself cancel out."""
     rows = (
         DueDateChange.objects.filter(action_id__in=list(action_ids), made_at__date__range=(start, end))
-        .moves()
+        .standing_moves()
         .values_list("action_id", "old_due_date", "new_due_date", "made_at", "kind")
     )
     return [Move(*row) for row in rows.iterator(chunk_size=2000)]

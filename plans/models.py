@@ -467,6 +467,11 @@ class DueDateChangeQuerySet(models.QuerySet):
         """Entries that moved the due date, oldest first: the action's due-date history."""
         return self.filter(kind__in=MOVING_KINDS).order_by("action", "made_at", "pk")
 
+    def standing_moves(self) -> DueDateChangeQuerySet:
+        """Moves that still stand: a move later undone by a revert, and the revert itself,
+        cancel out (a slip that was reverted as a mistake is not a slipped deadline)."""
+        return self.moves().filter(reversal__isnull=True, reverses__isnull=True)
+
     def open_requests(self) -> DueDateChangeQuerySet:
         return self.filter(kind=DueDateChangeKind.REQUESTED, decision__isnull=True)
 

@@ -78,4 +78,7 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name="duedatechange", name="due_date_change_one_open_request_per_action"
         ),
+        # The old rules would refuse the decision entries step 2 adds (no reason of their own).
+        migrations.RemoveConstraint(model_name="duedatechange", name="due_date_change_status_valid"),
+        migrations.RemoveConstraint(model_name="duedatechange", name="due_date_change_reason_not_empty"),
     ]

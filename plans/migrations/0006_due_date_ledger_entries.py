@@ -37,7 +37,8 @@ def convert_to_ledger(apps, schema_editor):
                     new_due_date=change.new_due_date if approved else change.old_due_date,
                     reason="",
                     made_by_id=change.decided_by_id,
-                    made_at=change.decided_at or change.requested_at,
+                    # Never before its request, so the ledger reads in order.
+                    made_at=max(change.decided_at or change.requested_at, change.requested_at),
                     request_id=change.pk,
                     # Filled so the old columns' constraints hold until they are dropped.
                     status="approved" if approved else "refused",

@@ -9,8 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [("plans", "0006_due_date_ledger_entries")]
 
     operations = [
-        migrations.RemoveConstraint(model_name="duedatechange", name="due_date_change_status_valid"),
-        migrations.RemoveConstraint(model_name="duedatechange", name="due_date_change_reason_not_empty"),
         migrations.RemoveField(model_name="duedatechange", name="status"),
         migrations.RemoveField(model_name="duedatechange", name="requested_by"),
         migrations.RemoveField(model_name="duedatechange", name="requested_at"),
