@@ -7,11 +7,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
 from boards.models import Board
-from plans.models import Action, Objective
+from plans.access import ARCHIVED_MESSAGE, plan_is_open
+from plans.models import Action, Objective, PlanStatus
 
 from .models import (
     ActionArising,
@@ -174,9 +176,11 @@ class ActionArisingForm(forms.Form):
     def __init__(self, *args, agenda_item: AgendaItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agenda_item = agenda_item
-        self.fields["objective"].queryset = Objective.objects.filter(
-            priority_area__plan__board=agenda_item.meeting.board
-        ).select_related("priority_area__plan")
+        self.fields["objective"].queryset = (
+            Objective.objects.filter(priority_area__plan__board=agenda_item.meeting.board)
+            .exclude(priority_area__plan__status=PlanStatus.ARCHIVED)
+            .select_related("priority_area__plan")
+        )
         self.fields["decision"].queryset = agenda_item.decisions.all()
         self.fields["objective"].error_messages["required"] = "Choose the objective the action serves"
         self.fields["description"].error_messages["required"] = "Enter the agreed action"
@@ -198,6 +202,9 @@ class ActionArisingForm(forms.Form):
         with transaction.atomic():
             # Race: two actions added to one objective at once would take the same position; lock the objective.
             Objective.objects.select_for_update().get(pk=objective.pk)
+            # Race: the plan archived since the form was shown; its row lock orders us after the archive.
+            if not plan_is_open(objective.priority_area.plan_id, lock=True):
+                raise PermissionDenied(ARCHIVED_MESSAGE)
             last = objective.actions.aggregate(last=Max("position"))["last"] or 0
             action = Action.objects.create(
                 objective=objective,

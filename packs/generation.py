@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import logging
 
-from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from boards.models import Board
+from safeguarding.queueing import send_after_commit, send_now
 
 from .gather import gather_snapshot, input_hash
 from .models import BoardPack, PackStatus
@@ -84,27 +85,68 @@ GENERATE_PACK_TASK = "packs.generate_pack"
 
 
 def dispatch(pack: BoardPack) -> None:
-    """Queue the pack for a worker once the transaction that created it commits."""
-    transaction.on_commit(lambda: current_app.send_task(GENERATE_PACK_TASK, args=[pack.pk]))
+    """Queue the pack for a worker once the transaction that created it commits. If Redis
+    is down the pack stays queued and unsent, and send_unsent_packs sends it later."""
+    send_after_commit(GENERATE_PACK_TASK, [pack.pk], on_sent=lambda: mark_sent(pack.pk))
+
+
+def mark_sent(pack_id: int) -> None:
+    BoardPack.objects.filter(pk=pack_id).update(sent_to_worker_at=timezone.now())
+
+
+# A queued pack whose message is older than this was lost (Redis restarted without
+# persistence, say): send it again. Long enough that a busy queue is not doubled.
+RESEND_AFTER = datetime.timedelta(minutes=10)
+# A pack is left this long for its own after-commit send before the sweep steps in.
+SEND_GRACE = datetime.timedelta(minutes=1)
+
+
+def send_unsent_packs(now: datetime.datetime | None = None) -> list[int]:
+    """Send every queued pack the worker never got: those whose send failed (Redis down)
+    and those whose message has waited too long to be anything but lost. Returns their ids."""
+    now = now or timezone.now()
+    unsent = BoardPack.objects.filter(status=PackStatus.QUEUED, created_at__lt=now - SEND_GRACE).filter(
+        Q(sent_to_worker_at__isnull=True) | Q(sent_to_worker_at__lt=now - RESEND_AFTER)
+    )
+    sent = []
+    for pack_id in unsent.values_list("pk", flat=True):
+        if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=lambda pk=pack_id: mark_sent(pk)):
+            break  # Redis is still down: the next sweep tries again
+        sent.append(pack_id)
+    return sent
 
 
 def _set_status(pack_id: int, status: str, message: str, **fields) -> None:
     BoardPack.objects.filter(pk=pack_id).update(status=status, progress_message=message, **fields)
 
 
+# A worker killed while making a pack (out of memory, a deploy) has its task redelivered;
+# a pack that has killed this many workers is failed rather than tried for ever.
+MAX_ATTEMPTS = 3
+
+
 def make_pack(pack_id: int) -> None:
     """Build the sections from the stored snapshot and render the PDF. Idempotent:
-    a pack already done is left alone, so a redelivered task does no harm."""
+    a pack already done (or failed) is left alone, so a redelivered task does no harm."""
     claimed = (
-        BoardPack.objects.filter(pk=pack_id)
-        .exclude(status=PackStatus.DONE)
+        BoardPack.objects.filter(pk=pack_id, attempts__lt=MAX_ATTEMPTS)
+        .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
         .update(
             status=PackStatus.GATHERING,
             progress_message="Gathering the sections from the snapshot.",
             error="",
+            attempts=F("attempts") + 1,
         )
     )
     if not claimed:
+        BoardPack.objects.filter(pk=pack_id, attempts__gte=MAX_ATTEMPTS).exclude(
+            status__in=[PackStatus.DONE, PackStatus.FAILED]
+        ).update(
+            status=PackStatus.FAILED,
+            progress_message="The pack could not be made. Ask again; if it fails again, tell the service team.",
+            error=f"The worker stopped while making this pack {MAX_ATTEMPTS} times.",
+            finished_at=timezone.now(),
+        )
         return
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:

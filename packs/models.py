@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from boards.models import Board
 
@@ -62,6 +63,15 @@ class BoardPack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_packs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="How many times a worker started making it (a killed worker's task is redelivered).",
+    )
+    sent_to_worker_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the worker was sent this pack; empty while Redis was unreachable.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     input_hash = models.CharField(max_length=64, help_text="sha256 of the canonical JSON of the snapshot.")
     snapshot = models.JSONField(help_text="Everything the pack shows, frozen when it was requested.")
@@ -111,6 +121,12 @@ class BoardPack(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @cached_property
+    def file_is_missing(self) -> bool:
+        """Done, but its PDF is not in storage (lost, or a restore without the files):
+        the pack page must not say it is ready."""
+        return self.status == PackStatus.DONE and not (self.pdf and self.pdf.storage.exists(self.pdf.name))
 
     @property
     def filename(self) -> str:

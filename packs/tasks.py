@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .generation import make_pack
+from .generation import make_pack, send_unsent_packs
 
 
 @shared_task(
@@ -22,3 +22,9 @@ def generate_pack(pack_id: int) -> None:
     except SoftTimeLimitExceeded:
         # make_pack has already marked the pack failed with the reason.
         return
+
+
+@shared_task(name="packs.send_unsent", ignore_result=True)
+def send_unsent() -> None:
+    """Every minute (beat): send the packs the worker never got (see generation.send_unsent_packs)."""
+    send_unsent_packs()

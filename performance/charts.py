@@ -7,12 +7,17 @@ on colour to tell series apart. These two charts need about 150 lines, and can b
 read in black and white: the actual line is solid with round markers, the target
 dashed with hollow squares, every point carries its value, bars carry their label
 and count. Each chart has a <title> and a <desc> giving every figure in words.
+
+Value labels are placed by place_value_labels: each label's box is kept inside the
+plot (clear of both axes and the legend) and off the target line, every marker and
+every other label; see its docstring for how.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,6 +58,180 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         ticks.append(round(tick, 10))
         tick += step
     return ticks
+
+
+# Advance widths of Liberation Sans Bold (Arial's metrics), in ems, for the characters
+# a value label holds; anything else is taken as wide as a capital.
+BOLD_ADVANCE = {
+    **dict.fromkeys("0123456789", 0.556),
+    ",": 0.278,
+    ".": 0.278,
+    "-": 0.333,
+    "%": 0.889,
+    " ": 0.278,
+}
+LABEL_PADDING = 1.5
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in SVG coordinates (y grows downwards)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right
+            and other.left < self.right
+            and self.top < other.bottom
+            and other.top < self.bottom
+        )
+
+    def inside(self, other: Box) -> bool:
+        return (
+            other.left <= self.left
+            and self.right <= other.right
+            and other.top <= self.top
+            and self.bottom <= other.bottom
+        )
+
+    def grown(self, margin: float) -> Box:
+        return Box(self.left - margin, self.top - margin, self.right + margin, self.bottom + margin)
+
+    def crosses(self, segment: Segment) -> bool:
+        """Whether the segment passes through the box (Liang–Barsky clipping)."""
+        (x0, y0), (x1, y1) = segment
+        dx, dy = x1 - x0, y1 - y0
+        low, high = 0.0, 1.0
+        for p, q in (
+            (-dx, x0 - self.left),
+            (dx, self.right - x0),
+            (-dy, y0 - self.top),
+            (dy, self.bottom - y0),
+        ):
+            if p == 0:
+                if q < 0:
+                    return False
+                continue
+            t = q / p
+            if p < 0:
+                low = max(low, t)
+            else:
+                high = min(high, t)
+            if low > high:
+                return False
+        return True
+
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    text: str
+    x: float  # the centre of the text (text-anchor="middle")
+    baseline: float
+    box: Box
+
+
+def label_box(text: str, x: float, baseline: float, font_size: float = 11) -> Box:
+    """The box a bold label of font_size takes, centred on x, with a little padding."""
+    width = sum(BOLD_ADVANCE.get(char, 0.722) for char in text) * font_size
+    return Box(
+        x - width / 2 - LABEL_PADDING,
+        baseline - 0.75 * font_size - LABEL_PADDING,
+        x + width / 2 + LABEL_PADDING,
+        baseline + 0.2 * font_size + LABEL_PADDING,
+    )
+
+
+def segments(points: Sequence[tuple[float, float]]) -> list[Segment]:
+    """The segments of a polyline through points (one point: a segment of no length)."""
+    if len(points) == 1:
+        return [(points[0], points[0])]
+    return list(itertools.pairwise(points))
+
+
+def place_value_labels(
+    anchors: Sequence[tuple[float, float]],
+    texts: Sequence[str],
+    *,
+    area: Box,
+    avoid_lines: Sequence[Segment] = (),
+    prefer_clear_of: Sequence[Segment] = (),
+    avoid_boxes: Sequence[Box] = (),
+    below_first: Sequence[bool] = (),
+    font_size: float = 11,
+) -> list[PlacedLabel | None]:
+    """Where to write each value label, or None for a label that fits nowhere clear.
+
+    Each label is tried above and below its point, then at its four corners, then to
+    its sides, a step further out each ring (below first where below_first says so,
+    e.g. for a value under its target). The first place whose box lies inside area
+    (which stops short of the axes), crosses no segment of avoid_lines (the target
+    line), and overlaps no box of avoid_boxes (markers, legend) nor any label placed
+    before it is taken. A place that also keeps clear of prefer_clear_of (the actual
+    line) is preferred over one that does not. A label left as None is still given in
+    the chart's text alternative and in the table printed with it.
+    """
+    placed: list[PlacedLabel | None] = []
+    taken: list[Box] = []
+    for index, ((px, py), text) in enumerate(zip(anchors, texts, strict=True)):
+        downwards = index < len(below_first) and below_first[index]
+        fallback = None
+        for x, baseline in _candidates(px, py, text, font_size, downwards):
+            box = label_box(text, x, baseline, font_size)
+            # Checked with a margin, so that the SVG's coordinates, rounded to 0.1, stay clear.
+            clearance = box.grown(CLEARANCE)
+            if (
+                not clearance.inside(area)
+                or any(clearance.crosses(segment) for segment in avoid_lines)
+                or any(clearance.overlaps(other) for other in [*avoid_boxes, *taken])
+            ):
+                continue
+            label = PlacedLabel(text, x, baseline, box)
+            if not any(clearance.crosses(segment) for segment in prefer_clear_of):
+                break
+            fallback = fallback or label
+        else:
+            label = fallback
+        placed.append(label)
+        if label is not None:
+            taken.append(label.box)
+    return placed
+
+
+CLEARANCE = 0.5
+LABEL_RINGS = 6  # how far out a label may move from its point, in steps
+RING_STEP = 7.0
+
+
+def _candidates(
+    px: float, py: float, text: str, font_size: float, downwards: bool
+) -> Iterator[tuple[float, float]]:
+    """(centre x, baseline) of each place to try, nearest first."""
+    probe = label_box(text, 0, 0, font_size)
+    half_width = (probe.right - probe.left) / 2
+    above_baseline = -probe.bottom  # baseline so that the box's bottom sits on y = 0
+    below_baseline = -probe.top  # baseline so that the box's top sits on y = 0
+    middle_baseline = -(probe.top + probe.bottom) / 2
+    for ring in range(LABEL_RINGS):
+        gap = 5 + RING_STEP * ring  # the point's marker has a radius of 4
+        above = py - gap + above_baseline
+        below = py + gap + below_baseline
+        vertical = [below, above] if downwards else [above, below]
+        yield from ((px, baseline) for baseline in vertical)
+        for baseline in vertical:
+            # At a corner the box starts 3 units past the point: clear of a y axis the
+            # first point sits on.
+            yield px + half_width + 3, baseline
+            yield px - half_width - 3, baseline
+        side = gap + half_width + 1
+        yield px + side, py + middle_baseline
+        yield px - side, py + middle_baseline
 
 
 def line_chart_svg(
@@ -136,24 +315,14 @@ def line_chart_svg(
                 f'<rect x="{x(i) - 3.5:.1f}" y="{y(v) - 3.5:.1f}" width="7" height="7" fill="#ffffff" '
                 f'stroke="{INK}" stroke-width="1.25"/>'
             )
-    # Actual values: solid line, filled circles, each value written above its point.
-    path = " ".join(f"{x(i):.1f},{y(float(p.value)):.1f}" for i, p in enumerate(points))
+    # Actual values: solid line, filled circles, each value written beside its point.
+    actual = [(x(i), y(float(p.value))) for i, p in enumerate(points)]
+    path = " ".join(f"{vx:.1f},{vy:.1f}" for vx, vy in actual)
     add(
         f'<polyline class="app-chart__actual" points="{path}" fill="none" stroke="{INK}" stroke-width="2.5"/>'
     )
-    for i, point in enumerate(points):
-        vx, vy = x(i), y(float(point.value))
+    for vx, vy in actual:
         add(f'<circle cx="{vx:.1f}" cy="{vy:.1f}" r="4" fill="{INK}"/>')
-        # Write the value on the side away from the target line, so the two never overlap.
-        below = point.target is not None and float(point.value) < float(point.target)
-        label_y = vy + 17 if below else vy - 9
-        # The end labels lean inwards, clear of the y-axis labels and the chart's edge.
-        anchor = "middle" if 0 < i < len(points) - 1 or len(points) == 1 else ("start" if i == 0 else "end")
-        lx = vx + {"start": 3, "end": -3, "middle": 0}[anchor]
-        add(
-            f'<text x="{lx:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="11" font-weight="bold" '
-            f'fill="{INK}" {FONT}>{escape(format_number(point.value))}</text>'
-        )
     # Legend, top left, with samples of both line styles.
     ly = 14
     add(f'<line x1="{left}" y1="{ly}" x2="{left + 24}" y2="{ly}" stroke="{INK}" stroke-width="2.5"/>')
@@ -169,6 +338,26 @@ def line_chart_svg(
             f'<rect x="{tx + 8.5}" y="{ly - 3.5}" width="7" height="7" fill="#ffffff" stroke="{INK}" stroke-width="1.25"/>'
         )
         add(f'<text x="{tx + 30}" y="{ly + 4}" font-size="11" fill="{INK}" {FONT}>Target</text>')
+    legend = Box(left - 2, ly - 8, left + 90 + 30 + 40 if targets else left + 70, ly + 8)
+    markers = [Box(vx - 4.5, vy - 4.5, vx + 4.5, vy + 4.5) for vx, vy in actual] + [
+        Box(x(i) - 4.5, y(v) - 4.5, x(i) + 4.5, y(v) + 4.5) for i, v in targets
+    ]
+    labels = place_value_labels(
+        actual,
+        [format_number(p.value) for p in points],
+        # Inside the axes by 2 units: a label never touches the y axis or the x axis.
+        area=Box(left + 2, 2, width - 2, top + plot_h - 2),
+        avoid_lines=segments([(x(i), y(v)) for i, v in targets]) if targets else (),
+        prefer_clear_of=segments(actual),
+        avoid_boxes=[legend, *markers],
+        below_first=[p.target is not None and float(p.value) < float(p.target) for p in points],
+    )
+    for label in labels:
+        if label is not None:
+            add(
+                f'<text class="app-chart__value" x="{label.x:.1f}" y="{label.baseline:.1f}" text-anchor="middle" '
+                f'font-size="11" font-weight="bold" fill="{INK}" {FONT}>{escape(label.text)}</text>'
+            )
     add("</svg>")
     return mark_safe("".join(parts))
 

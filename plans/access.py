@@ -103,9 +103,14 @@ def require(allowed: bool, message: str = "You may not change this.") -> None:
 ARCHIVED_MESSAGE = "This plan is archived, so it cannot be changed. A manager can restore it."
 
 
-def plan_is_open(plan_id: int) -> bool:
-    """Not archived, read now (an archived plan is read-only for everyone)."""
-    return not BusinessPlan.objects.filter(pk=plan_id, status=PlanStatus.ARCHIVED).exists()
+def plan_is_open(plan_id: int, lock: bool = False) -> bool:
+    """Not archived, read now (an archived plan is read-only for everyone). With ``lock``
+    (inside a writing transaction) the plan's row is locked, so an archive committing at
+    the same moment is either seen or waits for this write."""
+    plans = BusinessPlan.objects.filter(pk=plan_id)
+    if lock:
+        plans = plans.select_for_update()
+    return plans.values_list("status", flat=True).first() not in (PlanStatus.ARCHIVED, None)
 
 
 def require_open(plan: BusinessPlan) -> None:

@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -56,7 +56,7 @@ from .editing import (
 from .extensions import action_panels, plan_panels
 from .filters import PlanFilterForm, filter_actions, rag_counts
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
-from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Status
+from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Recurrence, Status
 
 HISTORY_PAGE_SIZE = 20
 
@@ -88,6 +88,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 RAG_LABELS = dict(Rag.choices)
 STATUS_LABELS = dict(Status.choices)
+RECURRENCE_LABELS = dict(Recurrence.choices)
 
 
 def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
@@ -100,6 +101,7 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     action.row_lead = action.lead_display
     original = action.original_timescale
     action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
+    action.row_recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
     action.row_overdue = action.is_overdue(today)
     latest = action.latest_progress_date
     action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
@@ -144,7 +146,8 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     progress_updates = action.progress_updates.select_related("author")
-    measures = action.objective.measures.all()
+    # The objective's measures and this action's own (an imported plan may give one per action).
+    measures = action.objective.measures.filter(Q(action__isnull=True) | Q(action=action))
     # The ledger, newest first; a request shows whether it is still waiting.
     due_date_changes = list(
         action.due_date_changes.select_related("made_by", "request", "decision", "reversal").order_by(

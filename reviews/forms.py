@@ -14,7 +14,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from boards.models import Board, Role
-from plans.models import Action, BusinessPlan
+from plans.models import Action, BusinessPlan, PlanStatus
 
 from .models import (
     Finding,
@@ -210,6 +210,7 @@ class LinkActionForm(forms.Form):
         self.fields["action"].queryset = (
             actions_of_partnership(recommendation.review.partnership_id)
             .exclude(recommendation_links__recommendation=recommendation)
+            .exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
             .select_related("objective__priority_area__plan__board")
             .order_by(
                 "objective__priority_area__plan__board__short_name",

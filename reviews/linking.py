@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from plans.models import Action
+from plans.models import Action, BusinessPlan, PlanStatus
 
 from .models import Recommendation, RecommendationAction
 
@@ -25,6 +25,8 @@ def link_action(recommendation: Recommendation, action_pk: int, user) -> Recomme
     )
     if action is None:
         raise ValidationError({"action": "That action no longer exists."})
+    if _plan_archived_now(action):
+        raise ValidationError({"action": ARCHIVED_LINK_MESSAGE})
     link = RecommendationAction(recommendation=recommendation, action=action, linked_by=user)
     link.clean()
     # Two managers linking the same action at once: the unique constraint lets one
@@ -37,9 +39,31 @@ def link_action(recommendation: Recommendation, action_pk: int, user) -> Recomme
 
 @transaction.atomic
 def unlink_action(recommendation: Recommendation, action_pk: int) -> bool:
-    """Remove the link row by row (not queryset.delete) so simple-history records it."""
+    """Remove the link row by row (not queryset.delete) so simple-history records it.
+    An archived plan's links are its record of what answered the recommendation: kept."""
+    action = Action.objects.select_related("objective__priority_area").filter(pk=action_pk).first()
+    if action is not None and _plan_archived_now(action):
+        raise PermissionDenied(ARCHIVED_UNLINK_MESSAGE)
     removed = False
     for link in RecommendationAction.objects.filter(recommendation=recommendation, action_id=action_pk):
         link.delete()
         removed = True
     return removed
+
+
+# Which writes an archived plan refuses (#15): new links and unlinks are refused, because
+# they change what the closed plan answered; evidence of impact is still recorded
+# (reviews.views.evidence_create), because impact is often shown after a plan has closed.
+ARCHIVED_LINK_MESSAGE = "That action's plan is archived: link an action of a current plan instead."
+ARCHIVED_UNLINK_MESSAGE = (
+    "That action's plan is archived, so its links are kept. A manager can restore the plan."
+)
+
+
+def _plan_archived_now(action: Action) -> bool:
+    """Read under a row lock, so an archive committing meanwhile is seen (or waits for us)."""
+    plan_id = action.objective.priority_area.plan_id
+    return (
+        BusinessPlan.objects.select_for_update().filter(pk=plan_id).values_list("status", flat=True).first()
+        == PlanStatus.ARCHIVED
+    )

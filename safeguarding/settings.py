@@ -259,6 +259,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# When Redis is unreachable a web request's send must fail in about a second, not hang:
+# the job stays queued in the database and a sweep sends it later (safeguarding/queueing.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 
 # --- Reminders (notifications app) -----------------------------------------
 # Days before the due date for a "due soon" reminder; overdue days before an
@@ -300,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     }
     for job, at in REMINDER_SCHEDULE.items()
 }
+# Work whose message never reached Redis (it was down) is sent again once it is back.
+CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

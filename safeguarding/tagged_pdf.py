@@ -47,8 +47,10 @@ def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
             return content
         reachable = {element.objgen for element in _struct_elements(tree_root)}
         parent_tree = _ParentTree(tree_root.ParentTree)
-        for index, page in enumerate(pdf.pages):
-            mcids = parent_tree.page_array(index)
+        for page in pdf.pages:
+            if "/StructParents" not in page.obj:
+                continue
+            mcids = parent_tree.page_array(int(page.obj.StructParents))
             if mcids is None:
                 continue
             orphans = {
@@ -100,8 +102,8 @@ class _ParentTree:
         nums = tree.get("/Nums", pikepdf.Array())
         self.arrays = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
 
-    def page_array(self, index: int) -> pikepdf.Array | None:
-        array = self.arrays.get(index)
+    def page_array(self, key: int) -> pikepdf.Array | None:
+        array = self.arrays.get(key)
         return array if isinstance(array, pikepdf.Array) else None
 
 

@@ -203,15 +203,16 @@ def _check_parent_tree(pdf: pikepdf.Pdf, tree_root, claimed, report: TaggedPdfRe
         report.problems.append("no /ParentTree in the structure tree root")
         return
     entries = dict(pikepdf.NumberTree(tree_root.ParentTree).items())
+    by_page: dict[int, list] = defaultdict(list)
+    for (page_index, mcid), element in claimed.items():
+        by_page[page_index].append((mcid, element))
     for index, page in enumerate(pdf.pages):
         if "/StructParents" not in page.obj:
-            if any(key[0] == index for key in claimed):
+            if by_page[index]:
                 report.problems.append(f"page {index + 1} has tagged content but no /StructParents")
             continue
         array = entries.get(int(page.obj.StructParents))
-        for (page_index, mcid), element in claimed.items():
-            if page_index != index:
-                continue
+        for mcid, element in by_page[index]:
             if (
                 not isinstance(array, pikepdf.Array)
                 or mcid >= len(array)

@@ -570,6 +570,7 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
     builder = _TableBuilder("docx", force_header)
     budget = _Budget()
     lists = _ListPlan()
+    numbering = _Numbering(archive, budget)
     table_number = paragraph_number = 0
     blocks = 0
     table_depth = paragraph_depth = 0
@@ -597,7 +598,7 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
                     paragraph_number += 1
                     blocks += 1
                     _check_blocks(blocks)
-                    _read_word_paragraph(builder, lists, element, paragraph_number)
+                    _read_word_paragraph(builder, lists, element, paragraph_number, numbering)
                     _forget(element, budget)
             elif tag == f"{W}tr" and table_depth == 1 and table is not None:
                 blocks += 1
@@ -617,8 +618,10 @@ def read_docx(data: bytes, force_header: bool = False) -> Extracted:
     finally:
         archive.close()
     extracted = builder.finish()
-    if not extracted.tables:
+    if not extracted.tables and (table_number == 0 or force_header):
         # No table of actions: a plan written as headings and lists (as many adults boards do).
+        # A document with tables whose headings were not recognised is first read again
+        # taking each table's first row as its headings.
         extracted.tables = lists.tables()
     return extracted
 
@@ -639,6 +642,68 @@ def _forget(element, budget: _Budget | None = None) -> None:
     if parent is not None:
         while element.getprevious() is not None:
             del parent[0]
+
+
+class _Numbering:
+    """Word's automatic list numbers ("1.", "2.1", "a)"), so a numbered plan keeps its numbers."""
+
+    FORMATS = {"decimal", "lowerLetter", "upperLetter", "decimalZero"}
+
+    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstract id → level → format
+        self.abstract_of: dict[str, str] = {}  # numId → abstractNumId
+        self.counters: dict[str, list[int]] = {}
+        abstract = ""
+        for event, element in _iterparse(archive, "word/numbering.xml", budget):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{W}abstractNum":
+                    abstract = element.get(f"{W}abstractNumId", "")
+                continue
+            if tag == f"{W}lvl" and abstract:
+                level = int(element.get(f"{W}ilvl", "0") or 0)
+                found = {child.tag: child.get(f"{W}val", "") for child in element}
+                self.levels.setdefault(abstract, {})[level] = (
+                    found.get(f"{W}numFmt", ""),
+                    found.get(f"{W}lvlText", ""),
+                    int(found.get(f"{W}start", "1") or 1),
+                )
+                _forget(element, budget)
+            elif tag == f"{W}num":
+                reference = element.find(f"{W}abstractNumId")
+                if reference is not None:
+                    self.abstract_of[element.get(f"{W}numId", "")] = reference.get(f"{W}val", "")
+                _forget(element, budget)
+
+    def label(self, paragraph) -> str:
+        properties = paragraph.find(f"{W}pPr")
+        numbering = properties.find(f"{W}numPr") if properties is not None else None
+        if numbering is None:
+            return ""
+        num_id = numbering.find(f"{W}numId") if numbering is not None else None
+        level_element = numbering.find(f"{W}ilvl")
+        num = num_id.get(f"{W}val", "") if num_id is not None else ""
+        level = int(level_element.get(f"{W}val", "0") or 0) if level_element is not None else 0
+        levels = self.levels.get(self.abstract_of.get(num, ""), {})
+        if level not in levels or not 0 <= level < 9:
+            return ""
+        counters = self.counters.setdefault(num, [0] * 9)
+        counters[level] = counters[level] + 1 if counters[level] else levels[level][2]
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+        number_format, text, _start = levels[level]
+        if number_format not in self.FORMATS:
+            return ""  # bullets carry no number
+        for shown in range(level, -1, -1):
+            value = counters[shown] or levels.get(shown, ("", "", 1))[2]
+            shown_format = levels.get(shown, ("decimal", "", 1))[0]
+            if shown_format in ("lowerLetter", "upperLetter"):
+                letter = chr(ord("a") + (value - 1) % 26)
+                value_text = letter.upper() if shown_format == "upperLetter" else letter
+            else:
+                value_text = str(value)
+            text = text.replace(f"%{shown + 1}", value_text)
+        return text.strip()[:20]
 
 
 class _ListPlan:
@@ -676,11 +741,15 @@ class _ListPlan:
         return [section for section in self.sections if section["rows"]]
 
 
-def _read_word_paragraph(builder: _TableBuilder, lists: _ListPlan, paragraph, number: int) -> None:
+def _read_word_paragraph(
+    builder: _TableBuilder, lists: _ListPlan, paragraph, number: int, numbering: _Numbering
+) -> None:
     text = clean_lines(_check_cell(_paragraph_text(paragraph), f"Paragraph {number}"))
     if not text:
         return
     kind, _style = _paragraph_kind(paragraph)
+    if kind == "list" and (label := numbering.label(paragraph)):
+        text = f"{label} {text}"  # Word's automatic number is the plan's own numbering
     if parse_priority_heading(text) is not None:
         builder.set_heading(text)
         lists.heading_paragraph(text)

@@ -324,6 +324,12 @@ class _DraftBuilder:
 
     def _enter_heading(self, heading: Heading, state: dict, where: str) -> None:
         title = "" if heading.sub else heading.title
+        if (
+            not title
+            and not heading.sub
+            and not heading.label.lower().startswith(("priority", "strategic", "key"))
+        ):
+            title = heading.label  # "Workstream 2", "WS3", "Theme One": the plan's own name for it
         area = self._area(heading.number, title, "" if heading.sub else heading.link, where)
         state.update(area=area, objective=None, action=None, lead=None, timescale=None, in_objectives=False)
         if heading.sub:

@@ -6,6 +6,8 @@ import time_machine
 
 from packs.changes import compute_changes
 from packs.periods import board_meeting_periods, next_quarter, quarter_containing, recent_quarters
+from packs.rendering import render_print_html
+from packs.sections import build_sections
 from plans.models import Rag
 from tests.packs.conftest import TODAY
 from tests.packs.factories import make_board_business, make_pack_plan
@@ -126,6 +128,15 @@ def test_a_meeting_pack_compares_with_the_quarter_pack_issued_before_it_though_t
     assert [(m["id"], m["from"], m["to"]) for m in meeting_pack.snapshot["changes"]["rag_moves"]] == [
         (plan.green.pk, "Green", "Red")
     ]
+    # What the board reads, on the cover and in the section.
+    html = render_print_html(
+        meeting_pack.period,
+        meeting_pack.snapshot,
+        build_sections(meeting_pack.board, meeting_pack.period, meeting_pack.snapshot),
+    )
+    said = " ".join(html.split())
+    assert f"Compared with the pack for {q3.label} (position as at 1 November 2026)" in said
+    assert f"{q3.label}, position as at 1 November 2026" in said  # the cover's "Previous pack"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from packs import generation
 from packs.generation import reprint, request_pack
@@ -204,13 +205,13 @@ def test_a_new_pack_is_queued_for_a_worker_after_commit_and_not_made_in_the_requ
 ):
     make_pack_plan(people.board)
     with (
-        mock.patch.object(generation, "current_app") as celery_app,
+        mock.patch("safeguarding.queueing.current_app") as celery_app,
         mock.patch.object(generation, "make_pack") as make_pack,
         django_capture_on_commit_callbacks(execute=True),
     ):
         pack, created = request_pack(people.board, q2, people.member, today=TODAY)
     assert created and pack.status == PackStatus.QUEUED
-    celery_app.send_task.assert_called_once_with("packs.generate_pack", args=[pack.pk])
+    celery_app.send_task.assert_called_once_with("packs.generate_pack", args=[pack.pk], ignore_result=True)
     make_pack.assert_not_called()
 
 
@@ -247,7 +248,7 @@ def test_gathering_runs_a_fixed_number_of_queries_whatever_the_plan_size(
 
 def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, queued_packs, fake_renderer):
     make_pack_plan(people.board)
-    with mock.patch.object(generation, "current_app"):
+    with mock.patch("safeguarding.queueing.current_app"):
         queued, _ = request_pack(people.board, q2, people.member, today=TODAY)
         assert request_pack(people.board, q2, people.member, today=TODAY) == (queued, False)  # still in hand
         BoardPack.objects.filter(pk=queued.pk).update(
@@ -256,3 +257,26 @@ def test_a_pack_no_worker_finished_is_made_afresh_when_asked_again(people, q2, q
         fresh, created = request_pack(people.board, q2, people.member, today=TODAY)
     queued.refresh_from_db()
     assert created and fresh.pk != queued.pk and queued.status == PackStatus.FAILED
+
+
+def test_a_pack_that_killed_the_worker_three_times_is_failed_with_a_clear_message(people, q2, queued_packs):
+    make_pack_plan(people.board)
+    with mock.patch("safeguarding.queueing.current_app"):
+        pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    BoardPack.objects.filter(pk=pack.pk).update(status=PackStatus.RENDERING, attempts=generation.MAX_ATTEMPTS)
+    generation.make_pack(pack.pk)  # the redelivered task, once more
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.FAILED
+    assert pack.error == "The worker stopped while making this pack 3 times."
+    assert pack.progress_message.startswith("The pack could not be made. Ask again")
+
+
+def test_a_done_pack_whose_file_is_gone_does_not_say_it_is_ready(client, people, q2, fake_renderer):
+    make_pack_plan(people.board)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    assert pack.status == PackStatus.DONE and not pack.file_is_missing
+    pack.pdf.storage.delete(pack.pdf.name)
+    client.force_login(people.member)
+    page = client.get(pack.get_absolute_url()).text
+    assert "The PDF of this pack is missing" in page and "Your pack is ready" not in page
+    assert client.get(reverse("packs:download", args=[pack.pk])).status_code == 404

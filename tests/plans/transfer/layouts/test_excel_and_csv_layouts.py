@@ -125,7 +125,7 @@ def test_partnership_workbook_2023_workstreams_with_own_numbers_and_rag_by_shadi
 
     assert errors(draft) == []
     assert summary(draft) == [
-        (3, "Untitled priority area", "", [("3", "Untitled priority area", [
+        (3, "WS3", "", [("3", "WS3", [
             act("Review the front door", "MASH manager", "2024-03-31", RED, number="WS3P21"),
             act("Refresh thresholds", "Partnership manager", "2024-03-31", AMBER, number="WS3P22"),
             act("Publish the annual report", "Business manager", "2023-12-31", BLUE, COMPLETE, "WS3P23"),
