@@ -52,10 +52,18 @@ static/build/app.css: static/scss/app.scss node_modules/.package-lock.json
 	npx sass --load-path=node_modules --silence-deprecation=import --quiet-deps --style=compressed \
 		--no-source-map static/scss/app.scss static/build/app.css
 
-staticfiles/staticfiles.json: static/build/app.css static/js/app.js $(STAMP)/python
+# GOV.UK's accessible-autocomplete for long pickers (static/js/autocomplete.js loads it on demand).
+static/build/accessible-autocomplete.min.js: node_modules/.package-lock.json
+	@mkdir -p static/build
+	@# With their source maps: the files name them, and collectstatic refuses a missing one.
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.{js,js.map,css,css.map} static/build/
+
+staticfiles/staticfiles.json: static/build/app.css static/build/accessible-autocomplete.min.js static/js/app.js \
+		static/js/autocomplete.js static/css/autocomplete.css $(STAMP)/python
 	DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:// $(PY) manage.py collectstatic --no-input -v0 --ignore scss
 
-install: $(STAMP)/system $(STAMP)/python static/build/app.css staticfiles/staticfiles.json
+install: $(STAMP)/system $(STAMP)/python static/build/app.css static/build/accessible-autocomplete.min.js \
+		staticfiles/staticfiles.json
 
 # The worker and beat need Redis. Use the one at REDIS_URL when it answers; when it is a
 # local one that does not, install Debian's redis-server if missing and start it in the
@@ -76,13 +84,20 @@ redis: $(STAMP)/system
 
 # Everything a user needs, in one command: the web server, a Celery worker and exactly one
 # beat (Procfile, run by honcho). Ctrl-C stops all three.
-run: install redis
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py load_demo
+# make run signs sessions (and derives the demo passwords) with a key of this installation's
+# own, made once and kept in .make/secret-key, never the development default in settings.py.
+$(STAMP)/secret-key:
+	@mkdir -p $(STAMP)
+	@umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+RUN_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat $(STAMP)/secret-key)}"
+
+run: install redis $(STAMP)/secret-key
+	$(RUN_SECRET) $(PY) manage.py migrate --no-input -v0
+	$(RUN_SECRET) $(PY) manage.py load_demo
 	@echo
 	@echo "Open http://127.0.0.1:$(RUN_PORT) and sign in with a login above. Ctrl-C stops the web server, worker and beat."
 	@mkdir -p $(STAMP)
-	PATH="$(abspath $(VENV))/bin:$$PATH" RUN_PORT=$(RUN_PORT) REDIS_URL=$(REDIS_URL) \
+	$(RUN_SECRET) PATH="$(abspath $(VENV))/bin:$$PATH" RUN_PORT=$(RUN_PORT) REDIS_URL=$(REDIS_URL) \
 		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(RUN_PORT)} $(VENV)/bin/honcho start --no-colour -f Procfile
 
 test: install

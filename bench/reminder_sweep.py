@@ -51,6 +51,7 @@ from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from boards.models import Board, Membership, Partnership, Role, SubCommittee  # noqa: E402
 from notifications.selection import select  # noqa: E402
@@ -129,6 +130,7 @@ def build(n_actions: int) -> None:
             period_start=datetime.date(2026, 4, 1),
             period_end=datetime.date(2028, 3, 31),
             status=BusinessPlan.Status.APPROVED,
+            approved_at=timezone.now(),
         )
         for b in boards
     )

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import invitations as invitation_service
+from .backends import account_key
 from .forms import NewAccountForm, NewPasswordForm, email_in_use
 from .invitations import InvitationUnusableError
 
@@ -97,13 +98,17 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
     Someone locked out after five wrong guesses who proves they own the
     address should not then wait out the rest of the 15 minutes.
+
     """
 
     form_class = NewPasswordForm
+    # Signed in at once: someone keeping the account locked by failing on purpose cannot
+    # stop its owner getting in (boards/throttling.py).
+    post_reset_login = True
+    post_reset_login_backend = "boards.backends.EmailOrUsernameBackend"
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        for login_name in {self.user.get_username().lower(), self.user.email.strip().lower()} - {""}:
-            axes_reset(username=login_name)
+        axes_reset(username=account_key(self.user))
         security_log.info("password-reset-done user=%s", self.user.get_username())
         return response

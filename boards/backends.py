@@ -43,11 +43,29 @@ class EmailOrUsernameBackend(ModelBackend):
         return None
 
 
+def account_key(user) -> str:
+    """The name django-axes counts an account's failures under, whatever was typed."""
+    return f"account:{user.pk}"
+
+
 def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
-    """The login django-axes counts failures against: trimmed and lower-cased, so that
-    changing the case of an e-mail address does not earn five more guesses."""
+    """What django-axes counts failures against: the ACCOUNT the identifier names, so that
+    typing the username, the e-mail address or either in another case all count as one
+    (no five more guesses by switching). An identifier that names no account is counted
+    as typed (trimmed, lower-cased), the same way, so a lockout reveals nothing."""
     if credentials:
         value = credentials.get("username")
     else:
         value = getattr(request, "POST", {}).get("username") if request is not None else None
-    return value.strip().lower() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    typed = value.strip()
+    user_model = get_user_model()
+    if "@" in typed:
+        matches = list(
+            user_model._default_manager.filter(email__iexact=typed).values_list("pk", flat=True)[:2]
+        )
+        if len(matches) == 1:
+            return f"account:{matches[0]}"
+    account = user_model._default_manager.filter(**{f"{user_model.USERNAME_FIELD}__iexact": typed}).first()
+    return account_key(account) if account is not None else typed.lower()

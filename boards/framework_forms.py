@@ -13,9 +13,11 @@ from .frameworks import (
     Framework,
     FrameworkBoard,
     Relationship,
+    RelationshipKind,
     Responsibility,
     SharedFunction,
 )
+from .govuk_fields import GovukDateField
 from .models import Board
 
 
@@ -24,10 +26,10 @@ class AdoptionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=AdoptionDecision.choices, widget=forms.RadioSelect, label="What did the board decide?"
     )
-    meeting_date = forms.DateField(
+    meeting_date = GovukDateField(
         label="Date of the meeting",
-        help_text="For example, 27 3 2026. Use the date of the meeting that decided.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The meeting that decided. For example, 27 3 2026",
+        required_message="Enter the date of the meeting that decided",
     )
     note = forms.CharField(
         label="Note (optional)",
@@ -40,7 +42,6 @@ class AdoptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
         self.fields["decision"].error_messages["required"] = "Choose what the board decided"
-        self.fields["meeting_date"].error_messages["required"] = "Enter the date of the meeting that decided"
         if boards.count() == 1:
             self.fields["board"].initial = boards.first()
         self.helper = FormHelper()
@@ -48,7 +49,7 @@ class AdoptionForm(forms.Form):
         self.helper.layout = Layout(
             Field.select("board"),
             Field.radios("decision", legend_size=Size.SMALL, inline=True),
-            Field.text("meeting_date", field_width=10),
+            Field("meeting_date"),
             Field.text("note"),
             Button("submit", "Record decision", data_prevent_double_click="true"),
         )
@@ -56,7 +57,7 @@ class AdoptionForm(forms.Form):
     def clean_meeting_date(self) -> datetime.date:
         value = self.cleaned_data["meeting_date"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The meeting date must be today or in the past.")
+            raise forms.ValidationError("Date of the meeting must be today or in the past")
         return value
 
 
@@ -88,6 +89,9 @@ class RelationshipForm(forms.ModelForm):
         boards = Board.objects.filter(framework_roles__framework=framework)
         self.fields["from_board"].queryset = boards
         self.fields["to_board"].queryset = boards
+        self.fields["from_board"].empty_label = "Choose a board"
+        self.fields["to_board"].empty_label = "Choose the other board"
+        self.fields["kind"].choices = [("", "Choose a relationship"), *RelationshipKind.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -172,6 +176,7 @@ class FrameworkBoardForm(forms.ModelForm):
         self.fields["board"].queryset = Board.objects.filter(partnership_id=framework.partnership_id).exclude(
             framework_roles__framework=framework
         )
+        self.fields["board"].empty_label = "Choose a board"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -198,6 +203,7 @@ class ResponsibilityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["framework_board"].queryset = framework.framework_boards.select_related("board")
         self.fields["framework_board"].label_from_instance = lambda fb: str(fb.board)
+        self.fields["framework_board"].empty_label = "Choose a board"
         self.fields["text"].widget = forms.Textarea(attrs={"rows": 2})
         self.helper = FormHelper()
         self.helper.form_tag = False

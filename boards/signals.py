@@ -5,13 +5,15 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .throttling import client_ip
+
 security_log = logging.getLogger("safeguarding.security")
 
 
 def _client(request) -> str:
     if request is None:
         return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+    return client_ip(request) or "-"
 
 
 @receiver(user_logged_in)

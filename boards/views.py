@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from .access import get_board_for_user
 from .models import Board, Membership, Partnership
@@ -28,7 +29,8 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board, access = get_board_for_user(request.user, slug)
     sub_committees = board.sub_committees.select_related("chair")
     memberships = board.memberships.select_related("user")
-    plans = board.plans.all()
+    # Counts come from plans in force only: a draft's actions are not the board's yet.
+    plans = board.plans.select_related("revision_of").with_action_counts(timezone.localdate())
     return render(
         request,
         "boards/board_detail.html",

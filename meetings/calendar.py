@@ -18,7 +18,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -26,24 +25,7 @@ from boards.models import Board
 
 from .models import Meeting
 
-TOKEN_SALT = "meetings.calendar-feed"
 PRODID = "-//Safeguarding Board Planner//Board meetings//EN"
-
-
-def feed_token(user, board: Board) -> str:
-    # Not timestamped: the address must stay the same each time the member looks at it.
-    return signing.Signer(salt=TOKEN_SALT).sign_object({"u": user.pk, "b": board.pk}, compress=True)
-
-
-def read_feed_token(token: str) -> tuple[int, int] | None:
-    """The (user id, board id) a token was issued for, or None if it is not one of ours."""
-    try:
-        data = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("b"), int):
-        return None
-    return data["u"], data["b"]
 
 
 def _utc(value: datetime.datetime) -> datetime.datetime:

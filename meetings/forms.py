@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
+from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Board
 from plans.access import ARCHIVED_MESSAGE, plan_is_open
-from plans.models import Action, Objective, PlanStatus
+from plans.models import Action, Objective
 
 from .models import (
     ActionArising,
@@ -26,36 +27,58 @@ from .models import (
 )
 
 LONDON = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+# 14:00, 14.00 (as minutes often write it) and 14:00:00.
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 
 
 class MeetingForm(forms.ModelForm):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = GovukDateField(label="Date of the meeting")
+    # Plain text boxes, as GOV.UK services ask for times: a browser time picker reads badly
+    # with screen readers and differs on every phone. (A TextInput, not a TimeInput, so that
+    # crispy-forms-gds styles it and its errors as a GOV.UK input; __init__ gives "14:00".)
     start_time = forms.TimeField(
-        label="Start time", help_text="For example, 14:00.", widget=forms.TimeInput(attrs={"type": "time"})
+        label="Start time",
+        help_text="For example, 14:00",
+        input_formats=TIME_FORMATS,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     end_time = forms.TimeField(
-        label="End time (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="End time (optional)",
+        required=False,
+        help_text="For example, 16:00",
+        input_formats=TIME_FORMATS,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     class Meta:
         model = Meeting
         fields = ["title", "place"]
 
+    # The page's order, so that the error summary lists problems in it.
+    field_order = ["date", "start_time", "end_time", "place", "title"]
+
     def __init__(self, *args, board: Board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.board = board
         if self.instance.pk:
             starts = self.instance.starts_at.astimezone(LONDON)
-            self.initial.update(date=starts.date(), start_time=starts.time().replace(second=0))
+            self.initial.update(date=starts.date(), start_time=f"{starts:%H:%M}")
             if self.instance.ends_at:
-                self.initial["end_time"] = self.instance.ends_at.astimezone(LONDON).time().replace(second=0)
-        self.fields["date"].error_messages["required"] = "Enter the date of the meeting"
+                self.initial["end_time"] = f"{self.instance.ends_at.astimezone(LONDON):%H:%M}"
         self.fields["start_time"].error_messages["required"] = "Enter the start time, for example 14:00"
+        self.fields["start_time"].error_messages["invalid"] = (
+            "Enter the start time as hours and minutes, like 14:00"
+        )
+        self.fields["end_time"].error_messages["invalid"] = (
+            "Enter the end time as hours and minutes, like 16:00"
+        )
         self.fields["place"].error_messages["required"] = "Enter where the meeting takes place"
+        # The model's hint names "<board>", which a page would take for a tag.
+        self.fields["title"].help_text = f"Leave empty for “Meeting of the {board.name}”."
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
-            Field.text("date", field_width=10),
+            Field("date"),
             Field.text("start_time", field_width=5),
             Field.text("end_time", field_width=5),
             Field.text("place"),
@@ -84,6 +107,7 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
         self.fields["report"].queryset = BoardReport.objects.filter(board=meeting.board)
+        self.fields["report"].empty_label = "None"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -125,6 +149,8 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.agenda_item = agenda_item
         self.board = agenda_item.meeting.board
+        # A decision is always of one kind: no empty radio.
+        self.fields["kind"].choices = DecisionKind.choices
         self.fields["recommended_to"].choices = (
             board_choices if board_choices is not None else recommend_to_choices(self.board)
         )
@@ -164,11 +190,13 @@ class ActionArisingForm(forms.Form):
     objective = ObjectiveChoiceField(
         queryset=Objective.objects.none(),
         label="Objective in the board's plan",
+        help_text="Type the objective's number or words from it.",
         empty_label="Choose an objective",
+        widget=autocomplete_select(),
     )
     description = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 3}))
     lead_role = forms.CharField(label="Lead person", max_length=250, help_text="The lead's role.")
-    due_date = forms.DateField(label="Timescale (due date)", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = GovukDateField(label="Due date", required_message="Enter the date the action is due")
     decision = forms.ModelChoiceField(
         queryset=Decision.objects.none(), required=False, label="Decision it follows (optional)"
     )
@@ -176,23 +204,25 @@ class ActionArisingForm(forms.Form):
     def __init__(self, *args, agenda_item: AgendaItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agenda_item = agenda_item
+        # Only plans in force (approved): an action arising goes live at once, never into
+        # a draft or an archived plan.
         self.fields["objective"].queryset = (
-            Objective.objects.filter(priority_area__plan__board=agenda_item.meeting.board)
-            .exclude(priority_area__plan__status=PlanStatus.ARCHIVED)
+            Objective.objects.in_force()
+            .filter(priority_area__plan__board=agenda_item.meeting.board)
             .select_related("priority_area__plan")
         )
         self.fields["decision"].queryset = agenda_item.decisions.all()
+        self.fields["decision"].empty_label = "None"
         self.fields["objective"].error_messages["required"] = "Choose the objective the action serves"
         self.fields["description"].error_messages["required"] = "Enter the agreed action"
         self.fields["lead_role"].error_messages["required"] = "Enter the lead person's role"
-        self.fields["due_date"].error_messages["required"] = "Enter the date the action is due"
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
         self.helper.layout = Layout(
             Field.select("objective"),
             Field.textarea("description"),
             Field.text("lead_role"),
-            Field.text("due_date", field_width=10),
+            Field("due_date"),
             Field.select("decision"),
             Button("submit", "Create the plan action", data_prevent_double_click="true"),
         )
@@ -203,6 +233,7 @@ class ActionArisingForm(forms.Form):
             # Race: two actions added to one objective at once would take the same position; lock the objective.
             Objective.objects.select_for_update().get(pk=objective.pk)
             # Race: the plan archived since the form was shown; its row lock orders us after the archive.
+            # (A plan in force only ever leaves force by archiving: approval is never undone.)
             if not plan_is_open(objective.priority_area.plan_id, lock=True):
                 raise PermissionDenied(ARCHIVED_MESSAGE)
             last = objective.actions.aggregate(last=Max("position"))["last"] or 0
@@ -256,6 +287,7 @@ class BoardReportForm(forms.ModelForm):
         self.instance.board = board
         self.fields["meeting"].queryset = Meeting.objects.filter(board=board).select_related("board")
         self.fields["meeting"].label_from_instance = lambda m: f"{m.starts_at:%-d %B %Y} – {m.place}"
+        self.fields["meeting"].empty_label = "None"
         if self.instance.pk and not self.is_bound:
             self.initial["recommendations_text"] = "\n".join(
                 r.text for r in self.instance.recommendations.all()

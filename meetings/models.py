@@ -12,7 +12,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from boards.models import Board
-from plans.models import Action
+from boards.tokens import hash_token, new_token
+from plans.models import Action, BusinessPlan
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -176,6 +177,14 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    approved_plan = models.OneToOneField(
+        BusinessPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approving_decision",
+        help_text="The plan version this decision approved, named by the manager who approved it.",
+    )
 
     history = HistoricalRecords()
 
@@ -223,3 +232,68 @@ class ActionArising(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url()
+
+
+class MeetingFeedTokenQuerySet(models.QuerySet):
+    def active(self) -> MeetingFeedTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class MeetingFeedToken(models.Model):
+    """The secret in a member's private address for one board's meetings calendar. Only
+    its SHA-256 is stored (the address is shown once); the member can turn it off or make
+    a new one, and it stops working when they leave the board."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feed_tokens"
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meeting_feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MeetingFeedTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "board"],
+                condition=Q(revoked_at__isnull=True),
+                name="meeting_feed_one_active_per_user_and_board",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"Meetings calendar of {self.board} for {self.user} ({state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:board_meetings", args=[self.board.slug]) + "#calendar"
+
+    @classmethod
+    def issue(cls, user, board: Board) -> tuple[MeetingFeedToken, str]:
+        """Revoke the user's active address for this board (if any) and make a new one;
+        return it with its secret, which is never stored."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        token = new_token()
+        with transaction.atomic():
+            cls.objects.active().filter(user=user, board=board).update(revoked_at=timezone.now())
+            feed = cls.objects.create(user=user, board=board, token_hash=hash_token(token))
+        return feed, token
+
+    @classmethod
+    def find(cls, token: str) -> MeetingFeedToken | None:
+        """The active token for this secret, if its user is still an active member of the board."""
+        return (
+            cls.objects.active()
+            .filter(
+                token_hash=hash_token(token),
+                user__is_active=True,
+                board__memberships__user_id=F("user_id"),
+            )
+            .select_related("board")
+            .first()
+        )

@@ -11,6 +11,10 @@ urlpatterns = [
     path("boards/<slug:slug>/calendar.ics", views.calendar_feed, name="calendar"),
     path("boards/<slug:slug>/reports/new/", views.report_create, name="report_create"),
     path("calendar/<str:token>/meetings.ics", views.calendar_token_feed, name="calendar_token"),
+    path("boards/<slug:slug>/calendar/new/", views.calendar_address_new, name="calendar_address_new"),
+    path(
+        "boards/<slug:slug>/calendar/revoke/", views.calendar_address_revoke, name="calendar_address_revoke"
+    ),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/items/", views.agenda_item_add, name="agenda_item_add"),

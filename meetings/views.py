@@ -20,7 +20,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards.access import get_board_for_user
-from boards.models import Board, Membership
+from boards.emails import absolute_url
+from boards.models import Board
 
 from . import calendar
 from .access import get_agenda_item_for_user, get_meeting_for_user, get_report_for_user
@@ -32,7 +33,7 @@ from .forms import (
     MeetingForm,
     recommend_to_choices,
 )
-from .models import ActionArising, AgendaItem, Decision, Meeting
+from .models import ActionArising, AgendaItem, Decision, Meeting, MeetingFeedToken
 from .pdf import report_pdf
 from .report_format import CONTACT_HEADING, report_sections
 
@@ -68,9 +69,8 @@ def board_meetings(request: HttpRequest, slug: str) -> HttpResponse:
             "upcoming": [m for m in meetings if m.starts_at >= now][::-1],
             "past": [m for m in meetings if m.starts_at < now],
             "reports": board.reports.select_related("meeting"),
-            "feed_url": request.build_absolute_uri(
-                reverse("meetings:calendar_token", kwargs={"token": calendar.feed_token(request.user, board)})
-            ),
+            "feed": MeetingFeedToken.objects.active().filter(user=request.user, board=board).first(),
+            "new_feed_url": request.session.pop(f"new_meeting_feed_url_{board.pk}", None),
         },
     )
 
@@ -279,17 +279,42 @@ def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def calendar_token_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The feed for calendar apps that cannot sign in: the signed token names the
-    user and the board, and the user must still hold a role on the board."""
-    ids = calendar.read_feed_token(token)
-    if (
-        ids is None
-        or not Membership.objects.filter(user_id=ids[0], board_id=ids[1], user__is_active=True).exists()
-    ):
+    """The feed for calendar apps that cannot sign in: the random secret names one member's
+    address for one board; it works while it is not turned off and the member is still on the board."""
+    feed = MeetingFeedToken.find(token)
+    if feed is None:
         security_log.warning("refused calendar feed token ip=%s", request.META.get("REMOTE_ADDR", "-"))
         raise Http404("No such calendar.")
-    board = Board.objects.get(pk=ids[1])
-    return _calendar_response(board)
+    return _calendar_response(feed.board)
+
+
+@login_required
+@require_POST
+def calendar_address_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Make a new private calendar address for this board (the old one stops) and show it once."""
+    board, _ = get_board_for_user(request.user, slug)
+    _, token = MeetingFeedToken.issue(request.user, board)
+    request.session[f"new_meeting_feed_url_{board.pk}"] = absolute_url(
+        reverse("meetings:calendar_token", kwargs={"token": token})
+    )
+    messages.success(
+        request, "Your new calendar address is below. Any old address for this board no longer works."
+    )
+    return redirect(reverse("meetings:board_meetings", args=[board.slug]) + "#calendar")
+
+
+@login_required
+@require_POST
+def calendar_address_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+    board, _ = get_board_for_user(request.user, slug)
+    revoked = (
+        MeetingFeedToken.objects.active()
+        .filter(user=request.user, board=board)
+        .update(revoked_at=timezone.now())
+    )
+    if revoked:
+        messages.success(request, "Your calendar address for this board is turned off.")
+    return redirect(reverse("meetings:board_meetings", args=[board.slug]) + "#calendar")
 
 
 @login_required

@@ -3,9 +3,6 @@ each user's preferences and their private calendar feed tokens."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from boards.models import Board
+from boards.tokens import hash_token, new_token
 from plans.models import Action
 
 
@@ -168,8 +166,7 @@ class NotificationPreference(models.Model):
             raise ValidationError("Overdue reminders cannot be turned off.")
 
 
-def hash_feed_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_feed_token = hash_token
 
 
 class CalendarFeedTokenQuerySet(models.QuerySet):
@@ -212,6 +209,6 @@ class CalendarFeedToken(models.Model):
         """Revoke the user's active token (if any) and make a new one; return it with its secret."""
         from django.utils import timezone
 
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         cls.objects.active().filter(user=user).update(revoked_at=timezone.now())
         return cls.objects.create(user=user, token_hash=hash_feed_token(token)), token

@@ -10,7 +10,8 @@ with their board, lead and chair ids, and memberships and preferences are read
 once per job and joined in Python.
 
 Rules shared by all jobs:
-- only open actions (not complete) with a due date, in plans that are not archived;
+- only open actions (not complete) with a due date, in plans in force (approved: a
+  draft's or an archived plan's actions never reach anyone);
 - a recipient must still hold a membership on the action's board: someone who
   left the board gets nothing more about it.
 """
@@ -27,8 +28,8 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from boards.models import Membership, Role
-from plans.models import Action, DueDateChange, PlanStatus, ProgressUpdate
-from reviews.models import Recommendation, Response
+from plans.models import Action, DueDateChange, ProgressUpdate
+from reviews.models import Recommendation, RecommendationAction, Response
 
 from .models import ClaimStatus, NotificationPreference, ReminderKind, SentReminder
 
@@ -54,12 +55,8 @@ class Batch:
 
 
 def live_actions():
-    """Open actions with a due date in plans that are still in use."""
-    return (
-        Action.objects.open()
-        .filter(due_date__isnull=False)
-        .exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
-    )
+    """Open actions with a due date in plans in force (approved: not drafts, not archived)."""
+    return Action.objects.in_force().open().filter(due_date__isnull=False)
 
 
 def _action_rows(queryset) -> list[dict]:
@@ -224,11 +221,16 @@ def slipped_action_ids(since: datetime.datetime) -> QuerySet:
 
 
 def review_recommendations_without_action(board_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """Per board, the ids of review recommendations the board owns that no action answers.
-    Recommendations the board did not accept have nothing to answer and are left out."""
+    """Per board, the ids of review recommendations the board owns that no action of a plan
+    in force answers (an action in a draft plan answers nothing yet, as in
+    reviews.traceability). Recommendations the board did not accept are left out."""
     found: dict[int, list[int]] = defaultdict(list)
+    answered = RecommendationAction.objects.filter(
+        recommendation=OuterRef("pk"), action__in=Action.objects.in_force()
+    )
     rows = (
-        Recommendation.objects.filter(owner_board_id__in=list(board_ids), action_links__isnull=True)
+        Recommendation.objects.filter(owner_board_id__in=list(board_ids))
+        .exclude(Exists(answered))
         .exclude(response=Response.NOT_ACCEPTED)
         .values_list("owner_board_id", "pk")
         .order_by("pk")

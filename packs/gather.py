@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import DateField, Exists, OuterRef, Prefetch, Q
@@ -28,7 +28,16 @@ from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
 from performance.models import Indicator, IndicatorValue
 from plans import due_dates
-from plans.models import Action, BusinessPlan, Objective, PlanStatus, PriorityArea, ProgressUpdate, Status
+from plans.models import (
+    Action,
+    BusinessPlan,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    ProgressUpdate,
+    Status,
+    in_force_q,
+)
 from reviews.models import Recommendation, Review, ReviewReport
 from reviews.traceability import coverage_for_reviews
 
@@ -53,11 +62,17 @@ def _number(value) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
-    """The board's current plans (not archived, overlapping the period) with every action."""
+def gather_plans(
+    board: Board, period: PackPeriod, as_of: datetime.date, as_if_approved: Iterable[int] = ()
+) -> dict[str, Any]:
+    """The board's plans in force (approved, overlapping the period) with every action.
+
+    ``as_if_approved`` names draft plans a manager previews the pack with, as if they
+    were approved (an unsaved preview; never an issued pack)."""
+    previewed = BusinessPlan.objects.filter(pk__in=list(as_if_approved), status=PlanStatus.DRAFT)
     plans = list(
-        BusinessPlan.objects.filter(board=board, period_start__lte=period.end, period_end__gte=period.start)
-        .exclude(status=PlanStatus.ARCHIVED)
+        BusinessPlan.objects.filter(Q(in_force_q()) | Q(pk__in=previewed.values("pk")))
+        .filter(board=board, period_start__lte=period.end, period_end__gte=period.start)
         .order_by("period_start", "pk")
         .prefetch_related(
             Prefetch(
@@ -153,6 +168,8 @@ def gather_plans(board: Board, period: PackPeriod, as_of: datetime.date) -> dict
                 "period_label": plan.period_label,
                 "status_label": plan.get_status_display(),
                 "areas": areas,
+                # Only in a manager's preview: the key is absent from every issued pack.
+                **({"previewed_as_if_approved": True} if plan.is_draft else {}),
             }
         )
     return {
@@ -507,7 +524,9 @@ def previous_pack(board: Board, period: PackPeriod, as_of: datetime.date) -> Boa
     )
 
 
-def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any]:
+def gather_snapshot(
+    board: Board, period: PackPeriod, as_of: datetime.date, as_if_approved: Iterable[int] = ()
+) -> dict[str, Any]:
     snapshot: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "as_of": as_of.isoformat(),
@@ -522,7 +541,10 @@ def gather_snapshot(board: Board, period: PackPeriod, as_of: datetime.date) -> d
         "protective_marking": "OFFICIAL",
     }
     for key, gatherer in GATHERERS:
-        snapshot[key] = gatherer(board, period, as_of)
+        if gatherer is gather_plans and as_if_approved:
+            snapshot[key] = gather_plans(board, period, as_of, as_if_approved)
+        else:
+            snapshot[key] = gatherer(board, period, as_of)
     previous = previous_pack(board, period, as_of)
     snapshot["previous_pack"] = (
         {

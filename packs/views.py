@@ -3,14 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from boards.access import get_board_for_user
+from plans.models import BusinessPlan
 
 from .access import get_pack_for_user
 from .forms import PackRequestForm
+from .gather import gather_snapshot
 from .generation import request_pack
 from .models import BoardPack, PackStatus
 from .sections import build_sections
@@ -85,3 +87,28 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def preview_as_if_approved(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
+    """A manager sees the pack a quarter would get if a draft plan were approved: gathered
+    now, shown in the browser, never saved, issued or compared with later packs.
+
+    Reading only, so GET; the gathering costs the same fixed number of queries as a
+    pack request (packs.gather), and nothing is rendered to PDF."""
+    board, access = get_board_for_user(request.user, slug)
+    access.require_manage()
+    plan = get_object_or_404(BusinessPlan, pk=plan_pk, board=board, status=BusinessPlan.Status.DRAFT)
+    today = timezone.localdate()
+    form = PackRequestForm(request.GET or None, today=today, board=board)
+    sections = None
+    if form.is_bound and form.is_valid():
+        snapshot = gather_snapshot(board, form.period, as_of=today, as_if_approved=[plan.pk])
+        sections = build_sections(board, form.period, snapshot)
+    return render(
+        request,
+        "packs/preview_as_if_approved.html",
+        {"board": board, "plan": plan, "form": form, "sections": sections},
+        status=400 if form.errors else 200,
+    )

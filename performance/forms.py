@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 
+from boards.govuk_fields import GovukDateField
+
 from .imports import MAX_UPLOAD_BYTES
 from .models import Indicator, IndicatorValue
 
@@ -11,29 +13,23 @@ from .models import Indicator, IndicatorValue
 class IndicatorValueForm(forms.ModelForm):
     """One figure for one period. The period must not already have a value."""
 
+    period_start = GovukDateField(
+        label="Start of the period", required_message="Enter the day the period starts"
+    )
+    period_end = GovukDateField(label="End of the period", required_message="Enter the day the period ends")
+
     class Meta:
         model = IndicatorValue
         fields = ["period_label", "period_start", "period_end", "value", "target", "note"]
         widgets = {
             "period_label": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-            "period_start": forms.DateInput(
-                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-            ),
-            "period_end": forms.DateInput(
-                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-            ),
             "value": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
             "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
         }
-        labels = {"period_label": "Period", "period_start": "Period starts", "period_end": "Period ends"}
+        labels = {"period_label": "Period"}
         # GOV.UK error messages name what to do, so the error summary reads on its own.
         error_messages = {
             "period_label": {"required": "Enter the period, for example Q2 2026/27"},
-            "period_start": {
-                "required": "Enter the day the period starts",
-                "invalid": "Enter the start as a date",
-            },
-            "period_end": {"required": "Enter the day the period ends", "invalid": "Enter the end as a date"},
             "value": {"required": "Enter the value", "invalid": "Enter the value as a number"},
             "target": {"invalid": "Enter the target as a number"},
         }

@@ -8,15 +8,14 @@ one transaction, so a bad file never leaves half its rows behind.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from boards.models import Board
+from safeguarding.csv_text import CsvRefusedError, csv_rows
 
 from .models import Indicator, IndicatorValue
 
@@ -68,19 +67,23 @@ class ImportPreview:
 def parse_values_csv(text: str, board: Board) -> ImportPreview:
     """Check every row of the file against the board's indicators; save nothing."""
     preview = ImportPreview()
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [name.strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        # A NUL character or an over-long field is refused with its row, not a crash.
+        rows = [(line, values) for line, values in csv_rows(text) if values]
+    except CsvRefusedError as refusal:
+        preview.file_errors.append(str(refusal))
+        return preview
+    columns = [name.strip().lower() for name in (rows[0][1] if rows else [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         preview.file_errors.append(
             "The first row must name the columns; missing: " + ", ".join(missing) + "."
         )
         return preview
-    reader.fieldnames = columns
     indicators = {i.code.upper(): i for i in Indicator.objects.for_board(board)}
     seen: dict[tuple[int, datetime.date, datetime.date], int] = {}
-    for record in reader:
-        line = reader.line_num
+    for line, values in rows[1:]:
+        record = dict(zip(columns, values, strict=False))
         if len(preview.rows) >= MAX_ROWS:
             preview.file_errors.append(
                 f"The file has more than {MAX_ROWS} rows; split it into smaller files."

@@ -19,7 +19,7 @@ def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[B
     any extra annotations the caller wants in the same query."""
     role = Membership.objects.filter(user=user.pk, board=OuterRef("board")).values("role")[:1]
     plan = get_object_or_404(
-        BusinessPlan.objects.select_related("board__partnership").annotate(
+        BusinessPlan.objects.select_related("board__partnership", "approved_by", "revision_of").annotate(
             my_role=Subquery(role), **(annotations or {})
         ),
         pk=pk,
@@ -124,13 +124,14 @@ def may_edit_plan(user, plan: BusinessPlan) -> bool:
 
 
 def my_actions(user) -> QuerySet[Action]:
-    """Actions the user leads, on the boards where they hold a role now."""
+    """Actions the user leads in plans in force (a draft's actions are not theirs to do
+    yet), on the boards where they hold a role now."""
     if not user.is_authenticated:
         return Action.objects.none()
-    return Action.objects.filter(
+    return Action.objects.in_force().filter(
         Q(responsible=user) | Q(lead_sub_committee__chair=user),
         objective__priority_area__plan__board__in=Board.objects.visible_to(user),
-    ).exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
+    )
 
 
 def get_objective_for_user(user, pk: int) -> tuple[Objective, BoardAccess]:

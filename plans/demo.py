@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.utils import timezone
 
 from boards.models import Board, Membership, Partnership, Role, SubCommittee
 
@@ -259,6 +260,24 @@ class _Writer:
         return obj
 
 
+DEMO_APPROVAL_NOTE = (
+    "Approved by the demo loader: the seed is the board's agreed plan, but it does not say "
+    "when or at which meeting the board approved it."
+)
+
+
+def demo_approval(existing: BusinessPlan | None) -> dict[str, Any]:
+    """An agreed plan from the seeds comes in approved, saying so honestly. A reload keeps
+    the first load's time, so loading twice writes nothing."""
+    approved_at = existing.approved_at if existing is not None and existing.approved_at else timezone.now()
+    return {
+        "status": BusinessPlan.Status.APPROVED,
+        "approved_at": approved_at,
+        "approved_by": None,
+        "approval_note": DEMO_APPROVAL_NOTE,
+    }
+
+
 @transaction.atomic
 def load_demo(today: datetime.date, original_dates: bool = False) -> LoadReport:
     report = LoadReport()
@@ -362,7 +381,7 @@ def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.
         {
             "period_start": moved(datetime.date.fromisoformat(data["period_start"])),
             "period_end": moved(datetime.date.fromisoformat(data["period_end"])),
-            "status": BusinessPlan.Status.APPROVED,
+            **demo_approval(BusinessPlan.objects.filter(board=board, title=data["title"]).first()),
         },
     )
     for area_data in data["priority_areas"]:

@@ -198,3 +198,24 @@ def moves_between(action_ids: Iterable[int], start: datetime.date, end: datetime
         .values_list("action_id", "old_due_date", "new_due_date", "made_at", "kind")
     )
     return [Move(*row) for row in rows.iterator(chunk_size=2000)]
+
+
+def copy_ledger(action_map: dict[int, int]) -> None:
+    """A plan's revision copies its actions: copy their ledgers too, so the new version's
+    pages say "Originally …" and list the same changes. Entry by entry, oldest first, so a
+    decision or a revert can point at the copy of the entry it names (check constraints
+    want the link at insert); a ledger holds a handful of entries per moved action."""
+    new_pk: dict[int, int] = {}
+    for entry in DueDateChange.objects.filter(action_id__in=list(action_map)).order_by("pk"):
+        copy = DueDateChange.objects.create(
+            action_id=action_map[entry.action_id],
+            kind=entry.kind,
+            old_due_date=entry.old_due_date,
+            new_due_date=entry.new_due_date,
+            reason=entry.reason,
+            made_by_id=entry.made_by_id,
+            made_at=entry.made_at,
+            request_id=new_pk.get(entry.request_id),
+            reverses_id=new_pk.get(entry.reverses_id),
+        )
+        new_pk[entry.pk] = copy.pk

@@ -19,6 +19,29 @@ from django.http import HttpRequest
 # kwargs: today (date), original_dates (bool), year_shift (int), report (LoadReport).
 demo_loaded = Signal()
 
+# Sent by plans.approval.approve inside the approving transaction, with the plan row
+# locked. kwargs: plan, decision_pk (int or None: the meeting decision the manager
+# named), user. A receiver that finds the decision does not fit raises
+# plans.approval.ApprovalRefusedError, which rolls the approval back.
+plan_approved = Signal()
+
+# Sent by plans.approval.start_revision inside its transaction, after the copy.
+# kwargs: previous, revision (plans), action_map ({old action pk: new action pk}), so
+# apps that link to actions (reviews' recommendations) can link the copies too.
+plan_revision_started = Signal()
+
+# The meeting decisions a manager may name as the one that approved a plan:
+# a function (plan) -> list of (pk, label), registered by the meetings app.
+_approval_decision_choices: list[Callable[[Any], list[tuple[int, str]]]] = []
+
+
+def register_approval_decision_choices(provider: Callable[[Any], list[tuple[int, str]]]) -> None:
+    _approval_decision_choices.append(provider)
+
+
+def approval_decision_choices(plan) -> list[tuple[int, str]]:
+    return [choice for provider in _approval_decision_choices for choice in provider(plan)]
+
 
 @dataclass(frozen=True)
 class Panel:

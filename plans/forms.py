@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import SubCommittee
 
 from .editing import BLUE_NOT_COMPLETE, normalise_due_date
@@ -25,7 +25,6 @@ from .models import (
     EvidenceSource,
     Measure,
     Objective,
-    PlanStatus,
     PriorityArea,
     Rag,
     Status,
@@ -41,30 +40,6 @@ REASON_MAX = 2000
 
 def too_long(label: str, limit: int) -> dict[str, str]:
     return {"max_length": f"{label} must be {limit:,} characters or fewer (you entered %(show_value)s)"}
-
-
-class GovDateField(DateInputField):
-    """GOV.UK date input (day, month, year) with plain messages for impossible dates."""
-
-    def __init__(self, *, label: str, **kwargs) -> None:
-        self.label_text = label
-        super().__init__(label=label, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter the {label.lower()}"
-        self.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            value = datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(
-                f"{self.label_text} must be a real date, for example 31 3 2027", code="invalid_date"
-            ) from error
-        if not 2000 <= value.year <= 2100:
-            raise ValidationError(f"{self.label_text} must be between the years 2000 and 2100", code="year")
-        return value
 
 
 class VersionedForm(forms.ModelForm):
@@ -118,28 +93,17 @@ class VersionedForm(forms.ModelForm):
 
 
 class BusinessPlanForm(VersionedForm):
-    period_start = GovDateField(label="Start date")
-    period_end = GovDateField(label="End date")
+    period_start = GovukDateField(label="Start date")
+    period_end = GovukDateField(label="End date")
 
+    # No status here: a new plan is a draft; approving, revising and archiving are
+    # their own steps (plans.approval, plans.structure), each recorded with who and when.
     class Meta:
         model = BusinessPlan
-        fields = ["title", "period_start", "period_end", "status"]
-        widgets = {"status": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Archiving has its own button (and confirmation); restoring puts back the status before.
-        self.fields["status"].choices = [
-            (value, label) for value, label in PlanStatus.choices if value != PlanStatus.ARCHIVED
-        ]
+        fields = ["title", "period_start", "period_end"]
 
     def layout_fields(self) -> list:
-        return [
-            Field.text("title"),
-            Field("period_start"),
-            Field("period_end"),
-            Field.radios("status", legend_size=Size.SMALL, inline=True),
-        ]
+        return [Field.text("title"), Field("period_start"), Field("period_end")]
 
     def clean(self):
         data = super().clean()
@@ -153,6 +117,9 @@ class PriorityAreaForm(VersionedForm):
     class Meta:
         model = PriorityArea
         fields = ["number", "title", "wider_plan_link"]
+        # A text box with a number keyboard, as GOV.UK asks (not type="number", which browsers
+        # change on a scroll and screen readers announce oddly).
+        widgets = {"number": forms.TextInput(attrs={"inputmode": "numeric"})}
 
     def layout_fields(self) -> list:
         return [Field.text("number", field_width=3), Field.text("title"), Field.text("wider_plan_link")]
@@ -269,6 +236,13 @@ class DueDateConfirmation:
         self.add_error(date_field, message)
 
 
+# What each precision means, in the words of the plan page ("December 2026" or "14 December 2026").
+DUE_PRECISION_CHOICES = [
+    (DuePrecision.MONTH, "In a month, by its last day (the plan shows, for example, December 2026)"),
+    (DuePrecision.DAY, "On a day (the plan shows, for example, 14 December 2026)"),
+]
+
+
 class ActionForm(DueDateConfirmation, VersionedForm):
     description = forms.CharField(
         label="Agreed action",
@@ -276,13 +250,13 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         widget=forms.Textarea,
         error_messages=too_long("Agreed action", DESCRIPTION_MAX),
     )
-    due_date = GovDateField(label="Due date", required=False)
+    due_date = GovukDateField(label="Due date", required=False)
     due_date_reason = forms.CharField(
-        label="Reason for changing the due date",
+        label="Reason for changing the due date (only if you change it)",
         required=False,
         max_length=REASON_MAX,
         widget=forms.Textarea,
-        help_text="Needed when the due date moves: the original date is kept.",
+        help_text="The original date is kept on the action, with this reason.",
         error_messages=too_long("Reason", REASON_MAX),
     )
     confirm_outside_period = forms.BooleanField(
@@ -303,8 +277,14 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "status",
             "rag",
         ]
-        widgets = {"due_precision": forms.RadioSelect, "status": forms.RadioSelect, "rag": forms.RadioSelect}
-        labels = {"due_precision": "The timescale is a"}
+        widgets = {
+            "objective": autocomplete_select(),
+            "responsible": autocomplete_select(),
+            "due_precision": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "rag": forms.RadioSelect,
+        }
+        labels = {"due_precision": "Is the action due in a month or on a day?"}
 
     def __init__(self, *args, plan: BusinessPlan, **kwargs) -> None:
         self.plan = plan
@@ -323,8 +303,15 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         )
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["objective"].label_from_instance = lambda o: f"{o.number} {o.description[:90]}"
+        self.fields["objective"].empty_label = "Choose an objective"
+        self.fields["lead_sub_committee"].empty_label = "None"
+        self.fields["responsible"].empty_label = "None"
+        self.fields["due_precision"].choices = DUE_PRECISION_CHOICES
         if self.instance.pk:
             self.original_due = self.instance.due_date
+        else:
+            # A new action has no due date to change, so no reason to give.
+            del self.fields["due_date_reason"]
 
     def layout_fields(self) -> list:
         fields = [
@@ -338,9 +325,10 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         ]
         if self.show_confirmation or self.data.get(self.add_prefix("confirm_outside_period")):
             fields.append(Field.checkbox("confirm_outside_period"))
+        fields.append(Field.radios("due_precision", legend_size=Size.SMALL))
+        if self.instance.pk:  # a new action has no reason field (see __init__)
+            fields.append(Field.textarea("due_date_reason", rows=3))
         fields += [
-            Field.radios("due_precision", legend_size=Size.SMALL, inline=True),
-            Field.textarea("due_date_reason", rows=3),
             Field.radios("status", legend_size=Size.SMALL, inline=True),
             Field.radios("rag", legend_size=Size.SMALL, inline=True),
         ]
@@ -421,9 +409,11 @@ class QuickUpdateForm(forms.Form):
 
 
 class DueDateRequestForm(DueDateConfirmation, forms.Form):
-    """A lead asks for a new due date; a manager approves or refuses it."""
+    """A lead asks for a new due date; a manager approves or refuses it.
 
-    new_due_date = GovDateField(label="New due date")
+    A manager's own change applies at once (``applies_at_once``), and the form says so."""
+
+    new_due_date = GovukDateField(label="New due date")
     reason = forms.CharField(
         label="Why does the due date need to change?",
         max_length=REASON_MAX,
@@ -437,9 +427,12 @@ class DueDateRequestForm(DueDateConfirmation, forms.Form):
         label="Yes, the new due date is outside the plan period", required=False
     )
 
-    def __init__(self, *args, action: Action, plan: BusinessPlan, **kwargs) -> None:
+    def __init__(
+        self, *args, action: Action, plan: BusinessPlan, applies_at_once: bool = False, **kwargs
+    ) -> None:
         self.action = action
         self.plan = plan
+        self.applies_at_once = applies_at_once
         self.show_confirmation = False
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -449,7 +442,8 @@ class DueDateRequestForm(DueDateConfirmation, forms.Form):
         fields = [Field("new_due_date")]
         if self.show_confirmation or self.data.get("confirm_outside_period"):
             fields.append(Field.checkbox("confirm_outside_period"))
-        fields += [Field.textarea("reason", rows=4), Submit("request", "Ask for this due date")]
+        submit = "Change the due date" if self.applies_at_once else "Ask for this due date"
+        fields += [Field.textarea("reason", rows=4), Submit("request", submit)]
         self.helper.layout = Layout(*fields)
 
     def clean(self):

@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,55 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+def in_force_q(plan_path: str = "") -> Q:
+    """The one rule for what a board has agreed: a plan (reached through ``plan_path``,
+    e.g. ``"objective__priority_area__plan__"``) that a manager approved and nobody has
+    archived. Drafts and archived plans are not in force: their actions stay out of My
+    actions, reminders, digests, calendar feeds, packs, pickers and board-page counts."""
+    return Q(**{f"{plan_path}status": PlanStatus.APPROVED})
+
+
+class BusinessPlanQuerySet(models.QuerySet):
+    def in_force(self) -> BusinessPlanQuerySet:
+        return self.filter(in_force_q())
+
+    def with_action_counts(self, today: datetime.date) -> BusinessPlanQuerySet:
+        """Each plan's count of actions, overdue and complete ones: counted for plans in
+        force only (a draft's or an archived plan's counts are None), in this one query."""
+        actions = "priority_areas__objectives__actions"
+        counted = in_force_q()
+
+        def count(condition: Q | None = None) -> Case:
+            return Case(
+                When(counted, then=Count(actions, filter=condition, distinct=True)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+
+        return self.annotate(
+            action_count=count(),
+            overdue_count=count(
+                ~Q(**{f"{actions}__status": Status.COMPLETE}) & Q(**{f"{actions}__due_date__lt": today})
+            ),
+            complete_count=count(Q(**{f"{actions}__status": Status.COMPLETE})),
+        )
+
+
+PLAN_OF_OBJECTIVE = "priority_area__plan__"
+PLAN_OF_ACTION = "objective__priority_area__plan__"
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def in_force(self) -> ObjectiveQuerySet:
+        """Objectives of approved plans: where new actions (e.g. from a meeting) may go live."""
+        return self.filter(in_force_q(PLAN_OF_OBJECTIVE))
+
+
 class BusinessPlan(Versioned):
+    """A board's business plan. It starts as a draft; a manager approves it (who, when,
+    and optionally the meeting decision, recorded by the meetings app); a revision is a
+    new draft copy that replaces this version when it is approved in turn."""
+
     Status = PlanStatus
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="plans")
@@ -53,18 +101,56 @@ class BusinessPlan(Versioned):
     period_start = models.DateField(help_text="Usually 1 April: plans run for financial years.")
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans_approved",
+        help_text="The manager who approved this version (empty for a draft, or when not recorded).",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, help_text="When this version was approved.")
+    approval_note = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="How the approval was recorded when no manager approved it here, e.g. by the demo loader.",
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="The approved version this draft revises; approving the draft archives that one.",
+    )
+    revision_number = models.PositiveSmallIntegerField(
+        default=1, help_text="Version 1 is the first plan; each revision adds one."
+    )
 
+    objects = BusinessPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["board", "-period_start", "title"]
+        ordering = ["board", "-period_start", "title", "-revision_number"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gt=F("period_start")), name="plan_ends_after_it_starts"
             ),
             models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="plan_status_valid"),
             models.UniqueConstraint(
-                fields=["board", "title", "period_start"], name="plan_unique_per_board_title_start"
+                fields=["board", "title", "period_start", "revision_number"],
+                name="plan_unique_per_board_title_start_revision",
+            ),
+            # An approved plan always says when it was approved.
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.APPROVED) | Q(approved_at__isnull=False),
+                name="plan_approved_has_approval_time",
+            ),
+            # One draft revision at a time: two would each archive the version in force.
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(status=PlanStatus.DRAFT),
+                name="plan_one_draft_revision_at_a_time",
             ),
         ]
 
@@ -77,6 +163,26 @@ class BusinessPlan(Versioned):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%B %Y} – {self.period_end:%B %Y}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
+    @property
+    def status_tag_class(self) -> str:
+        """GOV.UK tag modifier: a draft stands out in yellow, an archived plan is grey."""
+        return PLAN_STATUS_TAG_CLASSES[self.status]
+
+
+PLAN_STATUS_TAG_CLASSES = {
+    PlanStatus.DRAFT: "govuk-tag--yellow",
+    PlanStatus.APPROVED: "govuk-tag--green",
+    PlanStatus.ARCHIVED: "govuk-tag--grey",
+}
 
 
 class PriorityArea(Versioned):
@@ -119,6 +225,7 @@ class Objective(Versioned):
     position = models.PositiveIntegerField(help_text="Order within the priority area.")
     description = models.TextField(verbose_name="What do we want to achieve?")
 
+    objects = ObjectiveQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -204,6 +311,10 @@ class Recurrence(models.TextChoices):
 
 
 class ActionQuerySet(models.QuerySet):
+    def in_force(self) -> ActionQuerySet:
+        """Actions of approved plans: every reader outside the plan's own pages starts here."""
+        return self.filter(in_force_q(PLAN_OF_ACTION))
+
     def open(self) -> ActionQuerySet:
         return self.exclude(status=Status.COMPLETE)
 
@@ -279,6 +390,14 @@ class Action(Versioned):
         max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
     )
     completed_on = models.DateField(null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        help_text="In a revision of a plan: the action of the version it revises.",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -589,6 +708,8 @@ class DueDateChange(models.Model):
 
 
 class ImportJobState(models.TextChoices):
+    READING = "reading", "Reading the file"
+    REFUSED = "refused", "The file was refused"
     PREVIEW = "preview", "Waiting for the mapping and preview to be confirmed"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Importing"
@@ -600,7 +721,9 @@ class ImportJob(models.Model):
     """One upload of a plan file (plans/transfer): the text of its tables, the confirmed
     column mapping and the draft the preview showed, then the state of the write.
 
-    The uploaded file itself is never stored: only the text read from its cells.
+    The uploaded file is kept (as an ImportFile) only until the worker has read it; then
+    only the text read from its cells stays. Jobs are purged after
+    IMPORT_JOB_RETENTION_DAYS by a beat task (plans.transfer.tasks.purge_import_jobs).
     """
 
     State = ImportJobState
@@ -626,6 +749,11 @@ class ImportJob(models.Model):
     extracted = models.JSONField(default=dict, help_text="The text of the file's tables.")
     mapping = models.JSONField(default=dict, blank=True, help_text="Normalised column heading → field.")
     draft = models.JSONField(null=True, blank=True, help_text="The previewed plan the import writes.")
+    overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Source rows the user re-read on the preview: where → “heading” or “skip”.",
+    )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
     message = models.TextField(blank=True)
@@ -638,9 +766,32 @@ class ImportJob(models.Model):
                 condition=Q(state__in=ImportJobState.values), name="import_job_state_valid"
             ),
         ]
+        indexes = [
+            # The daily purge deletes jobs older than the retention period.
+            models.Index(fields=["created_at"], name="import_job_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_state_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("plans:transfer:job", kwargs={"pk": self.pk})
+
+
+class ImportFile(models.Model):
+    """The bytes of an uploaded plan file, kept only until the worker has read them.
+
+    A row of its own so that loading an ImportJob never loads up to 20 MB of file.
+    """
+
+    job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="file")
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job"]
+
+    def __str__(self) -> str:
+        return f"File of {self.job_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:transfer:job", kwargs={"pk": self.job_id})

@@ -140,6 +140,10 @@ def replace_evidence(objective: Objective, texts: list[str]) -> None:
         EvidenceSource.objects.create(objective=objective, position=position, text=text)
 
 
+class RestoreRefusedError(Exception):
+    """The plan was replaced by an approved revision."""
+
+
 def status_before_archiving(plan: BusinessPlan) -> str:
     last_open = plan.history.exclude(status=PlanStatus.ARCHIVED).order_by("-history_id").first()
     return last_open.status if last_open else PlanStatus.DRAFT
@@ -161,6 +165,11 @@ def set_archived(
         if archived:
             plan.status = PlanStatus.ARCHIVED
             plan._change_reason = "Archived"
+        elif plan.revisions.filter(approved_at__isnull=False).exists():
+            # Two versions of one plan must never be in force at once.
+            raise RestoreRefusedError(
+                "A later version of this plan was approved and replaced this one, so it stays archived."
+            )
         else:
             plan.status = status_before_archiving(plan)
             plan._change_reason = "Restored"

@@ -37,6 +37,7 @@ from .structure import (
     ORDERING,
     Direction,
     RemovalRefusedError,
+    RestoreRefusedError,
     move,
     next_in_order,
     removal_blocker,
@@ -278,9 +279,13 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, pk)
     access.require_manage()
-    plan, changed = set_archived(
-        plan.pk, False, lambda locked: can_manage_board(request.user, locked.board_id)
-    )
+    try:
+        plan, changed = set_archived(
+            plan.pk, False, lambda locked: can_manage_board(request.user, locked.board_id)
+        )
+    except RestoreRefusedError as refused:
+        messages.error(request, str(refused))
+        return redirect(plan.get_absolute_url())
     messages.success(
         request,
         f"The plan was restored ({plan.get_status_display().lower()}). It can be changed again."

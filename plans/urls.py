@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import structure_views, views
+from . import approval_views, structure_views, views
 
 app_name = "plans"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/arrange/", structure_views.arrange, name="arrange"),
     path("<int:pk>/archive/", structure_views.archive, name="archive"),
     path("<int:pk>/restore/", structure_views.restore, name="restore"),
+    path("<int:pk>/approve/", approval_views.approve_plan, name="approve"),
+    path("<int:pk>/revise/", approval_views.revise_plan, name="revise"),
     path("<int:pk>/priority-areas/new/", structure_views.priority_area_create, name="priority_area_create"),
     path(
         "priority-areas/<int:pk>/objectives/new/", structure_views.objective_create, name="objective_create"

@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -53,10 +53,20 @@ from .editing import (
     save_form_versioned,
     save_quick_update,
 )
-from .extensions import action_panels, plan_panels
+from .extensions import action_panels, approval_decision_choices, plan_panels
 from .filters import PlanFilterForm, filter_actions, rag_counts
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
-from .models import Action, BusinessPlan, DueDateChange, Objective, PriorityArea, Rag, Recurrence, Status
+from .models import (
+    Action,
+    BusinessPlan,
+    DueDateChange,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    Rag,
+    Recurrence,
+    Status,
+)
 
 HISTORY_PAGE_SIZE = 20
 
@@ -71,7 +81,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     The filters and table are cached per change of the plan (plans.page_cache):
     a repeat view costs the plan query alone instead of rendering every row.
     """
-    plan, access = get_plan_for_user(request.user, pk, page_cache.stamp_annotations())
+    draft_revision = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), status=PlanStatus.DRAFT)
+    plan, access = get_plan_for_user(
+        request.user,
+        pk,
+        {
+            **page_cache.stamp_annotations(),
+            "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
+            "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
+        },
+    )
     today = timezone.localdate()
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
     key = page_cache.body_key(plan, access.can_edit, query_string, today)
@@ -82,8 +101,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "access": access, "body": mark_safe(body), "panels": plan_panels(request, plan)},
+        {
+            "plan": plan,
+            "access": access,
+            "body": mark_safe(body),
+            "panels": plan_panels(request, plan),
+            **_approval_context(plan, access),
+        },
     )
+
+
+def _approval_context(plan: BusinessPlan, access) -> dict:
+    """What a manager needs to approve a draft: the meeting decisions it may name (one
+    query, managers of drafts only). Whether a revision is being drafted comes with the plan."""
+    if access.can_edit and plan.is_draft:
+        return {"approval_decisions": approval_decision_choices(plan)}
+    return {}
 
 
 RAG_LABELS = dict(Rag.choices)
@@ -287,11 +320,13 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A lead asks for a new due date (a manager's request is a change, made at once)."""
-    action, _access = get_action_for_user(request.user, pk)
+    action, access = get_action_for_user(request.user, pk)
     require_open(action.objective.priority_area.plan)
     require(can_update_action(request.user, action), "Only the action's lead or a manager may ask for this.")
     plan = action.objective.priority_area.plan
-    form = DueDateRequestForm(request.POST or None, action=action, plan=plan)
+    form = DueDateRequestForm(
+        request.POST or None, action=action, plan=plan, applies_at_once=access.can_manage
+    )
 
     def may_request(locked: Action) -> bool:
         require(plan_access.plan_is_open(plan.pk), ARCHIVED_MESSAGE)
@@ -317,7 +352,11 @@ def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Your request was sent to the board's managers.")
             return redirect(action.get_absolute_url() + "#due-date-changes")
-    return render(request, "plans/due_date_request.html", {"action": action, "plan": plan, "form": form})
+    return render(
+        request,
+        "plans/due_date_request.html",
+        {"action": action, "plan": plan, "form": form, "applies_at_once": access.can_manage},
+    )
 
 
 @login_required

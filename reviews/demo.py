@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from boards.models import Board, Membership, Partnership, Role
-from plans.demo import demo_password, demo_rag, shift_date, year_shift
+from plans.demo import demo_approval, demo_password, demo_rag, shift_date, year_shift
 from plans.models import (
     Action,
     BusinessPlan,
@@ -311,7 +311,9 @@ def _load_sunderland(
         {
             "period_start": shift_date(D(2015, 9, 1), shift),
             "period_end": shift_date(D(2017, 3, 31), shift),
-            "status": BusinessPlan.Status.APPROVED,
+            **demo_approval(
+                BusinessPlan.objects.filter(board=ib, title="Children's Services Improvement Plan").first()
+            ),
         },
     )
     writer.upsert(ImprovementPlan, {"review": peer, "plan": plan})

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Board, Role
 from plans.models import Action, BusinessPlan, PlanStatus
 
@@ -25,6 +25,7 @@ from .models import (
     MonitoringBody,
     Recommendation,
     Review,
+    ReviewKind,
     ReviewTeamMember,
     SubJudgement,
     WorkStrand,
@@ -48,27 +49,10 @@ def _helper(*fields, submit: str) -> FormHelper:
     return helper
 
 
-class GdsDateField(DateInputField):
-    """The GOV.UK date input (day, month, year), with messages that say which date."""
-
-    def __init__(self, *, label: str, required: bool = False, help_text: str = "") -> None:
-        super().__init__(label=label, required=required, help_text=help_text, require_all_fields=False)
-        self.error_messages["required"] = f"Enter the {label.lower()}"
-        self.error_messages["incomplete"] = f"Enter the {label.lower()} as day, month and year"
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        try:
-            return super().compress(data_list)
-        except (TypeError, ValueError) as error:
-            raise forms.ValidationError("Enter a real date", code="invalid") from error
-
-
 class ReviewForm(forms.ModelForm):
-    on_site_start = GdsDateField(label="First day on site")
-    on_site_end = GdsDateField(label="Last day on site")
-    published = GdsDateField(label="Date published")
+    on_site_start = GovukDateField(label="First day on site", required=False)
+    on_site_end = GovukDateField(label="Last day on site", required=False)
+    published = GovukDateField(label="Date published", required=False)
     reports_to = forms.ModelMultipleChoiceField(
         queryset=Board.objects.none(),
         required=False,
@@ -102,6 +86,7 @@ class ReviewForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["reports_to"] = list(self.instance.reports.values_list("board_id", flat=True))
         self.fields["overall_judgement"].help_text = "Ofsted inspections only: leave as Not judged otherwise."
+        self.fields["kind"].choices = [("", "Choose the kind of review"), *ReviewKind.choices]
         _require(self, {"kind": "Choose the kind of review", "title": "Enter the review's title"})
         self.helper = _helper(
             Field.select("kind"),
@@ -153,13 +138,16 @@ class RecommendationForm(forms.ModelForm):
         model = Recommendation
         fields = ["number", "text", "finding", "owner_board", "response", "owner"]
         labels = {"text": "Recommendation", "finding": "The finding it answers"}
+        # GOV.UK asks for numbers in a text box with a number keyboard, not type="number".
+        widgets = {"number": forms.TextInput(attrs={"inputmode": "numeric"})}
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.review = review
         self.fields["owner_board"].queryset = review.partnership.boards.all()
         self.fields["finding"].queryset = review.findings.all()
-        self.fields["number"].widget.attrs["inputmode"] = "numeric"
+        self.fields["finding"].empty_label = "None"
+        self.fields["owner_board"].empty_label = "None"
         _require(self, {"number": "Enter the recommendation's number", "text": "Enter the recommendation"})
         if not self.instance.pk:
             last = review.recommendations.order_by("-number").values_list("number", flat=True).first()
@@ -185,14 +173,19 @@ class RecommendationForm(forms.ModelForm):
 
 
 def actions_of_partnership(partnership_pk: int):
-    return Action.objects.filter(objective__priority_area__plan__board__partnership_id=partnership_pk)
+    """Actions a recommendation may be linked to: those of the partnership's plans in force
+    (a draft's actions are not the board's yet)."""
+    return Action.objects.in_force().filter(
+        objective__priority_area__plan__board__partnership_id=partnership_pk
+    )
 
 
 class ActionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, action: Action) -> str:
         plan = action.objective.priority_area.plan
         return (
-            f"{plan.board.short_name} · {plan.title} · {action.objective.number}: {action.description[:120]}"
+            f"{plan.board.short_name} · {plan.title} · {action.number or action.objective.number}: "
+            f"{action.description[:120]}"
         )
 
 
@@ -200,8 +193,9 @@ class LinkActionForm(forms.Form):
     action = ActionChoiceField(
         queryset=Action.objects.none(),
         label="Action that answers this recommendation",
-        help_text="Actions in any plan of the partnership's boards.",
+        help_text="Actions in any plan of the partnership's boards. Type an objective number or words from the action.",
         empty_label="Choose an action",
+        widget=autocomplete_select(),
     )
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs) -> None:
@@ -224,7 +218,7 @@ class LinkActionForm(forms.Form):
 
 
 class ImpactEvidenceForm(forms.ModelForm):
-    date = GdsDateField(label="Date of the evidence", required=True)
+    date = GovukDateField(label="Date of the evidence")
     link = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -265,8 +259,8 @@ class ImprovementPlanForm(forms.Form):
         queryset=Board.objects.none(), label="Board that owns the plan", empty_label="Choose a board"
     )
     title = forms.CharField(max_length=250, label="Plan title")
-    period_start = GdsDateField(label="Plan start date", required=True)
-    period_end = GdsDateField(label="Plan end date", required=True)
+    period_start = GovukDateField(label="Plan start date")
+    period_end = GovukDateField(label="Plan end date")
 
     def __init__(self, *args, review: Review, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -314,6 +308,7 @@ class MonitoringBodyForm(forms.ModelForm):
         self.instance.position = (last or 0) + 1
         self.fields["board"].queryset = plan.board.partnership.boards.exclude(plans_monitored__plan=plan)
         self.fields["board"].required = False
+        self.fields["board"].empty_label = "Choose a board"  # or name another body below
         self.helper = _helper(Field.select("board"), Field.text("name"), submit="Add monitoring body")
 
 
@@ -351,6 +346,7 @@ class WorkStrandForm(ReviewPartForm):
         model = WorkStrand
         fields = ["name", "records_audited"]
         labels = {"records_audited": "Records audited (if any)"}
+        widgets = {"records_audited": forms.TextInput(attrs={"inputmode": "numeric"})}
 
     def layout_fields(self) -> list:
         return [Field.text("name"), Field.text("records_audited", field_width=4)]

@@ -25,8 +25,11 @@ def link_action(recommendation: Recommendation, action_pk: int, user) -> Recomme
     )
     if action is None:
         raise ValidationError({"action": "That action no longer exists."})
-    if _plan_archived_now(action):
+    status = _plan_status_now(action)
+    if status == PlanStatus.ARCHIVED:
         raise ValidationError({"action": ARCHIVED_LINK_MESSAGE})
+    if status != PlanStatus.APPROVED:
+        raise ValidationError({"action": DRAFT_LINK_MESSAGE})
     link = RecommendationAction(recommendation=recommendation, action=action, linked_by=user)
     link.clean()
     # Two managers linking the same action at once: the unique constraint lets one
@@ -55,15 +58,20 @@ def unlink_action(recommendation: Recommendation, action_pk: int) -> bool:
 # they change what the closed plan answered; evidence of impact is still recorded
 # (reviews.views.evidence_create), because impact is often shown after a plan has closed.
 ARCHIVED_LINK_MESSAGE = "That action's plan is archived: link an action of a current plan instead."
+# A draft plan's actions answer nothing until the plan is approved (issue 13).
+DRAFT_LINK_MESSAGE = "That action's plan is a draft: link it once a manager has approved the plan."
 ARCHIVED_UNLINK_MESSAGE = (
     "That action's plan is archived, so its links are kept. A manager can restore the plan."
 )
 
 
-def _plan_archived_now(action: Action) -> bool:
-    """Read under a row lock, so an archive committing meanwhile is seen (or waits for us)."""
+def _plan_status_now(action: Action) -> str | None:
+    """Read under a row lock, so an archive or approval committing meanwhile is seen (or waits for us)."""
     plan_id = action.objective.priority_area.plan_id
     return (
         BusinessPlan.objects.select_for_update().filter(pk=plan_id).values_list("status", flat=True).first()
-        == PlanStatus.ARCHIVED
     )
+
+
+def _plan_archived_now(action: Action) -> bool:
+    return _plan_status_now(action) == PlanStatus.ARCHIVED

@@ -14,7 +14,9 @@ Rules, as boards use the words:
   them are complete, and *fully answered* when, in addition, every action's
   impact is verified (it has verified impact evidence);
 - a recommendation the owning board did not accept is listed but neither
-  flagged nor counted in the percentages: there is nothing to answer.
+  flagged nor counted in the percentages: there is nothing to answer;
+- only actions of plans in force count (``Action.objects.in_force()``): an action in a
+  draft plan answers nothing until a manager approves its plan.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from plans.models import RAG_TAG_CLASSES, ProgressUpdate, Rag, Status
+from plans.models import RAG_TAG_CLASSES, Action, ProgressUpdate, Rag, Status
 
 from .models import ImpactEvidence, Recommendation, RecommendationAction, Response
 
@@ -190,12 +192,14 @@ def _linked_action(link: RecommendationAction, today: datetime.date) -> LinkedAc
 
 def _links_queryset():
     latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-pk")
-    return RecommendationAction.objects.select_related(
-        "action__objective__priority_area__plan__board"
-    ).annotate(
-        latest_progress_text=Subquery(latest.values("text")[:1]),
-        latest_progress_date=Subquery(latest.values("date")[:1]),
-        impact_verified=Exists(ImpactEvidence.objects.verified().filter(action=OuterRef("action_id"))),
+    return (
+        RecommendationAction.objects.filter(action__in=Action.objects.in_force())
+        .select_related("action__objective__priority_area__plan__board")
+        .annotate(
+            latest_progress_text=Subquery(latest.values("text")[:1]),
+            latest_progress_date=Subquery(latest.values("date")[:1]),
+            impact_verified=Exists(ImpactEvidence.objects.verified().filter(action=OuterRef("action_id"))),
+        )
     )
 
 

@@ -156,15 +156,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a username+IP pair after 5 failures.
+# Login throttling (django-axes; see boards/throttling.py): failures are counted per account
+# (whatever identifier was typed) and per client address, each with its own limit; a
+# success clears neither; failures age out after the cool-off; a reset by e-mail clears
+# the account's count and signs its owner in.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = 5
+AXES_HANDLER = "boards.throttling.AccountAndAddressHandler"
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (the handler reads them in this order)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-# "Maria@Example.org" and "maria@example.org" count as one login for the lock.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
+# The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
+# of its own (boards.throttling.client_ip reads X-Forwarded-For from the right, so an
+# address a client writes into the header is never used).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -332,6 +341,19 @@ LOGGING = {
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).
 CELERY_IMPORTS = ["plans.transfer.tasks"]
+
+# --- Plan imports (plans/transfer) -------------------------------------------
+# The worker reads an uploaded file in a child process limited to this much memory (MiB of
+# address space) and time (seconds), so a crafted file is refused instead of exhausting the worker.
+IMPORT_READ_MEMORY_MB = env.int("IMPORT_READ_MEMORY_MB", default=1024)
+IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=120)
+# Import jobs, with the text of their cells and any file not yet read, are deleted this many
+# days after the upload, by the daily beat task below.
+IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["purge-import-jobs"] = {
+    "task": "plans.transfer.purge_import_jobs",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 # --- Board packs -------------------------------------------------------------
 # WeasyPrint's tagged, accessible PDF variant; empty for a plain PDF.

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from boards.models import Board, Membership, Partnership, Role, SubCommittee
 from plans.models import (
@@ -74,6 +75,10 @@ class BusinessPlanFactory(factory.django.DjangoModelFactory):
     period_start = datetime.date(2026, 4, 1)
     period_end = datetime.date(2028, 3, 31)
     status = BusinessPlan.Status.APPROVED
+    # An approved plan records when (a database constraint); drafts have no approval.
+    approved_at = factory.LazyAttribute(
+        lambda plan: timezone.now() if plan.status == BusinessPlan.Status.APPROVED else None
+    )
 
 
 class PriorityAreaFactory(factory.django.DjangoModelFactory):

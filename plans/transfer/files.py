@@ -18,6 +18,8 @@ from pathlib import PurePath
 
 from lxml import etree
 
+from safeguarding.csv_text import CsvRefusedError, csv_rows
+
 from .mapping import is_header_row
 from .parsing import AREA_LEAD, OBJECTIVES_LABEL, clean, clean_lines, parse_priority_heading
 
@@ -1020,10 +1022,10 @@ def read_csv(data: bytes, force_header: bool = False) -> Extracted:
         dialect = csv.excel
     builder = _TableBuilder("csv", force_header)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as error:
-        raise FileRefusedError(f"The CSV file could not be read: {error}.") from error
+        rows = list(csv_rows(text, dialect))
+    except CsvRefusedError as refusal:  # a NUL character, an over-long field, broken quoting
+        raise FileRefusedError(str(refusal)) from None
     _check_rows(len(rows))
-    for index, row in enumerate(rows, start=1):
+    for index, row in rows:
         builder.add_row("CSV", index, row, [False] * len(row))
     return builder.extracted

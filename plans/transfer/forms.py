@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import PurePath
 
 from django import forms
 from django.utils import timezone
 
+from boards.govuk_fields import GovukDateField
 from plans.models import BusinessPlan
 
-from .files import MAX_BYTES
+from .files import KINDS, MACRO_EXTENSIONS, MAX_BYTES
+from .jobs import HEADING, SKIP
 from .mapping import FIELDS, IGNORE
 
 
@@ -17,11 +20,11 @@ class UploadForm(forms.Form):
         help_text="A Word document (.docx), Excel workbook (.xlsx) or CSV file, smaller than 20 MB.",
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
     )
-    progress_as_of = forms.DateField(
+    progress_as_of = GovukDateField(
         label="Date of undated progress notes",
-        help_text="Progress notes in the file that do not start with a date are recorded on this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the progress notes.", "invalid": "Enter a real date."},
+        help_text="Progress notes in the file that do not start with a date are recorded on this date. "
+        "For example, 30 6 2026",
+        required_message="Enter the date of the progress notes",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -32,20 +35,30 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size >= MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 20 MB.")
+        # The name is checked at once; what the file holds is read by the worker.
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix in MACRO_EXTENSIONS:
+            raise forms.ValidationError(
+                "This file can contain macros. Save it as .docx, .xlsx or .csv and upload that."
+            )
+        if suffix not in KINDS:
+            raise forms.ValidationError(
+                "The file must be a Word document (.docx), an Excel workbook (.xlsx) or a CSV file."
+            )
         return upload
 
 
 class NewPlanUploadForm(UploadForm):
     title = forms.CharField(max_length=250, error_messages={"required": "Enter the plan's title."})
-    period_start = forms.DateField(
-        label="Plan starts",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the plan starts.", "invalid": "Enter a real date."},
+    period_start = GovukDateField(
+        label="Start date of the plan",
+        help_text="Usually 1 April. For example, 1 4 2026",
+        required_message="Enter the date the plan starts",
     )
-    period_end = forms.DateField(
-        label="Plan ends",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the plan ends.", "invalid": "Enter a real date."},
+    period_end = GovukDateField(
+        label="End date of the plan",
+        help_text="For example, 31 3 2027",
+        required_message="Enter the date the plan ends",
     )
     field_order = ["title", "period_start", "period_end", "file", "progress_as_of"]
 
@@ -92,3 +105,34 @@ class MappingForm(forms.Form):
             key: self.cleaned_data.get(f"column_{index}") or IGNORE
             for index, (key, _, _) in enumerate(self.headings)
         }
+
+
+READ_AS = {
+    "": "An action, as read",
+    HEADING: "A heading (starts a priority area)",
+    SKIP: "Not an action: leave it out",
+}
+
+
+class OverridesForm(forms.Form):
+    """How the user wants source rows read: pairs of ``where_<n>`` (the row, e.g. "Table 2,
+    row 5") and ``read_as_<n>`` ("" as read, "heading", "skip"), and the draft version shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows: set[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def clean(self):
+        data = super().clean()
+        choices: dict[str, str] = {}
+        for key, where in self.data.items():
+            if not key.startswith("where_"):
+                continue
+            choice = self.data.get(f"read_as_{key.removeprefix('where_')}", "")
+            if where not in self.rows or choice not in READ_AS:
+                raise forms.ValidationError("a row or a choice in the form is not one of this file's.")
+            choices[where] = choice
+        data["choices"] = choices
+        return data

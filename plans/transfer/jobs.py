@@ -1,35 +1,130 @@
-"""The life of an import: upload → mapping → preview → write (in a Celery task) → done.
+"""The life of an import: upload → read (worker) → mapping → preview → write (worker) → done.
 
-The write runs in the Celery worker so a large file never holds a web request; the browser
-polls the job page (htmx) for progress, which the task reports through Celery's result
+The upload view only keeps the file's bytes (an ImportFile) and queues the read; the Celery
+worker reads the file in a child process with memory and time limits (sandbox.py), keeps the
+text of its tables on the job and forgets the file. The browser polls the job page (htmx)
+meanwhile. The write runs in the worker too and reports its progress through Celery's result
 backend (Redis). The job row's state changes outside the import's transaction, so a failed
 import leaves the job marked "failed" with its message and nothing else written.
+
+These are plain functions with no Celery in them: tasks.py runs and queues them, so this
+module never imports tasks.py (no import cycle).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import PurePath
 
 from celery.result import AsyncResult
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from plans.models import ImportJob
+from plans.models import ImportFile, ImportJob
 
+from .files import FileRefusedError
 from .importer import ImportConflictError, write_draft
 from .mapping import guess_mapping
 from .preview import build_draft
+from .sandbox import read_in_child
 
 logger = logging.getLogger(__name__)
+
+# What the user may say about a source row on the preview (an override).
+HEADING = "heading"
+SKIP = "skip"
+OVERRIDES = {HEADING, SKIP}
+
+
+def receive(
+    *,
+    data: bytes,
+    file_name: str,
+    board,
+    user,
+    plan=None,
+    new_plan: dict | None = None,
+    progress_as_of: datetime.date,
+) -> ImportJob:
+    """Keep an uploaded file for the worker to read; nothing in it is parsed here."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            board=board,
+            plan=plan,
+            created_by=user,
+            file_name=file_name[:255],
+            file_kind=PurePath(file_name).suffix.lower().lstrip(".")[:10],
+            new_plan=new_plan or {},
+            progress_as_of=progress_as_of,
+            state=ImportJob.State.READING,
+        )
+        ImportFile.objects.create(job=job, data=data)
+    return job
+
+
+def read(job_id: str) -> ImportJob | None:
+    """Read a received job's file (in the worker). Safe to run twice: only a job still
+    "reading" is read, and the file is deleted once read or refused."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.state != ImportJob.State.READING:
+        return job
+    stored = ImportFile.objects.filter(job=job).first()
+    try:
+        if stored is None:
+            raise FileRefusedError("The uploaded file is no longer here. Upload it again.")
+        extracted = read_in_child(
+            job.file_name,
+            bytes(stored.data),
+            memory_mb=settings.IMPORT_READ_MEMORY_MB,
+            seconds=settings.IMPORT_READ_SECONDS,
+        )
+    except FileRefusedError as refusal:
+        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READING).update(
+            state=ImportJob.State.REFUSED, message=str(refusal), finished_at=timezone.now()
+        )
+    else:
+        accept(job, extracted, only_if_reading=True)
+    ImportFile.objects.filter(job=job).delete()
+    job.refresh_from_db()
+    return job
+
+
+def accept(job: ImportJob, extracted: dict, *, only_if_reading: bool = False) -> None:
+    """Keep the text of the file's tables and the guessed mapping; the job awaits its preview."""
+    extracted = _without_nul(extracted)
+    headings = [heading for table in extracted.get("tables", []) for heading in table["header"]]
+    fields = {
+        "extracted": extracted,
+        "file_kind": extracted.get("kind", job.file_kind)[:10],
+        "mapping": guess_mapping(headings),
+        "state": ImportJob.State.PREVIEW,
+    }
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    if only_if_reading:
+        jobs = jobs.filter(state=ImportJob.State.READING)
+    jobs.update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def _without_nul(extracted: dict) -> dict:
+    """PostgreSQL refuses a NUL character anywhere in JSON: drop any a reader let through."""
+    text = json.dumps(extracted)
+    if "\\u0000" not in text:
+        return extracted
+    return json.loads(text.replace("\\u0000", ""))
 
 
 def new_job(
     *, extracted: dict, file_name: str, board, user, plan=None, new_plan=None, progress_as_of
 ) -> ImportJob:
-    job = ImportJob(
+    """A job for tables already read (tests, benchmarks): it waits for its mapping at once."""
+    job = ImportJob.objects.create(
         board=board,
         plan=plan,
         created_by=user,
@@ -37,20 +132,26 @@ def new_job(
         file_kind=extracted["kind"],
         new_plan=new_plan or {},
         progress_as_of=progress_as_of,
-        extracted=extracted,
+        state=ImportJob.State.READING,
     )
-    headings = [heading for table in extracted["tables"] for heading in table["header"]]
-    job.mapping = guess_mapping(headings)
-    job.save()
+    accept(job, extracted)
     return job
 
 
 def preview(job: ImportJob) -> dict:
-    """Build (and keep on the job) the draft for the job's current mapping."""
-    job.draft = build_draft(
-        job.extracted, job.mapping, plan=job.plan, progress_as_of=job.progress_as_of, period=period_of(job)
+    """Build (and keep on the job) the draft for the job's current mapping and overrides."""
+    draft = build_draft(
+        job.extracted,
+        job.mapping,
+        plan=job.plan,
+        progress_as_of=job.progress_as_of,
+        period=period_of(job),
+        overrides=job.overrides,
     )
-    job.save(update_fields=["mapping", "draft"])
+    # The preview page posts back the version it showed, so a re-run from a stale page is refused.
+    draft["version"] = (job.draft or {}).get("version", 0) + 1
+    job.draft = draft
+    job.save(update_fields=["mapping", "overrides", "draft"])
     return job.draft
 
 
@@ -67,20 +168,26 @@ def period_of(job: ImportJob) -> tuple[datetime.date, datetime.date] | None:
         return None
 
 
-def start(job: ImportJob) -> None:
-    """Queue the write. Only a previewed job without errors starts, and only once."""
-    from .tasks import run_import_job
+def set_overrides(job: ImportJob, choices: dict[str, str]) -> None:
+    """Record what the user said of source rows ("heading", "skip", or "" to read it as written)."""
+    overrides = dict(job.overrides or {})
+    for where, choice in choices.items():
+        if choice in OVERRIDES:
+            overrides[where] = choice
+        else:
+            overrides.pop(where, None)
+    job.overrides = overrides
 
-    # Two clicks on "Import" race to start the same job: only the one that moves it out of
-    # "preview" queues the task.
+
+def claim_write(job: ImportJob) -> str | None:
+    """Move a previewed job to "queued" and return the task id to queue it under, or None
+    when another request got there first (two clicks on "Import") or it is not previewed."""
     task_id = str(uuid.uuid4())
-    started = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
         state=ImportJob.State.QUEUED, task_id=task_id
     )
-    if not started:
-        return
     job.refresh_from_db()
-    transaction.on_commit(lambda: run_import_job.apply_async(args=[str(job.pk)], task_id=task_id))
+    return task_id if claimed else None
 
 
 def run(job_id: str, on_progress: Callable[[int, int], None] | None = None) -> ImportJob:
@@ -121,6 +228,15 @@ def _finish(job: ImportJob, state: str, message: str) -> ImportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["plan", "state", "message", "finished_at"])
     return job
+
+
+def purge(now: datetime.datetime) -> int:
+    """Delete import jobs (their cells, drafts and any unread file) older than the retention
+    period; returns how many. Idempotent: two runs delete the same rows once."""
+    cutoff = now - datetime.timedelta(days=settings.IMPORT_JOB_RETENTION_DAYS)
+    # A write runs for minutes at most (the task time limit), never days: an old job is finished.
+    _total, by_model = ImportJob.objects.filter(created_at__lt=cutoff).delete()
+    return by_model.get(ImportJob._meta.label, 0)
 
 
 def progress(job: ImportJob) -> tuple[int, int]:

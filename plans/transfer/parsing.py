@@ -81,7 +81,7 @@ def split_action_number(text: str) -> tuple[str, str]:
 
 
 def _year(text: str) -> int | None:
-    if not text.isdigit() or len(text) not in (2, 4):
+    if not text.isdecimal() or len(text) not in (2, 4):
         return None
     year = int(text)
     if len(text) == 2:
@@ -91,7 +91,7 @@ def _year(text: str) -> int | None:
 
 def _month(text: str) -> int | None:
     word = text.lower().rstrip(".")
-    if word.isdigit():
+    if word.isdecimal():
         number = int(word)
         return number if 1 <= number <= 12 else None
     return MONTHS.get(word)
@@ -102,7 +102,7 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def _day(year: int | None, month: int | None, day_text: str) -> datetime.date | None:
-    if year is None or month is None or not day_text.isdigit():
+    if year is None or month is None or not day_text.isdecimal():
         return None
     day = int(day_text)
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
@@ -141,13 +141,13 @@ def _single(text: str) -> tuple[datetime.date, str] | None:
         return (_month_end(year, month), MONTH) if year and month else None
     if match := _WORDS_DAY.match(text):
         day, month_word, year = match.groups()
-        if month_word.isdigit():
+        if month_word.isdecimal():
             return None
         found = _day(_year(year), _month(month_word), day)
         return (found, DAY) if found else None
     if match := _WORDS_MONTH.match(text):
         month_word, year_text = match.groups()
-        if month_word.isdigit():
+        if month_word.isdecimal():
             return None
         month, year = _month(month_word), _year(year_text.lstrip("'"))
         return (_month_end(year, month), MONTH) if year and month else None
@@ -255,7 +255,7 @@ def _financial(text: str, period: Period | None) -> tuple[datetime.date, str] | 
             return _month_end(year + 1 if month == 2 else year, month), MONTH
         found = _in_period(month, period)
         return (found, MONTH) if found else None
-    if (month := _month(text)) is not None and not text.isdigit():
+    if (month := _month(text)) is not None and not text.isdecimal():
         found = _in_period(month, period)  # "By March": the March within the plan's period
         return (found, MONTH) if found else None
     return None
@@ -267,11 +267,11 @@ def _short_year_forms(text: str) -> tuple[datetime.date, str] | None:
     for pattern in (_MONTH_DASH_YEAR, _WORDS_MONTH_SHORT_YEAR):
         if match := pattern.match(text):
             month, year = _month(match[1]), _year(match[2])
-            if month and year and not match[1].isdigit():
+            if month and year and not match[1].isdecimal():
                 return _month_end(year, month), MONTH
     if match := _WORDS_DAY_SHORT_YEAR.match(text):
         day, month_word, year = match.groups()
-        found = _day(_year(year), _month(month_word), day) if not month_word.isdigit() else None
+        found = _day(_year(year), _month(month_word), day) if not month_word.isdecimal() else None
         return (found, DAY) if found else None
     return None
 
@@ -531,7 +531,7 @@ def parse_priority_heading(value: object) -> Heading | None:
     if not match:
         return None
     word = match["number"].lower()
-    number = int(word) if word.isdigit() else NUMBER_WORDS[word]
+    number = int(word) if word.isdecimal() else NUMBER_WORDS[word]
     if number < 1:
         return None
     label_words = match["label"].lower().split()

@@ -142,27 +142,33 @@ def build_draft(
     plan: BusinessPlan | None,
     progress_as_of: datetime.date,
     period: Period | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> dict:
     """The plan as the import will write it, with warnings and errors by row.
 
     ``period`` (the plan's first and last day) resolves financial-year timescales and Q1–Q4
     update columns; it defaults to the target plan's period, else the financial year of
     ``progress_as_of``.
+
+    ``overrides`` is what the user said of source rows on the preview, keyed by the row's
+    "where" ("Table 2, row 5"): "heading" (the row names a priority area) or "skip" (the row
+    is not an action: left out, and listed as skipped with the reason).
     """
     if period is None:
         period = (
             (plan.period_start, plan.period_end) if plan is not None else financial_year_of(progress_as_of)
         )
-    return _DraftBuilder(extracted, mapping, plan, progress_as_of, period).build()
+    return _DraftBuilder(extracted, mapping, plan, progress_as_of, period, overrides or {}).build()
 
 
 class _DraftBuilder:
-    def __init__(self, extracted, mapping, plan, progress_as_of, period) -> None:
+    def __init__(self, extracted, mapping, plan, progress_as_of, period, overrides=None) -> None:
         self.extracted = extracted
         self.mapping = mapping
         self.plan = plan
         self.as_of = progress_as_of
         self.period = period
+        self.overrides = overrides or {}
         # Rows that are neither an action nor written elsewhere, each with the reason.
         self.skipped: list[dict] = list(extracted.get("skipped", []))
         self.sheet_areas: dict[str, dict] = {}
@@ -297,6 +303,10 @@ class _DraftBuilder:
                 self._skip(entry["where"], entry["text"], reason)
         for row in table["rows"]:
             where = f"{source}, row {row['line']}"
+            override = self.overrides.get(where)
+            if override in ("skip", "heading"):
+                self._overridden_row(row, override, state, where)
+                continue
             if row.get("span"):
                 texts = [clean_lines(text) for text in row["cells"] if clean(text)]
                 if texts:
@@ -421,6 +431,27 @@ class _DraftBuilder:
         self._enter_objective(number, "", state, where)
         state["objective"]["default"] = True
         return state["objective"]
+
+    def _overridden_row(self, row: dict, override: str, state: dict, where: str) -> None:
+        """A row the user re-read on the preview: "skip" leaves it out; "heading" starts a
+        priority area ("Priority 3 – …" keeps its number; other words title the next free one)."""
+        text = next((clean_lines(value) for value in row["cells"] if clean(value)), "")
+        if override == "skip":
+            self._skip(where, text, "You marked this row as not an action.")
+            return
+        heading = parse_priority_heading(text)
+        if heading is not None:
+            self._enter_heading(heading, state, where)
+            number = heading.number
+        else:
+            number = self._next_area_number()
+            area = self._area(number, clean(text)[: LIMITS["title"]], "", where)
+            state.update(
+                area=area, objective=None, action=None, lead=None, timescale=None, in_objectives=False
+            )
+        self._skip(
+            where, text, f"You marked this row as a heading: read as the heading of Priority Area {number}."
+        )
 
     def _area(self, number: int, title: str, link: str, where: str) -> dict:
         if number in self.areas:

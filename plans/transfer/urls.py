@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
     path("imports/<uuid:pk>/mapping/", views.mapping, name="mapping"),
     path("imports/<uuid:pk>/preview/", views.preview, name="preview"),
+    path("imports/<uuid:pk>/rows/", views.overrides, name="overrides"),
     path("imports/<uuid:pk>/start/", views.start, name="start"),
     path("imports/<uuid:pk>/", views.job_detail, name="job"),
     path("imports/<uuid:pk>/progress/", views.job_progress, name="progress"),

@@ -3,10 +3,15 @@ every member of the board may export."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,10 +20,10 @@ from boards.models import Board
 from plans.access import get_plan_for_user, require_open
 from plans.models import ImportJob
 
-from . import jobs
+from . import jobs, tasks
 from .exporter import EXPORTERS
-from .files import MAX_BYTES, FileRefusedError, read_upload
-from .forms import MappingForm, NewPlanUploadForm, UploadForm
+from .files import MAX_BYTES
+from .forms import MappingForm, NewPlanUploadForm, OverridesForm, UploadForm
 from .mapping import FIELD_LABELS, mapping_problems
 from .parsing import clean, normalise_heading
 
@@ -30,6 +35,15 @@ def _job_for_manager(request: HttpRequest, pk) -> ImportJob:
         board__in=Board.objects.visible_to(request.user),
     )
     board_access(request.user, job.board).require_manage()
+    return job
+
+
+def _job_for_uploader(request: HttpRequest, pk) -> ImportJob:
+    """The steps between upload and import are the uploader's own: another manager of the
+    board sees the job's progress page but cannot change its mapping or preview, or start it."""
+    job = _job_for_manager(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise PermissionDenied("This import was started by someone else.")
     return job
 
 
@@ -51,13 +65,18 @@ def _bound(form_class, request: HttpRequest, **kwargs):
     return form_class(request.POST or None, request.FILES or None, **kwargs)
 
 
-def _read(form) -> dict | None:
+def _receive(form, **kwargs) -> HttpResponse:
+    """Keep the file and queue its reading in the worker: nothing is parsed in the request,
+    so a crafted file cannot hold a web worker. The job page follows the reading."""
     upload = form.cleaned_data["file"]
-    try:
-        return read_upload(upload.name, upload.read()).as_json()
-    except FileRefusedError as refusal:
-        form.add_error("file", str(refusal))
-        return None
+    job = jobs.receive(
+        data=upload.read(),
+        file_name=upload.name,
+        progress_as_of=form.cleaned_data["progress_as_of"],
+        **kwargs,
+    )
+    tasks.queue_read(job)
+    return redirect(job)
 
 
 @login_required
@@ -66,11 +85,10 @@ def upload_new_plan(request: HttpRequest, slug: str) -> HttpResponse:
     board, access = get_board_for_user(request.user, slug)
     access.require_manage()
     form = _bound(NewPlanUploadForm, request, board=board)
-    if request.method == "POST" and form.is_valid() and (extracted := _read(form)):
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        job = jobs.new_job(
-            extracted=extracted,
-            file_name=data["file"].name,
+        return _receive(
+            form,
             board=board,
             user=request.user,
             new_plan={
@@ -78,9 +96,7 @@ def upload_new_plan(request: HttpRequest, slug: str) -> HttpResponse:
                 "period_start": data["period_start"].isoformat(),
                 "period_end": data["period_end"].isoformat(),
             },
-            progress_as_of=data["progress_as_of"],
         )
-        return redirect("plans:transfer:mapping", pk=job.pk)
     return render(request, "plans/transfer/upload.html", {"form": form, "board": board, "plan": None})
 
 
@@ -91,16 +107,8 @@ def upload_into_plan(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_manage()
     require_open(plan)
     form = _bound(UploadForm, request)
-    if request.method == "POST" and form.is_valid() and (extracted := _read(form)):
-        job = jobs.new_job(
-            extracted=extracted,
-            file_name=form.cleaned_data["file"].name,
-            board=plan.board,
-            user=request.user,
-            plan=plan,
-            progress_as_of=form.cleaned_data["progress_as_of"],
-        )
-        return redirect("plans:transfer:mapping", pk=job.pk)
+    if request.method == "POST" and form.is_valid():
+        return _receive(form, board=plan.board, user=request.user, plan=plan)
     return render(request, "plans/transfer/upload.html", {"form": form, "board": plan.board, "plan": plan})
 
 
@@ -125,7 +133,7 @@ def _headings(job: ImportJob) -> list[tuple[str, str, list[str]]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mapping(request: HttpRequest, pk) -> HttpResponse:
-    job = _job_for_manager(request, pk)
+    job = _job_for_uploader(request, pk)
     if job.state != ImportJob.State.PREVIEW:
         return redirect(job)
     form = MappingForm(request.POST or None, headings=_headings(job), mapping=job.mapping)
@@ -143,23 +151,89 @@ def mapping(request: HttpRequest, pk) -> HttpResponse:
     )
 
 
+# The preview shows the draft a page of actions at a time, and at most this many problems and
+# skipped rows, so a 20 MB file gives pages of a bounded size (the counts cover everything).
+PREVIEW_ACTIONS_PER_PAGE = 50
+PREVIEW_ISSUES_SHOWN = 100
+
+
+def _draft_page(draft: dict, page_number) -> tuple:
+    """One page of the draft: (page, areas) with each area holding only this page's actions.
+
+    Each action is marked ``first_of_row`` when it is the first read from its source row: the
+    preview asks "how should this row be read?" there, once per row.
+    """
+    entries: list[tuple[int, int | None, dict | None]] = []
+    previous_where = None
+    for area_index, area in enumerate(draft["areas"]):
+        if not area["objectives"]:
+            entries.append((area_index, None, None))
+        for objective_index, objective in enumerate(area["objectives"]):
+            if not objective["actions"]:
+                entries.append((area_index, objective_index, None))
+            for action in objective["actions"]:
+                action = {
+                    **action,
+                    "first_of_row": action.get("where") != previous_where,
+                    "form_index": len(entries),
+                }
+                previous_where = action.get("where")
+                entries.append((area_index, objective_index, action))
+    page = Paginator(entries, PREVIEW_ACTIONS_PER_PAGE).get_page(page_number)
+    areas: list[dict] = []
+    for area_index, objective_index, action in page.object_list:
+        if not areas or areas[-1]["index"] != area_index:
+            area = draft["areas"][area_index]
+            areas.append({**area, "index": area_index, "objectives": []})
+        if objective_index is None:
+            continue
+        objectives = areas[-1]["objectives"]
+        if not objectives or objectives[-1]["index"] != objective_index:
+            objective = draft["areas"][area_index]["objectives"][objective_index]
+            objectives.append({**objective, "index": objective_index, "actions": []})
+        if action is not None:
+            objectives[-1]["actions"].append(action)
+    return page, areas
+
+
+def _source_rows(job: ImportJob) -> set[str]:
+    """Every source row of the file, as the draft names it ("Table 2, row 5")."""
+    return {
+        f"{table['source']}, row {row['line']}"
+        for table in job.extracted.get("tables", [])
+        for row in table["rows"]
+    }
+
+
 @login_required
 @require_GET
 def preview(request: HttpRequest, pk) -> HttpResponse:
-    job = _job_for_manager(request, pk)
+    job = _job_for_uploader(request, pk)
     if job.state != ImportJob.State.PREVIEW:
         return redirect(job)
     if job.draft is None:
         return redirect("plans:transfer:mapping", pk=job.pk)
     draft = job.draft
+    page, areas = _draft_page(draft, request.GET.get("page"))
+    errors = [issue for issue in draft["issues"] if issue["level"] == "error"]
+    warnings = [issue for issue in draft["issues"] if issue["level"] == "warning"]
+    issues = (errors + warnings)[:PREVIEW_ISSUES_SHOWN]
+    skipped = draft.get("skipped", [])
     return render(
         request,
         "plans/transfer/preview.html",
         {
             "job": job,
             "draft": draft,
-            "errors": [issue for issue in draft["issues"] if issue["level"] == "error"],
-            "warnings": [issue for issue in draft["issues"] if issue["level"] == "warning"],
+            "errors": errors[:PREVIEW_ISSUES_SHOWN],
+            "errors_not_shown": max(len(errors) - PREVIEW_ISSUES_SHOWN, 0),
+            "issues": issues,
+            "issues_not_shown": len(draft["issues"]) - len(issues),
+            "skipped": skipped[:PREVIEW_ISSUES_SHOWN],
+            "skipped_not_shown": max(len(skipped) - PREVIEW_ISSUES_SHOWN, 0),
+            "overrides": sorted(job.overrides.items()),
+            "areas": areas,
+            "page": page,
             "mapped": [(FIELD_LABELS[field], key) for key, field in job.mapping.items() if field],
             "board": job.board,
             "plan": job.plan,
@@ -169,11 +243,52 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @require_POST
+def overrides(request: HttpRequest, pk) -> HttpResponse:
+    """Say how source rows should be read ("a heading", "not an action") and preview again,
+    from the text already read: no new upload."""
+    job = _job_for_uploader(request, pk)
+    if job.state != ImportJob.State.PREVIEW or job.draft is None:
+        messages.error(request, "This import has already started, so its preview can no longer change.")
+        return redirect(job)
+    form = OverridesForm(request.POST, rows=_source_rows(job))
+    preview_url = reverse_page("plans:transfer:preview", job, request.POST.get("page"))
+    if not form.is_valid():
+        messages.error(request, "Nothing was changed: " + " ".join(form.non_field_errors()))
+        return redirect(preview_url)
+    if form.cleaned_data["version"] != job.draft.get("version"):
+        # Another tab changed the columns or re-ran the preview since this page was shown.
+        messages.error(
+            request,
+            "Nothing was changed: the preview changed since you opened that page. "
+            "Check the preview below and make your changes again.",
+        )
+        return redirect("plans:transfer:preview", pk=job.pk)
+    with transaction.atomic():
+        # Two tabs re-running at once would each overwrite the other's overrides: take turns.
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ImportJob.State.PREVIEW or (locked.draft or {}).get("version") != job.draft.get(
+            "version"
+        ):
+            messages.error(request, "Nothing was changed: the import changed while you were choosing.")
+            return redirect(job)
+        jobs.set_overrides(locked, form.cleaned_data["choices"])
+        jobs.preview(locked)
+    messages.success(request, "The preview was made again with your changes.")
+    return redirect(preview_url)
+
+
+def reverse_page(name: str, job: ImportJob, page) -> str:
+    url = reverse(name, kwargs={"pk": job.pk})
+    return f"{url}?page={int(page)}" if str(page or "").isdigit() else url
+
+
+@login_required
+@require_POST
 def start(request: HttpRequest, pk) -> HttpResponse:
-    job = _job_for_manager(request, pk)
+    job = _job_for_uploader(request, pk)
     if job.state == ImportJob.State.PREVIEW and (job.draft is None or job.draft["error_count"]):
         return redirect("plans:transfer:preview", pk=job.pk)
-    jobs.start(job)
+    tasks.queue_write(job)
     return redirect(job)
 
 
@@ -184,7 +299,7 @@ def _progress_context(job: ImportJob) -> dict:
         "done": done,
         "total": total,
         "percent": int(100 * done / total) if total else 0,
-        "polling": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+        "polling": job.state in (ImportJob.State.READING, ImportJob.State.QUEUED, ImportJob.State.RUNNING),
     }
 
 
@@ -201,8 +316,13 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk) -> HttpResponse:
-    """The progress panel alone, polled by htmx while the import runs."""
+    """The progress panel alone, polled by htmx while the file is read and the import runs."""
     job = _job_for_manager(request, pk)
+    if job.state == ImportJob.State.PREVIEW:
+        # The file has been read: htmx takes the browser on to the job's next step.
+        response = render(request, "plans/transfer/_progress.html", _progress_context(job))
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
     return render(request, "plans/transfer/_progress.html", _progress_context(job))
 
 

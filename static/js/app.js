@@ -1,9 +1,11 @@
 // Loaded as a module after GOV.UK Frontend: no inline script anywhere, so the
 // Content-Security-Policy can forbid it.
 import { initAll } from "../build/govuk-frontend.min.js";
+import { enhanceAutocompletes } from "./autocomplete.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+enhanceAutocompletes();
 
 // htmx swaps a "My actions" row in place: move focus to what changed (the saved
 // message or the error summary) so keyboard and screen-reader users hear it.

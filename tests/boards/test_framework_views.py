@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from boards.models import AdoptionDecision, Framework, FrameworkStatus, Relationship, RelationshipKind
 from tests.boards.factories_framework import RelationshipFactory, framework_binding
+from tests.dates import date_input
 from tests.factories import BoardFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -67,7 +68,8 @@ def test_outsider_and_anonymous_cannot_see_it(client, people, framework):
 def test_readers_cannot_record_a_decision(client, people, framework, role):
     client.force_login(getattr(people, role))
     response = client.post(
-        adopt_url(framework), {"board": people.board.pk, "decision": "adopt", "meeting_date": "2026-11-01"}
+        adopt_url(framework),
+        {"board": people.board.pk, "decision": "adopt", **date_input("meeting_date", "2026-11-01")},
     )
     assert response.status_code == 403
     assert not framework.adoptions.exists()
@@ -84,7 +86,12 @@ def test_manager_records_their_boards_decision(client, people, framework):
     client.force_login(people.manager)
     response = client.post(
         adopt_url(framework),
-        {"board": people.board.pk, "decision": "adopt", "meeting_date": "2026-11-01", "note": "Minute 7"},
+        {
+            "board": people.board.pk,
+            "decision": "adopt",
+            **date_input("meeting_date", "2026-11-01"),
+            "note": "Minute 7",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -98,7 +105,8 @@ def test_manager_cannot_decide_for_another_bound_board(client, people, framework
     other = framework.framework_boards.exclude(board=people.board).get().board
     client.force_login(people.manager)
     response = client.post(
-        adopt_url(framework), {"board": other.pk, "decision": "adopt", "meeting_date": "2026-11-01"}
+        adopt_url(framework),
+        {"board": other.pk, "decision": "adopt", **date_input("meeting_date", "2026-11-01")},
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.text
@@ -109,7 +117,12 @@ def test_bad_input_shows_the_error_summary_and_keeps_the_input(client, people, f
     client.force_login(people.manager)
     response = client.post(
         adopt_url(framework),
-        {"board": people.board.pk, "decision": "decline", "meeting_date": "2027-01-01", "note": "kept note"},
+        {
+            "board": people.board.pk,
+            "decision": "decline",
+            **date_input("meeting_date", "2027-01-01"),
+            "note": "kept note",
+        },
     )
     assert response.status_code == 400
     assert "There is a problem" in response.text
@@ -123,7 +136,8 @@ def test_last_board_adopting_makes_it_adopted(client, people, framework):
     framework.record_adoption(other, AdoptionDecision.ADOPT, datetime.date(2026, 10, 1))
     client.force_login(people.manager)
     client.post(
-        adopt_url(framework), {"board": people.board.pk, "decision": "adopt", "meeting_date": "2026-11-01"}
+        adopt_url(framework),
+        {"board": people.board.pk, "decision": "adopt", **date_input("meeting_date", "2026-11-01")},
     )
     assert Framework.objects.get(pk=framework.pk).status == FrameworkStatus.ADOPTED
 
@@ -264,3 +278,31 @@ def test_only_managers_start_frameworks_and_only_drafts_change(client, people, f
         {"name": "QA", "delivered_by": "Group", "boards": [people.board.pk, hwb_fb.board_id]},
     )
     assert response.status_code == 302 and not framework.shared_functions.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "", "", "Enter the date of the meeting that decided"),
+        ("30", "2", "2026", "Date of the meeting must be a real date"),
+        ("1", "11", "", "Date of the meeting must include a year"),
+        ("1", "1", "2027", "Date of the meeting must be today or in the past"),
+    ],
+)
+def test_the_meeting_date_of_a_decision_is_a_govuk_date_input(
+    client, people, framework, day, month, year, message
+):
+    """Issue 14, point 6."""
+    client.force_login(people.manager)
+    response = client.post(
+        adopt_url(framework),
+        {
+            "board": people.board.pk,
+            "decision": "adopt",
+            "meeting_date_0": day,
+            "meeting_date_1": month,
+            "meeting_date_2": year,
+        },
+    )
+    assert message in response.content.decode()
+    assert not framework.adoptions.exists()

@@ -80,7 +80,7 @@ def test_lockout_applies_to_email_sign_in(client, settings):
     for _ in range(5):
         sign_in(client, "maria@example.org", "wrong", REMOTE_ADDR="10.0.0.8")
     assert sign_in(client, "maria@example.org", REMOTE_ADDR="10.0.0.8").status_code == 429
-    # Another address from the same IP is not locked (username + IP pairs).
+    # Another account from the same IP is not locked (the address's own limit is higher).
     UserFactory(username="other", email="other@example.org")
     assert sign_in(client, "other@example.org", REMOTE_ADDR="10.0.0.8").status_code == 302
 

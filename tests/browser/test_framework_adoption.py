@@ -45,9 +45,11 @@ def test_manager_records_adoption_and_the_page_shows_the_new_state_and_diagram(p
     assert "1 of 2 boards adopted" in page.locator("main").inner_text()
 
     page.get_by_role("radio", name="Adopted").check()
-    page.get_by_label("Date of the meeting").fill(
-        (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
-    )
+    meeting_day = datetime.date.today() - datetime.timedelta(days=2)
+    meeting_date = page.get_by_role("group", name="Date of the meeting")
+    meeting_date.get_by_label("Day").fill(str(meeting_day.day))
+    meeting_date.get_by_label("Month").fill(str(meeting_day.month))
+    meeting_date.get_by_label("Year").fill(str(meeting_day.year))
     page.get_by_label("Note (optional)").fill("Minute 12")
     page.get_by_role("button", name="Record decision").click()
 

@@ -136,3 +136,19 @@ def test_manager_builds_rearranges_and_archives_a_plan(page, live_server):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     assert Action.objects.filter(objective__priority_area__plan=plan).count() == 0
+
+    # The restored plan is a draft: tagged, explained, and a manager approves it.
+    page.locator("#draft-notice").wait_for()
+    assert_no_axe_violations(page)
+    page.screenshot(path=ARTIFACTS / "plan-draft.png", full_page=False)
+    page.get_by_role("button", name="Approve this plan").click()
+    page.locator("#approval-record").wait_for()
+    assert_no_axe_violations(page)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    assert plan.approved_by.username == "manager"
+    # Revising starts a new draft version; the approved one stays in force meanwhile.
+    page.get_by_role("button", name="Revise this plan (start a new draft version)").click()
+    page.locator("#draft-notice").wait_for()
+    assert "This plan is a draft (version 2)" in page.locator("#draft-notice").inner_text()
+    assert BusinessPlan.objects.get(revision_of=plan).status == PlanStatus.DRAFT

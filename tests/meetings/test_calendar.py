@@ -1,13 +1,14 @@
 """The iCalendar feed (RFC 5545): parses, has the board's meetings, stable UIDs, signed links."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from meetings.calendar import feed_token, read_feed_token
+from meetings.models import MeetingFeedToken
 from tests.factories import MembershipFactory
 from tests.meetings.factories import AgendaItemFactory, BoardReportFactory, MeetingFactory
 
@@ -63,22 +64,63 @@ def test_outsider_and_anonymous_get_no_feed(client, people, meetings):
     assert client.get(url).status_code == 404
 
 
-def test_signed_link_works_without_signing_in_while_the_user_is_a_member(client, people, meetings):
-    token = feed_token(people.member, people.board)
-    assert read_feed_token(token) == (people.member.pk, people.board.pk)
+def new_address(client, user, board) -> str:
+    """Make an address through the page, as a member would; return its token."""
+    client.force_login(user)
+    assert client.post(reverse("meetings:calendar_address_new", args=[board.slug])).status_code == 302
+    page = client.get(reverse("meetings:board_meetings", args=[board.slug])).text
+    url = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+    client.logout()
+    return url.rsplit("/calendar/", 1)[1].split("/")[0]
+
+
+def test_the_address_works_without_signing_in_while_the_user_is_a_member(client, people, meetings):
+    token = new_address(client, people.member, people.board)
     url = reverse("meetings:calendar_token", args=[token])
     assert len(list(parse(client.get(url)).walk("VEVENT"))) == 2
     people.member.memberships.all().delete()
     assert client.get(url).status_code == 404
 
 
-def test_forged_or_other_board_tokens_are_refused(client, people, meetings):
+def test_the_address_is_shown_once_and_only_its_hash_is_stored(client, people, meetings):
+    token = new_address(client, people.member, people.board)
+    feed = MeetingFeedToken.objects.get()
+    assert token not in feed.token_hash and len(feed.token_hash) == 64
+    client.force_login(people.member)
+    page = client.get(reverse("meetings:board_meetings", args=[people.board.slug])).text
+    assert token not in page and "You made a calendar address for this board" in page
+
+
+def test_turning_the_address_off_or_making_a_new_one_stops_the_old_one(client, people, meetings):
+    first = new_address(client, people.member, people.board)
+    second = new_address(client, people.member, people.board)
+    assert client.get(reverse("meetings:calendar_token", args=[first])).status_code == 404
+    assert client.get(reverse("meetings:calendar_token", args=[second])).status_code == 200
+    client.force_login(people.member)
+    client.post(reverse("meetings:calendar_address_revoke", args=[people.board.slug]))
+    client.logout()
+    assert client.get(reverse("meetings:calendar_token", args=[second])).status_code == 404
+
+
+def test_addresses_are_per_board_and_per_user(client, people, meetings):
+    MembershipFactory(user=people.member, board=people.other_board)
+    sscb = new_address(client, people.member, people.board)
+    lscb = new_address(client, people.member, people.other_board)
+    chair = new_address(client, people.chair, people.board)
+    client.force_login(people.member)
+    client.post(reverse("meetings:calendar_address_revoke", args=[people.other_board.slug]))
+    client.logout()
+    assert client.get(reverse("meetings:calendar_token", args=[lscb])).status_code == 404
+    assert client.get(reverse("meetings:calendar_token", args=[sscb])).status_code == 200
+    assert client.get(reverse("meetings:calendar_token", args=[chair])).status_code == 200
+
+
+def test_forged_addresses_and_outsiders_are_refused(client, people, meetings):
     assert client.get(reverse("meetings:calendar_token", args=["not-a-token"])).status_code == 404
-    # A token for a board the user is not on is refused even though it is validly signed.
-    token = feed_token(people.outsider, people.board)
-    assert client.get(reverse("meetings:calendar_token", args=[token])).status_code == 404
-    MembershipFactory(user=people.outsider, board=people.board)
-    assert client.get(reverse("meetings:calendar_token", args=[token])).status_code == 200
+    client.force_login(people.outsider)
+    assert client.post(reverse("meetings:calendar_address_new", args=[people.board.slug])).status_code == 404
+    assert client.get(reverse("meetings:calendar_address_new", args=[people.board.slug])).status_code == 405
+    assert not MeetingFeedToken.objects.exists()
 
 
 def test_meetings_for_board_loads_a_period_in_fixed_queries(people, django_assert_num_queries):
@@ -97,8 +139,3 @@ def test_meetings_for_board_loads_a_period_in_fixed_queries(people, django_asser
         meetings = list(meetings_for_board(people.board, start, start.replace(year=2100)))
         assert [len(m.agenda_items.all()) for m in meetings] == [2, 2, 2]
         assert all(list(i.decisions.all()) == [] for m in meetings for i in m.agenda_items.all())
-
-
-def test_a_members_subscription_address_does_not_change(people):
-    assert feed_token(people.member, people.board) == feed_token(people.member, people.board)
-    assert feed_token(people.member, people.board) != feed_token(people.chair, people.board)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from meetings.models import ActionArising, AgendaItem, BoardReport, Decision, DecisionKind, Meeting
 from plans.models import Action
+from tests.dates import date_input
 from tests.factories import ActionFactory, BoardFactory, ObjectiveFactory
 from tests.meetings.factories import AgendaItemFactory, BoardReportFactory, DecisionFactory, MeetingFactory
 
@@ -108,7 +109,7 @@ def test_manager_adds_a_meeting_with_uk_times(client, people):
     response = client.post(
         reverse("meetings:meeting_create", args=[people.board.slug]),
         {
-            "date": "2027-03-02",
+            **date_input("date", "2027-03-02"),
             "start_time": "10:00",
             "end_time": "12:00",
             "place": "Civic Centre",
@@ -125,7 +126,12 @@ def test_meeting_form_errors_keep_the_input(client, people):
     client.force_login(people.manager)
     response = client.post(
         reverse("meetings:meeting_create", args=[people.board.slug]),
-        {"date": "2027-03-02", "start_time": "12:00", "end_time": "10:00", "place": "Kept place"},
+        {
+            **date_input("date", "2027-03-02"),
+            "start_time": "12:00",
+            "end_time": "10:00",
+            "place": "Kept place",
+        },
     )
     assert response.status_code == 400
     assert "There is a problem" in response.text and "must be after the start time" in response.text
@@ -170,7 +176,12 @@ def test_action_arising_creates_a_plan_action_and_shows_on_the_action_page(clien
     assert objective.description[:40] in page and foreign_objective.description[:40] not in page
     response = client.post(
         url,
-        {"objective": foreign_objective.pk, "description": "x", "lead_role": "y", "due_date": "2027-01-31"},
+        {
+            "objective": foreign_objective.pk,
+            "description": "x",
+            "lead_role": "y",
+            **date_input("due_date", "2027-01-31"),
+        },
     )
     assert response.status_code == 400
     response = client.post(
@@ -179,7 +190,7 @@ def test_action_arising_creates_a_plan_action_and_shows_on_the_action_page(clien
             "objective": objective.pk,
             "description": "Report safeguarding data quarterly",
             "lead_role": "Business Manager",
-            "due_date": "2027-01-31",
+            **date_input("due_date", "2027-01-31"),
             "decision": item.decisions.get().pk,
         },
     )
@@ -293,3 +304,58 @@ def test_readers_cannot_reorder_or_remove(client, people, meeting, role):
     client.force_login(people.outsider)
     assert client.post(reverse("meetings:decision_delete", args=[item.decisions.get().pk])).status_code == 404
     assert Decision.objects.count() == 1
+
+
+# --- Issue 14, points 6–8: dates, times and pickers on the meeting forms ----------------------
+
+
+def test_the_meeting_form_asks_for_the_date_in_three_boxes_and_times_as_text(client, people):
+    client.force_login(people.manager)
+    page = client.get(reverse("meetings:meeting_create", args=[people.board.slug])).text
+    assert 'type="date"' not in page and 'type="time"' not in page
+    assert 'name="date_0"' in page and 'name="date_1"' in page and 'name="date_2"' in page
+    assert f"Leave empty for “Meeting of the {people.board.name}”." in page
+
+
+def test_a_meeting_time_may_be_written_with_a_full_stop(client, people):
+    client.force_login(people.manager)
+    client.post(
+        reverse("meetings:meeting_create", args=[people.board.slug]),
+        {**date_input("date", "2027-03-02"), "start_time": "14.00", "place": "Civic Centre"},
+    )
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == datetime.datetime(2027, 3, 2, 14, 0, tzinfo=datetime.UTC)
+    page = client.get(reverse("meetings:meeting_edit", args=[meeting.pk])).text
+    assert 'name="start_time" value="14:00"' in page
+
+
+def test_meeting_date_and_time_mistakes_are_named_in_page_order(client, people):
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("meetings:meeting_create", args=[people.board.slug]),
+        {"date_0": "12", "date_1": "13", "date_2": "2027", "start_time": "2pm", "place": ""},
+    )
+    assert response.status_code == 400
+    summary = response.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    messages = [
+        "Date of the meeting must be a real date",
+        "Enter the start time as hours and minutes, like 14:00",
+        "Enter where the meeting takes place",
+    ]
+    assert [summary.index(message) for message in messages] == sorted(summary.index(m) for m in messages)
+    assert 'href="#id_date_1"' in summary
+    assert not Meeting.objects.exists()
+
+
+def test_an_action_arising_has_a_govuk_due_date_and_a_searchable_objective(client, people):
+    item = AgendaItemFactory(meeting__board=people.board)
+    ObjectiveFactory(priority_area__plan__board=people.board)
+    client.force_login(people.manager)
+    url = reverse("meetings:action_arising_create", args=[item.pk])
+    page = client.get(url).text
+    assert 'data-module="app-autocomplete"' in page and 'name="objective"' in page
+    assert "---------" not in page
+    response = client.post(url, {"description": "x", "lead_role": "y", "due_date_0": "31", "due_date_1": "4"})
+    assert "Due date must include a year" in response.text
+    assert "Choose the objective the action serves" in response.text
+    assert not ActionArising.objects.exists()

@@ -119,3 +119,26 @@ def test_import_permissions(client, people, indicator):
     assert client.post(confirm, {"csv_text": HEADER}).status_code == 403
     client.force_login(people.manager)
     assert client.get(confirm).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER + "NI64,Q1 2026/27,2026-04-01,2026-06-30,8.5,6,a\x00b\n", "Row 2 of the file contains a NUL"),
+        (HEADER + "NI64,Q1,2026-04-01,2026-06-30,1,,ok\n" + "\x00" * 10, "Row 3 of the file contains a NUL"),
+        (HEADER + "NI64,Q1,2026-04-01,2026-06-30,1,," + "x" * 40_000 + "\n", "more than 32,767 characters"),
+        # An unclosed quotation mark runs the rest of the file into one field past csv's own limit.
+        (HEADER + 'NI64,"Q1,2026-04-01\n' + "y" * 200_000 + "\n", "more than 32,767 characters"),
+    ],
+    ids=["nul in a note", "nul bytes at the end", "over-long note", "unclosed quote"],
+)
+def test_a_nul_byte_or_an_over_long_field_is_a_clear_message_never_a_500(
+    client, people, indicator, text, message
+):
+    assert message in parse_values_csv(text, people.board).file_errors[0]
+    client.force_login(people.manager)
+    url = reverse("performance:import", args=[people.board.slug])
+    response = client.post(url, {"csv_file": SimpleUploadedFile("values.csv", text.encode())})
+    assert response.status_code == 400
+    assert message in response.text
+    assert not IndicatorValue.objects.exists()

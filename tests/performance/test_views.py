@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from performance.models import IndicatorValue
+from tests.dates import date_input
 from tests.factories import MeasureFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
 
@@ -40,8 +41,8 @@ def test_outsiders_get_404_and_anonymous_users_sign_in(client, people, indicator
 def test_managers_add_values_and_readers_may_not(client, people, indicator):
     data = {
         "period_label": "Q2 2026/27",
-        "period_start": "2026-07-01",
-        "period_end": "2026-09-30",
+        **date_input("period_start", "2026-07-01"),
+        **date_input("period_end", "2026-09-30"),
         "value": "7.5",
         "target": "6",
         "note": "",
@@ -53,7 +54,9 @@ def test_managers_add_values_and_readers_may_not(client, people, indicator):
     assert indicator.values.count() == 2
     response = client.post(indicator.get_absolute_url(), data)  # same period again
     assert response.status_code == 400 and "already has a value for that period" in response.text
-    response = client.post(indicator.get_absolute_url(), {**data, "period_start": "2026-10-01", "value": "x"})
+    response = client.post(
+        indicator.get_absolute_url(), {**data, **date_input("period_start", "2026-10-01"), "value": "x"}
+    )
     assert response.status_code == 400 and IndicatorValue.objects.count() == 2
     response = client.post(indicator.get_absolute_url(), {"period_label": "Q3"})
     assert "Enter the day the period starts" in response.text and "Enter the value" in response.text
@@ -74,3 +77,24 @@ def test_link_measures_by_code_links_only_the_owners_measures(people):
     assert indicator.link_measures_by_code() == 1
     assert indicator.link_measures_by_code() == 0
     assert list(indicator.measures.all()) == [mine]
+
+
+def test_a_value_with_a_half_entered_period_names_the_missing_part(client, people, indicator):
+    """Issue 14, point 6: GOV.UK date inputs with the Design System's messages."""
+    client.force_login(people.manager)
+    page = client.get(indicator.get_absolute_url()).text
+    assert 'type="date"' not in page and 'name="period_start_0"' in page
+    response = client.post(
+        indicator.get_absolute_url(),
+        {
+            "period_label": "Q2 2026/27",
+            "period_start_0": "1",
+            "period_start_2": "2026",
+            **date_input("period_end", "2026-09-30"),
+            "value": "7",
+        },
+    )
+    assert response.status_code == 400
+    assert "Start of the period must include a month" in response.text
+    assert 'href="#id_period_start_1"' in response.text
+    assert IndicatorValue.objects.filter(period_label="Q2 2026/27").count() == 0

@@ -73,11 +73,12 @@ def test_an_unknown_status_is_refused(client, people, own):
 @pytest.mark.parametrize(
     ("day", "month", "year", "message"),
     [
-        ("31", "2", "2027", "Due date must be a real date, for example 31 3 2027"),
+        ("31", "2", "2027", "Due date must be a real date"),
         ("0", "13", "2027", "Due date must be a real date"),
-        ("1", "1", "1999", "Due date must be between the years 2000 and 2100"),
-        ("x", "3", "2027", "Enter a valid date"),
-        ("", "3", "2027", "Enter the day of the month"),
+        ("1", "1", "1999", "Due date must be between 2000 and 2100"),
+        ("x", "3", "2027", "Due date must be a real date"),
+        ("", "3", "2027", "Due date must include a day"),
+        ("1", "3", "27", "Due date year must include 4 numbers"),
     ],
 )
 def test_impossible_due_dates_are_refused(client, people, own, day, month, year, message):
@@ -273,4 +274,66 @@ def test_a_new_action_under_another_boards_objective_is_refused(client, people, 
         {**_new_action_data(own.objective), "objective": other.objective.pk},
     )
     assert "Select a valid choice" in response.text
+    assert db_state() == before
+
+
+# --- Issue 14, point 9: the due date on the action forms -------------------------------------
+
+
+def test_a_new_action_asks_for_no_reason_for_changing_its_due_date(client, people, own):
+    client.force_login(people.manager)
+    url = reverse("plans:action_create", args=[own.objective.pk])
+    page = client.get(url).text
+    assert "due_date_reason" not in page
+    assert "Reason for changing the due date" not in page
+    data = {key: value for key, value in _new_action_data(own.objective).items() if key != "due_date_reason"}
+    assert client.post(url, data).status_code == 302
+
+
+def test_editing_an_action_asks_for_the_reason_only_when_its_date_moves(client, people, own):
+    client.force_login(people.manager)
+    page = client.get(reverse("plans:action_edit", args=[own.led.pk])).text
+    assert "Reason for changing the due date (only if you change it)" in page
+
+
+def test_the_timescale_question_says_what_month_and_day_mean(client, people, own):
+    client.force_login(people.manager)
+    page = client.get(reverse("plans:action_create", args=[own.objective.pk])).text
+    assert "The timescale is a" not in page
+    assert "Is the action due in a month or on a day?" in page
+    assert "In a month, by its last day (the plan shows, for example, December 2026)" in page
+    assert "On a day (the plan shows, for example, 14 December 2026)" in page
+
+
+def test_a_manager_changes_the_due_date_at_once(client, people, own):
+    client.force_login(people.manager)
+    page = client.get(reverse("plans:due_date_request", args=[own.led.pk])).text
+    assert '<h1 class="govuk-heading-l">Change the due date</h1>' in page
+    assert 'value="Change the due date"' in page
+    assert "your change applies at once" in page
+    assert "Ask for" not in page
+
+
+def test_a_chair_asks_for_a_new_due_date(client, people, own):
+    client.force_login(people.chair)
+    page = client.get(reverse("plans:due_date_request", args=[own.led.pk])).text
+    assert '<h1 class="govuk-heading-l">Ask for a new due date</h1>' in page
+    assert 'value="Ask for this due date"' in page
+    assert "A manager of the board approves or refuses your request" in page
+
+
+def test_the_current_due_date_is_followed_by_its_full_stop_without_a_space(client, people, own):
+    client.force_login(people.chair)
+    page = " ".join(client.get(reverse("plans:due_date_request", args=[own.led.pk])).text.split())
+    assert f"Currently due: {own.led.timescale}. The plan runs" in page
+
+
+def test_a_date_with_a_missing_month_links_the_summary_to_the_month_box(client, people, own):
+    client.force_login(people.chair)
+    before = db_state()
+    response = client.post(
+        reverse("plans:due_date_request", args=[own.led.pk]),
+        {"new_due_date_0": "31", "new_due_date_1": "", "new_due_date_2": "2027", "reason": "Later"},
+    )
+    assert '<a href="#id_new_due_date_1">New due date must include a month</a>' in response.text
     assert db_state() == before

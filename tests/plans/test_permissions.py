@@ -110,6 +110,12 @@ class Case:
     # 404 to every role of this board, and its own manager gets the "manager" status.
     expected: dict[str, int]
     data: Callable[[BoardPlan], dict] | None = None
+    # Run once on each board's plan before the runs (e.g. make it a draft to approve).
+    prepare: Callable[[BoardPlan], None] | None = None
+
+
+def make_draft(board_plan: BoardPlan) -> None:
+    BusinessPlan.objects.filter(pk=board_plan.plan.pk).update(status="draft", approved_at=None)
 
 
 READ = {"anonymous": 302, "member": 200, "executive": 200, "chair": 200, "manager": 200}
@@ -338,6 +344,21 @@ CASES = [
         lambda b: {},
     ),
     Case(
+        "approve a draft plan",
+        "post",
+        lambda b: reverse("plans:approve", args=[b.plan.pk]),
+        MANAGE_POST,
+        lambda b: {},
+        prepare=make_draft,
+    ),
+    Case(
+        "revise an approved plan",
+        "post",
+        lambda b: reverse("plans:revise", args=[b.plan.pk]),
+        MANAGE_POST,
+        lambda b: {},
+    ),
+    Case(
         "revert an action change",
         "post",
         lambda b: reverse("plans:history_revert", args=["action", b.led.pk]),
@@ -360,6 +381,8 @@ def test_permission_matrix(client, people, own, other, case):
     for board_plan in (own, other):
         board_plan.led.rag = "amber"
         board_plan.led.save()
+        if case.prepare:
+            case.prepare(board_plan)
     users = {
         "member": people.member,
         "executive": people.executive,

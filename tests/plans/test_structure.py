@@ -35,7 +35,6 @@ def plan_data(**overrides) -> dict:
         "title": "Business Plan 2027-2029",
         **date_fields("period_start", datetime.date(2027, 4, 1)),
         **date_fields("period_end", datetime.date(2029, 3, 31)),
-        "status": "draft",
         **overrides,
     }
 
@@ -55,16 +54,18 @@ def test_a_manager_starts_a_plan_and_is_taken_to_arrange_it(client, people, mana
     assert "This plan has no priority areas yet" in page.text
 
 
-def test_the_plan_form_does_not_offer_archived(client, people, manager):
+@pytest.mark.parametrize("posted_status", ["approved", "archived"])
+def test_a_new_plan_is_always_a_draft_whatever_is_posted(client, people, manager, posted_status):
+    """Approval is its own recorded step: the plan form offers no status, and ignores one posted."""
     page = client.get(reverse("plans:plan_create", args=[people.board.slug]))
-    assert 'value="draft"' in page.text
-    assert 'value="archived"' not in page.text
+    assert 'name="status"' not in page.text
     response = client.post(
-        reverse("plans:plan_create", args=[people.board.slug]), plan_data(status="archived")
+        reverse("plans:plan_create", args=[people.board.slug]), plan_data(status=posted_status)
     )
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.text
-    assert not BusinessPlan.objects.exists()
+    assert response.status_code == 302
+    plan = BusinessPlan.objects.get()
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.approved_at is None and plan.approved_by is None
 
 
 def test_a_second_plan_with_the_same_title_and_start_is_refused_with_input_kept(client, people, manager, own):

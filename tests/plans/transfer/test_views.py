@@ -8,9 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.models import Action, BusinessPlan, ImportJob
+from plans.models import Action, BusinessPlan, ImportFile, ImportJob
 from plans.transfer import jobs
 from plans.transfer.files import read_upload
+from tests.dates import date_input
 from tests.factories import ActionFactory, BusinessPlanFactory, ObjectiveFactory, PriorityAreaFactory
 from tests.plans.transfer.files import small_csv
 from tests.plans.transfer.seed_docx import build_seed_docx
@@ -116,16 +117,25 @@ def test_the_whole_journey_imports_the_seed_plan_from_word(
         reverse("plans:transfer:upload_new_plan", args=[people.board.slug]),
         {
             "title": "SSCB Business Plan",
-            "period_start": "2011-04-01",
-            "period_end": "2013-03-31",
-            "progress_as_of": "2011-09-30",
+            **date_input("period_start", "2011-04-01"),
+            **date_input("period_end", "2013-03-31"),
+            **date_input("progress_as_of", "2011-09-30"),
             "file": SimpleUploadedFile("SSCB plan.docx", build_seed_docx()),
         },
     )
     job = ImportJob.objects.get()
-    assert response["Location"] == reverse("plans:transfer:mapping", args=[job.pk])
+    # The upload only keeps the file: the job page follows the worker reading it, then
+    # sends the browser on to the columns.
+    assert response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW and job.extracted["tables"]
+    assert not ImportFile.objects.exists()  # the file is forgotten once read
+    progress = client.get(reverse("plans:transfer:progress", args=[job.pk]))
+    assert progress["HX-Redirect"] == job.get_absolute_url()
+    response = client.get(job.get_absolute_url(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:transfer:mapping", args=[job.pk])
 
-    page = client.get(response["Location"]).content.decode()
+    page = response.content.decode()
     assert "What do we want to achieve?" in page and 'value="objective" selected' in page
     form = {
         f"column_{i}": field
@@ -190,7 +200,7 @@ def test_a_preview_with_errors_cannot_be_imported(client, people, plan, monkeypa
     client.force_login(people.manager)
     client.post(
         reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
-        {"file": SimpleUploadedFile("update.csv", data), "progress_as_of": "2011-09-30"},
+        {"file": SimpleUploadedFile("update.csv", data), **date_input("progress_as_of", "2011-09-30")},
     )
     job = ImportJob.objects.get()
     client.post(
@@ -215,7 +225,7 @@ def test_the_user_maps_columns_whose_headings_are_not_recognised(client, people,
     client.force_login(people.manager)
     client.post(
         reverse("plans:transfer:upload_into_plan", args=[plan.pk]),
-        {"file": SimpleUploadedFile("odd.csv", data), "progress_as_of": "2026-10-31"},
+        {"file": SimpleUploadedFile("odd.csv", data), **date_input("progress_as_of", "2026-10-31")},
     )
     job = ImportJob.objects.get()
     page = client.get(reverse("plans:transfer:mapping", args=[job.pk])).content.decode()
@@ -276,3 +286,31 @@ def test_the_board_and_plan_pages_link_to_import_for_managers_and_export_for_all
     assert import_links == ((True, True) if role == "manager" else (False, False))
     for fmt in ("xlsx", "csv", "docx"):
         assert reverse("plans:transfer:export", args=[plan.pk, fmt]) in plan_page
+
+
+def test_the_upload_form_asks_for_dates_as_day_month_and_year(client, people):
+    """Issue 14, point 6: no browser date picker; the Design System's messages."""
+    client.force_login(people.manager)
+    url = reverse("plans:transfer:upload_new_plan", args=[people.board.slug])
+    page = client.get(url).content.decode()
+    assert 'type="date"' not in page
+    for name in ("period_start", "period_end", "progress_as_of"):
+        assert f'name="{name}_0"' in page and f'name="{name}_2"' in page
+    response = client.post(
+        url,
+        {
+            "title": "SSCB Business Plan",
+            **date_input("period_start", "2011-04-01"),
+            "period_end_0": "31",
+            "period_end_1": "3",
+            "progress_as_of_0": "30",
+            "progress_as_of_1": "Sept",
+            "progress_as_of_2": "2011",
+            "file": SimpleUploadedFile("plan.csv", b"Objective,Agreed action\n1.1,Audit\n"),
+        },
+    )
+    text = response.content.decode()
+    assert "End date of the plan must include a year" in text
+    assert 'href="#id_period_end_2"' in text
+    assert "Date of undated progress notes must" not in text  # "Sept" is a month
+    assert not ImportJob.objects.exists()
