@@ -6,8 +6,8 @@ through the meetings app's receiver; boards does not know about plans' signal).
   functions by sub-group, shared functions through the Stay Safe Partnership,
   the annual report to the Trust).
 - Sunderland: the framework of cooperation between the HWB, SSCB and SSAB that the
-  2015 peer review report put to the HWB, with the Improvement Board (and its
-  independent chair) in it but not a party to it.
+  2015 peer review report put to the HWB: only its three boards, since the seed does
+  not include the framework itself (its Appendix 2).
 
 Idempotent: rows are found by natural keys and saved only when a field differs.
 """
@@ -252,7 +252,11 @@ def _peterborough(boards: dict[str, Board], upsert: Upserter) -> Framework:
 
 
 def _sunderland(boards: dict[str, Board], upsert: Upserter) -> Framework:
-    hwb, sscb, ssab, ib = (boards[f"sunderland-{name}"] for name in ("hwb", "sscb", "ssab", "ib"))
+    """The seed says only that a framework of cooperation between the HWB, SSCB and SSAB was
+    developed and put to the HWB for review and adoption (its Appendix 2, which the seed
+    does not include). So the demo framework binds those three boards and states nothing
+    else: no functions, responsibilities, relationships or adoption decisions."""
+    hwb, sscb, ssab = (boards[f"sunderland-{name}"] for name in ("hwb", "sscb", "ssab"))
     framework = upsert(
         Framework,
         {
@@ -264,64 +268,22 @@ def _sunderland(boards: dict[str, Board], upsert: Upserter) -> Framework:
         values={
             "summary": "The peer review of November 2014 recommended that the relationship between the strategic "
             "fora across safeguarding be reviewed and reconfigured, to strengthen governance and oversight. "
-            "This framework between the Health and Wellbeing Board and the Safeguarding Children and Adults "
-            "Boards answers that recommendation.",
+            "To progress this, a proposed framework of cooperation between the Health and Wellbeing Board and "
+            "the Safeguarding Children and Adults Boards was developed and put to the Health and Wellbeing "
+            "Board for review and adoption. The framework itself (Appendix 2 of that report) is not in the "
+            "source, so its functions and relationships are not shown here.",
         },
     )
-    _bind(
-        upsert,
-        framework,
-        hwb,
-        1,
-        "strategic leadership of health and wellbeing",
-        hwb.statutory_basis,
-        duties=[
-            (
-                "Governance",
-                [
-                    "Receives the annual reports of the SSCB and SSAB and reflects safeguarding in the Health and Wellbeing Strategy."
-                ],
-            )
-        ],
-    )
-    _bind(
-        upsert,
-        framework,
-        sscb,
-        2,
-        "scrutiny and challenge: safeguarding children",
-        sscb.statutory_basis,
-        duties=[
-            (
-                "Governance and accountability",
-                [
-                    "Challenge, refreshed governance and accountability strengthened on the Board and within partners' own organisations, under a new Independent Chair."
-                ],
-            )
-        ],
-    )
-    _bind(upsert, framework, ssab, 3, "scrutiny and challenge: safeguarding adults", ssab.statutory_basis)
-    _bind(
-        upsert,
-        framework,
-        ib,
-        4,
-        "oversight of the improvement journey",
-        "Voluntary, with an Independent Chair",
-        is_party=False,
-        duties=[("Improvement", ["Oversees the improvement journey of children's services."])],
-    )
-    _relate(upsert, framework, hwb, RelationshipKind.RECEIVES_ANNUAL_REPORT_FROM, sscb)
-    _relate(upsert, framework, hwb, RelationshipKind.RECEIVES_ANNUAL_REPORT_FROM, ssab)
-    _relate(upsert, framework, sscb, RelationshipKind.SCRUTINISES, hwb)
-    _relate(upsert, framework, ssab, RelationshipKind.SCRUTINISES, hwb)
-    _relate(upsert, framework, ib, RelationshipKind.REPORTS_TO, hwb)
-    _relate(
-        upsert,
-        framework,
-        sscb,
-        RelationshipKind.HOLDS_TO_ACCOUNT,
-        ib,
-        "Challenge on the pace of improvement.",
-    )
+    if framework.status == FrameworkStatus.PROPOSED:
+        # Earlier demos invented these; take them out again, unless users have moved the framework on.
+        removed = (
+            Relationship.objects.filter(framework=framework).delete()[0]
+            + Responsibility.objects.filter(framework_board__framework=framework).delete()[0]
+            + FrameworkBoard.objects.filter(framework=framework)
+            .exclude(board__in=[hwb, sscb, ssab])
+            .delete()[0]
+        )
+        upsert.written += removed
+    for position, board in enumerate((hwb, sscb, ssab), start=1):
+        _bind(upsert, framework, board, position, "", "")
     return framework

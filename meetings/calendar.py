@@ -52,6 +52,8 @@ def board_calendar(board: Board, meetings: Iterable[Meeting], now: datetime.date
         event.add("location", meeting.place)
         items = [f"{item.position}. {item.title}" for item in meeting.agenda_items.all()]
         description = "Agenda:\n" + "\n".join(items) if items else "Agenda to follow."
+        if meeting.illustrative_note:
+            description = f"Illustrative: {meeting.illustrative_note}\n\n{description}"
         event.add("description", description)
         event.add("url", settings.SITE_URL + meeting.get_absolute_url())
         calendar.add_component(event)

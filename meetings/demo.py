@@ -4,10 +4,12 @@ Connected to ``plans.extensions.demo_loaded`` in MeetingsConfig.ready(), so it r
 inside ``load_demo``'s transaction. Loading is idempotent: found by natural keys,
 saved only when a field differs.
 
-The seeds give the Stockton meeting's date (21 May 2014) but not the Sunderland
-HWB's or the Scrutiny Committee's, nor the minutes: those meetings' dates and
-places, and the decisions beyond what each report recommends, are illustrative.
-One upcoming SSCB meeting, dated from today, shows the calendar feed.
+The seeds give the Stockton meeting's date (21 May 2014) but not its time or place,
+nor the Sunderland HWB's or the Scrutiny Committee's date, time or place: each
+meeting says so (``Meeting.illustrative_note``, shown as "Illustrative"). No seed
+gives minutes, so the demo records no decisions, and the HWB's adoption of the
+framework of cooperation is not recorded. One upcoming SSCB meeting, dated from
+today, shows the calendar feed; it is illustrative too.
 """
 
 from __future__ import annotations
@@ -19,14 +21,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from boards.demo_frameworks import Upserter, load_framework_demo
-from boards.frameworks import Adoption, AdoptionDecision, FrameworkStatus
+from boards.frameworks import Adoption, FrameworkStatus
 from boards.models import Board, Membership, Partnership, Role
 from plans.demo import demo_password
 
 from .forms import save_recommendations
-from .models import AgendaItem, BoardReport, Decision, DecisionKind, Meeting
+from .models import AgendaItem, BoardReport, Decision, Meeting
 
 LONDON = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+NO_DATE_TIME_OR_PLACE = "The source gives no date, time or place for this meeting: they are illustrative."
+NO_TIME_OR_PLACE = "The source gives this meeting's date but not its time or place: they are illustrative."
+# Decisions earlier demos invented (no seed gives minutes): removed when the demo loads again.
+INVENTED_DECISIONS = [
+    "Noted the findings of the Safeguarding Children Peer Review.",
+    "Reviewed the Framework of Cooperation and agreed to its adoption.",
+    "Recommended to adopt the Framework of Cooperation.",
+    "Noted the content of the report and received the associated presentation.",
+    "Agreed to receive further updates with regard to Safeguarding Performance data.",
+    "Noted the content of the report of the LGA Peer Review Team.",
+]
 
 
 def _at(year: int, month: int, day: int, hour: int = 14, minute: int = 0) -> datetime.datetime:
@@ -187,7 +200,7 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
             "short_name": "Scrutiny",
             "name": "Sunderland City Council Scrutiny Committee",
             "kind": Board.Kind.SCRUTINY_COMMITTEE,
-            "statutory_basis": "Local Government Act 2000 s.21",
+            "statutory_basis": "",  # no seed states it
         },
     )
     users = {
@@ -211,8 +224,9 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         get_user_model(),
         {"username": "ib.independent.chair"},
         {
-            "first_name": "Isobel",
-            "last_name": "Grant",
+            # The seed says the Improvement Board has an independent chair, not who.
+            "first_name": "Demo",
+            "last_name": "IB Independent Chair",
             "email": "ib.independent.chair@example.org",
             "is_active": False,
             "password": "!no-login",
@@ -224,12 +238,16 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
 
     # Sunderland HWB: the peer review and framework of cooperation report.
     hwb_meeting = _meeting(
-        upsert, boards["sunderland-hwb"], _at(2015, 1, 23), "Committee Room 1, Civic Centre, Sunderland"
+        upsert,
+        boards["sunderland-hwb"],
+        _at(2015, 1, 23),
+        "Committee Room 1, Civic Centre, Sunderland",
+        NO_DATE_TIME_OR_PLACE,
     )
     hwb_report = _report(
         upsert, boards["sunderland-hwb"], hwb_meeting, SUNDERLAND_REPORT, SUNDERLAND_RECOMMENDATIONS
     )
-    item = _item(
+    _item(
         upsert,
         hwb_meeting,
         1,
@@ -237,30 +255,11 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         "Executive Director of People Services and Independent Chair, SSCB and SSAB",
         hwb_report,
     )
-    _decision(
-        upsert, item, DecisionKind.NOTED, "Noted the findings of the Safeguarding Children Peer Review."
-    )
-    _decision(
-        upsert, item, DecisionKind.AGREED, "Reviewed the Framework of Cooperation and agreed to its adoption."
-    )
-    for slug in ("sunderland-sscb", "sunderland-ssab"):
-        _decision(
-            upsert,
-            item,
-            DecisionKind.RECOMMENDED_TO,
-            "Recommended to adopt the Framework of Cooperation.",
-            boards[slug],
-        )
     framework = frameworks["sunderland"]
-    if not Adoption.objects.filter(framework=framework, board=boards["sunderland-hwb"]).exists():
-        Adoption.objects.create(
-            framework=framework,
-            board=boards["sunderland-hwb"],
-            decision=AdoptionDecision.ADOPT,
-            meeting_date=hwb_meeting.starts_at.date(),
-            note="Item 1 of the HWB meeting",
-        )
-        upsert.written += 1
+    # Earlier demos recorded the HWB adopting it; the seed only recommends adoption.
+    invented = Adoption.objects.filter(framework=framework, note="Item 1 of the HWB meeting")
+    if invented.exists():
+        upsert.written += invented.delete()[0]
     if framework.status in (FrameworkStatus.PROPOSED, FrameworkStatus.ADOPTED):
         # Left alone once users have moved it on (a new version supersedes it).
         upsert(type(framework), {"pk": framework.pk}, {"status": framework.status_from_decisions()})
@@ -271,6 +270,7 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         boards["sunderland-scrutiny"],
         _at(2015, 9, 8, 17, 30),
         "Council Chamber, Civic Centre, Sunderland",
+        NO_DATE_TIME_OR_PLACE,
     )
     improvement = _report(
         upsert,
@@ -279,30 +279,22 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         IMPROVEMENT_REPORT,
         IMPROVEMENT_RECOMMENDATIONS,
     )
-    item = _item(
+    _item(
         upsert, scrutiny_meeting, 1, "Improvement Update", "Executive Director People Services", improvement
-    )
-    _decision(
-        upsert,
-        item,
-        DecisionKind.NOTED,
-        "Noted the content of the report and received the associated presentation.",
-    )
-    _decision(
-        upsert,
-        item,
-        DecisionKind.AGREED,
-        "Agreed to receive further updates with regard to Safeguarding Performance data.",
     )
 
     # Stockton-on-Tees HWB, 21 May 2014: the LGA diagnostic review report.
     stockton_meeting = _meeting(
-        upsert, boards["stockton-on-tees-hwb"], _at(2014, 5, 21), "Stockton-on-Tees Borough Council"
+        upsert,
+        boards["stockton-on-tees-hwb"],
+        _at(2014, 5, 21),
+        "Stockton-on-Tees Borough Council",
+        NO_TIME_OR_PLACE,
     )
     stockton = _report(
         upsert, boards["stockton-on-tees-hwb"], stockton_meeting, STOCKTON_REPORT, STOCKTON_RECOMMENDATIONS
     )
-    item = _item(
+    _item(
         upsert,
         stockton_meeting,
         1,
@@ -310,9 +302,12 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         "Corporate Director of Children, Education and Social Care",
         stockton,
     )
-    _decision(
-        upsert, item, DecisionKind.NOTED, "Noted the content of the report of the LGA Peer Review Team."
+    invented = Decision.objects.filter(
+        agenda_item__meeting__in=[hwb_meeting, scrutiny_meeting, stockton_meeting],
+        text__in=INVENTED_DECISIONS,
     )
+    if invented.exists():
+        upsert.written += invented.delete()[0]
 
     # An upcoming SSCB meeting, so members' calendar feeds have something ahead of them.
     upcoming = _first_tuesday_after(today)
@@ -323,6 +318,7 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
             "starts_at": _at(upcoming.year, upcoming.month, upcoming.day, 10),
             "ends_at": _at(upcoming.year, upcoming.month, upcoming.day, 12),
             "place": "Committee Room 2, Civic Centre, Sunderland",
+            "illustrative_note": "A demo meeting: its date, time, place and agenda are illustrative.",
         },
     )
     _item(
@@ -344,7 +340,7 @@ def _peterborough_login(upsert, boards, report) -> None:
     user = upsert(
         get_user_model(),
         {"username": "pscb.manager"},
-        {"first_name": "Priya", "last_name": "Shah", "email": "pscb.manager@example.org"},
+        {"first_name": "Demo", "last_name": "PSCB Manager", "email": "pscb.manager@example.org"},
     )
     password = demo_password(user.username)
     if not user.check_password(password):
@@ -371,8 +367,12 @@ def _first_tuesday_after(today: datetime.date) -> datetime.date:
     return first + datetime.timedelta(days=(1 - first.weekday()) % 7)
 
 
-def _meeting(upsert, board, starts_at, place) -> Meeting:
-    return upsert(Meeting, {"board": board, "starts_at": starts_at}, {"place": place})
+def _meeting(upsert, board, starts_at, place, illustrative_note) -> Meeting:
+    return upsert(
+        Meeting,
+        {"board": board, "starts_at": starts_at},
+        {"place": place, "illustrative_note": illustrative_note},
+    )
 
 
 def _report(upsert, board, meeting, fields, recommendations) -> BoardReport:
@@ -387,10 +387,4 @@ def _item(upsert, meeting, position, title, presenter, report) -> AgendaItem:
         AgendaItem,
         {"meeting": meeting, "position": position},
         {"title": title, "presenter": presenter, "report": report},
-    )
-
-
-def _decision(upsert, item, kind, text, recommended_to=None) -> Decision:
-    return upsert(
-        Decision, {"agenda_item": item, "kind": kind, "recommended_to": recommended_to}, {"text": text}
     )

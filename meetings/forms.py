@@ -193,6 +193,7 @@ class ActionArisingForm(forms.Form):
         help_text="Type the objective's number or words from it.",
         empty_label="Choose an objective",
         widget=autocomplete_select(),
+        error_messages={"invalid_choice": "Choose an objective from the list"},
     )
     description = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 3}))
     lead_role = forms.CharField(label="Lead person", max_length=250, help_text="The lead's role.")

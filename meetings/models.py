@@ -27,6 +27,11 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True, help_text="Leave empty if not known.")
     place = models.CharField(max_length=250, help_text="For example: Committee Room 1, Civic Centre.")
     title = models.CharField(max_length=250, blank=True, help_text='Defaults to "Meeting of the <board>".')
+    illustrative_note = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Demo data only: which of the date, time and place the source does not give (shown as Illustrative).",
+    )
     # The iCalendar UID: stable across edits, so calendar apps update the event rather than duplicate it.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

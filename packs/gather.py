@@ -28,6 +28,7 @@ from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
 from performance.models import Indicator, IndicatorValue
 from plans import due_dates
+from plans import rows as plan_rows
 from plans.models import (
     Action,
     BusinessPlan,
@@ -105,6 +106,8 @@ def gather_plans(
     # Original due dates and slipped deadlines read the due-date ledger, as the plan and
     # action pages do (plans.due_dates), so a pack cannot tell a different story.
     first_due = due_dates.first_due_dates(action_ids)
+    all_objectives = [o for p in plans for area in p.priority_areas.all() for o in area.objectives.all()]
+    evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
     plan_data = []
     for plan in plans:
         areas = []
@@ -112,7 +115,14 @@ def gather_plans(
             objectives = []
             for objective in area.objectives.all():
                 actions = []
-                for position, action in enumerate(objective.actions.all(), start=1):
+                # Evidence and measures by row (plans.rows): a cell starts at some actions' rows.
+                row_actions = list(objective.actions.all())
+                evidence_cells = plan_rows.row_cells(
+                    row_actions, objective.evidence_sources.all(), evidence_ties
+                )
+                measure_cells = plan_rows.row_cells(row_actions, objective.measures.all(), measure_ties)
+                for position, action in enumerate(row_actions, start=1):
+                    evidence_cell, measure_cell = evidence_cells[position - 1], measure_cells[position - 1]
                     original = first_due.get(action.pk, action.due_date)
                     actions.append(
                         {
@@ -132,12 +142,18 @@ def gather_plans(
                             "rag_label": action.get_rag_display(),
                             "completed_on": _date(action.completed_on),
                             "overdue": action.is_overdue(as_of),
+                            "rating_illustrative": action.rating_illustrative,
                             "latest_progress": {
                                 "date": _date(action.latest_progress_date),
+                                "date_label": action.latest_progress_label,
                                 "text": action.latest_progress_text,
                             }
                             if action.latest_progress_text
                             else None,
+                            "row_evidence": [e.text for e in evidence_cell.items] if evidence_cell else [],
+                            "row_measures": [m.description for m in measure_cell.items]
+                            if measure_cell
+                            else [],
                         }
                     )
                 objectives.append(
@@ -151,6 +167,14 @@ def gather_plans(
                             for m in objective.measures.all()
                         ],
                         "actions": actions,
+                        "rows_tied": any(
+                            item.pk in ties
+                            for items, ties in (
+                                (objective.evidence_sources.all(), evidence_ties),
+                                (objective.measures.all(), measure_ties),
+                            )
+                            for item in items
+                        ),
                     }
                 )
             areas.append(
@@ -167,6 +191,8 @@ def gather_plans(
                 "title": plan.title,
                 "period_label": plan.period_label,
                 "status_label": plan.get_status_display(),
+                "dates_moved_note": plan.dates_moved_note,
+                "illustrative_note": plan.illustrative_note,
                 "areas": areas,
                 # Only in a manager's preview: the key is absent from every issued pack.
                 **({"previewed_as_if_approved": True} if plan.is_draft else {}),
@@ -204,7 +230,8 @@ def _updates_in_period(action_ids: list[int], period: PackPeriod) -> list[dict[s
     return [
         {
             "action_id": u.action_id,
-            "date": u.date.isoformat(),
+            "date": _date(u.date),
+            "date_label": u.date_label,
             "text": u.text,
             "author": u.author.get_full_name() if u.author else "",
             "rag_label": u.get_rag_display() if u.rag else "",
@@ -306,6 +333,7 @@ def gather_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> li
                                 "status_label": action.status_label,
                                 "rag": action.rag,
                                 "rag_label": action.rag_label,
+                                "rating_illustrative": action.rating_illustrative,
                                 "overdue": action.is_overdue,
                                 "impact_verified": action.impact_verified,
                             }
@@ -329,6 +357,7 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.display_title,
         "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
         "place": meeting.place,
+        "illustrative_note": meeting.illustrative_note,
     }
 
 
@@ -425,7 +454,8 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
         for item in meeting.agenda_items.all():
             for arising in item.actions_arising.all():
                 action = arising.action
-                if action.status == Status.COMPLETE:
+                # Open actions only, of plans in force: a draft's actions are in no pack.
+                if action.status == Status.COMPLETE or not arising.action_in_force:
                     continue
                 decision = next((d for d in item.decisions.all() if d.pk == arising.decision_id), None)
                 open_actions.append(
@@ -437,6 +467,7 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
                         "status_label": action.get_status_display(),
                         "rag": action.rag,
                         "rag_label": action.get_rag_display(),
+                        "rating_illustrative": action.rating_illustrative,
                         "overdue": action.is_overdue(as_of),
                         "meeting_date": timezone.localdate(meeting.starts_at).isoformat(),
                         "item_position": item.position,

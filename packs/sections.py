@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from boards.models import Board
 from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
 from performance.models import is_illustrative
+from plans.models import note_date_label
 
 from .gather import all_actions
 from .periods import PackPeriod, next_quarter
@@ -63,7 +64,14 @@ def _for_display(action: dict[str, Any]) -> dict[str, Any]:
         "original_due_date": _date(action["original_due_date"]),
         "completed_on": _date(action["completed_on"]),
         "due_moved": action["original_due_date"] != action["due_date"],
-        "latest_progress": {**latest, "date": _date(latest["date"])} if latest else None,
+        "latest_progress": {
+            **latest,
+            "date": _date(latest["date"]),
+            # Snapshots from before undated notes have a date and no label.
+            "date_label": latest.get("date_label") or note_date_label(_date(latest["date"])),
+        }
+        if latest
+        else None,
     }
 
 
@@ -145,7 +153,15 @@ def plan_summary(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> 
                     ),
                 }
             )
-        plans.append({"title": plan["title"], "period_label": plan["period_label"], "areas": areas})
+        plans.append(
+            {
+                "title": plan["title"],
+                "period_label": plan["period_label"],
+                "dates_moved_note": plan.get("dates_moved_note", ""),
+                "illustrative_note": plan.get("illustrative_note", ""),
+                "areas": areas,
+            }
+        )
     return SectionData(
         "plan-summary", "Business plan summary", "packs/sections/plan_summary.html", {"plans": plans}
     )

@@ -89,6 +89,7 @@ def _replace(revision: BusinessPlan) -> None:
         ProgressUpdate(
             action_id=copies[note.action_id],
             date=note.date,
+            date_precision=note.date_precision,
             text=note.text,
             author_id=note.author_id,
             rag=note.rag,
@@ -157,7 +158,7 @@ def _copy_fields(obj, **overrides):
 
 def _copy_parts(plan: BusinessPlan, revision: BusinessPlan, user) -> dict[int, int]:
     """Copy the plan's tree under ``revision``, level by level (a query or two a level,
-    whatever the size). Returns {old action pk: new action pk}."""
+    whatever the size; three for evidence and its links to actions). Returns {old action pk: new action pk}."""
 
     def create(model, rows):
         return bulk_create_with_history(rows, model, default_user=user, default_change_reason="Copied")
@@ -172,26 +173,33 @@ def _copy_parts(plan: BusinessPlan, revision: BusinessPlan, user) -> dict[int, i
     )
     objective_map = {old.pk: new.pk for old, new in zip(objectives, new_objectives, strict=True)}
 
-    create(
-        EvidenceSource,
-        [
-            _copy_fields(e, objective_id=objective_map[e.objective_id])
-            for e in EvidenceSource.objects.filter(objective__priority_area__plan=plan).order_by("pk")
-        ],
-    )
-    create(
-        Measure,
-        [
-            _copy_fields(m, objective_id=objective_map[m.objective_id])
-            for m in Measure.objects.filter(objective__priority_area__plan=plan).order_by("pk")
-        ],
-    )
     actions = list(Action.objects.filter(objective__priority_area__plan=plan).order_by("pk"))
     new_actions = create(
         Action,
         [_copy_fields(a, objective_id=objective_map[a.objective_id], copied_from_id=a.pk) for a in actions],
     )
     action_map = {old.pk: new.pk for old, new in zip(actions, new_actions, strict=True)}
+    # Evidence and measures after the actions: a measure of one action, and evidence for
+    # some actions (plans.rows), follow their actions into the revision.
+    evidence = list(EvidenceSource.objects.filter(objective__priority_area__plan=plan).order_by("pk"))
+    new_evidence = create(
+        EvidenceSource, [_copy_fields(e, objective_id=objective_map[e.objective_id]) for e in evidence]
+    )
+    evidence_map = {old.pk: new.pk for old, new in zip(evidence, new_evidence, strict=True)}
+    links = EvidenceSource.actions.through
+    links.objects.bulk_create(
+        links(evidencesource_id=evidence_map[source_id], action_id=action_map[action_id])
+        for source_id, action_id in links.objects.filter(evidencesource_id__in=evidence_map).values_list(
+            "evidencesource_id", "action_id"
+        )
+    )
+    create(
+        Measure,
+        [
+            _copy_fields(m, objective_id=objective_map[m.objective_id], action_id=action_map.get(m.action_id))
+            for m in Measure.objects.filter(objective__priority_area__plan=plan).order_by("pk")
+        ],
+    )
     due_dates.copy_ledger(action_map)
     create(
         ProgressUpdate,

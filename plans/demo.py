@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from .models import (
     DuePrecision,
     EvidenceSource,
     Measure,
+    NoteDatePrecision,
     Objective,
     PriorityArea,
     ProgressUpdate,
@@ -42,27 +44,29 @@ from .models import (
 SEED_PLAN = Path(__file__).parent / "demo_data" / "sunderland_sscb_2011_2013.json"
 
 BOARDS: list[dict[str, str]] = [
-    # partnership, short name, name, kind, statutory basis
+    # partnership, short name, name, kind, statutory basis. Only the Peterborough governance
+    # seed states a board's statutory basis (PSCB ss.13/14, Trust s.10); the others stay
+    # empty rather than carry a basis no seed gives.
     {
         "partnership": "Sunderland",
         "short_name": "SSCB",
         "name": "Sunderland Safeguarding Children Board",
         "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
-        "statutory_basis": "Children Act 2004 ss.13–14",
+        "statutory_basis": "",
     },
     {
         "partnership": "Sunderland",
         "short_name": "SSAB",
         "name": "Sunderland Safeguarding Adults Board",
         "kind": Board.Kind.SAFEGUARDING_ADULTS_BOARD,
-        "statutory_basis": "Care Act 2014 s.43",
+        "statutory_basis": "",
     },
     {
         "partnership": "Sunderland",
         "short_name": "HWB",
         "name": "Sunderland Health and Wellbeing Board",
         "kind": Board.Kind.HEALTH_AND_WELLBEING_BOARD,
-        "statutory_basis": "Health and Social Care Act 2012",
+        "statutory_basis": "",
     },
     {
         "partnership": "Sunderland",
@@ -76,21 +80,21 @@ BOARDS: list[dict[str, str]] = [
         "short_name": "LSCB",
         "name": "Stockton-on-Tees Local Safeguarding Children Board",
         "kind": Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
-        "statutory_basis": "Children Act 2004 ss.13–14",
+        "statutory_basis": "",
     },
     {
         "partnership": "Stockton-on-Tees",
         "short_name": "HWB",
         "name": "Stockton-on-Tees Health and Wellbeing Board",
         "kind": Board.Kind.HEALTH_AND_WELLBEING_BOARD,
-        "statutory_basis": "Health and Social Care Act 2012",
+        "statutory_basis": "",
     },
     {
         "partnership": "Stockton-on-Tees",
         "short_name": "Cabinet",
         "name": "Stockton-on-Tees Borough Council Cabinet",
         "kind": Board.Kind.CABINET,
-        "statutory_basis": "Local Government Act 2000",
+        "statutory_basis": "",
     },
     {
         "partnership": "Peterborough",
@@ -119,6 +123,9 @@ SSCB_SUB_COMMITTEES = [
 
 @dataclass(frozen=True)
 class DemoUser:
+    """A demo login. No seed names these people, so their names say what they are
+    ("Demo Member"), never an invented person's name."""
+
     username: str
     first_name: str
     last_name: str
@@ -132,38 +139,38 @@ class DemoUser:
 DEMO_USERS: list[DemoUser] = [
     DemoUser(
         "manager",
-        "Maria",
-        "Hughes",
+        "Demo",
+        "Business Manager",
         "SSCB Business Manager",
         roles=(("sunderland-sscb", Role.MANAGER), ("sunderland-ssab", Role.MEMBER)),
     ),
     DemoUser(
         "qa.chair",
-        "Qasim",
-        "Ali",
+        "Demo",
+        "QA Chair",
         "Chair of Quality Assurance Sub-committee",
         roles=(("sunderland-sscb", Role.CHAIR),),
         chairs=("Quality Assurance Sub-committee",),
     ),
     DemoUser(
         "cwd.chair",
-        "Chloe",
-        "Watson",
+        "Demo",
+        "CWD Chair",
         "Chair of Communication & Workforce Development Sub-committee",
         roles=(("sunderland-sscb", Role.CHAIR),),
         chairs=("Communication & Workforce Development Sub-committee",),
     ),
     DemoUser(
         "member",
-        "Mark",
-        "Bell",
-        "Designated Nurse, Safeguarding Children",
+        "Demo",
+        "Member",
+        "Board member",
         roles=(("sunderland-sscb", Role.MEMBER),),
     ),
     DemoUser(
         "executive",
-        "Erin",
-        "Scott",
+        "Demo",
+        "Executive",
         "Executive Director People Services",
         roles=(
             ("sunderland-sscb", Role.EXECUTIVE),
@@ -173,15 +180,15 @@ DEMO_USERS: list[DemoUser] = [
     ),
     DemoUser(
         "independent.chair",
-        "Ian",
-        "Carter",
+        "Demo",
+        "Independent Chair",
         "Independent Chair, SSCB and SSAB",
         roles=(("sunderland-sscb", Role.EXECUTIVE), ("sunderland-ssab", Role.EXECUTIVE)),
     ),
     DemoUser(
         "stockton.manager",
-        "Sam",
-        "Taylor",
+        "Demo",
+        "Stockton Manager",
         "LSCB Business Manager, Stockton-on-Tees",
         roles=(("stockton-on-tees-lscb", Role.MANAGER),),
     ),
@@ -220,13 +227,41 @@ def shift_date(value: datetime.date, years: int) -> datetime.date:
     return datetime.date(year, value.month, min(value.day, last_day))
 
 
+# Dates as progress notes write them: "25.07.11" and years such as "June 2011",
+# "2011-09-01", "Sept 2011-Dec 2011" or "agreed 2010".
+_SHORT_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{2})\b")
+_YEAR = re.compile(r"\b(20\d{2})\b")
+
+
+def shift_note_text(text: str, years: int) -> str:
+    """Move the dates written inside a progress note by ``years``, as the demo moves its
+    due dates, so a note never speaks of a year the plan no longer covers."""
+    if not years:
+        return text
+    text = _SHORT_DATE.sub(lambda m: f"{m[1]}.{m[2]}.{(int(m[3]) + years) % 100:02d}", text)
+    return _YEAR.sub(lambda m: str(int(m[1]) + years), text)
+
+
+def note_date(value: str | None) -> tuple[datetime.date | None, str]:
+    """A note date as the transcription gives it: null, "2010", "2011-06" or "2011-07-25".
+    A month or year is kept as its last day, with its precision."""
+    if value is None:
+        return None, NoteDatePrecision.DAY
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 1:
+        return datetime.date(parts[0], 12, 31), NoteDatePrecision.YEAR
+    if len(parts) == 2:
+        return month_end(value), NoteDatePrecision.MONTH
+    return datetime.date(*parts), NoteDatePrecision.DAY
+
+
 def month_end(year_month: str) -> datetime.date:
     year, month = (int(part) for part in year_month.split("-"))
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def demo_rag(status: str, due: datetime.date | None, today: datetime.date) -> str:
-    """The seed records no RAG ratings; the demo rates each action by a plain rule:
+    """The seed records no RAG ratings (nor statuses); the demo rates each action by a plain rule:
     complete is blue, overdue is red, not started is amber, anything else green."""
     if status == Status.COMPLETE:
         return Rag.BLUE
@@ -247,6 +282,7 @@ class _Writer:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
+            obj.written_by_demo = True
             obj.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
             obj.save()
             self.written += 1
@@ -255,6 +291,7 @@ class _Writer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
+            obj.written_by_demo = True  # keeps Action.rating_illustrative
             obj.save()
             self.written += 1
         return obj
@@ -316,6 +353,15 @@ def load_demo(today: datetime.date, original_dates: bool = False) -> LoadReport:
         "measures": Measure.objects.filter(objective__priority_area__plan=plan).count(),
     }
     return report
+
+
+# Said once on the plan's page, exports and packs: the seed plan records progress but no
+# status or RAG rating for any action.
+SSCB_ILLUSTRATIVE_NOTE = (
+    "The source plan records no status or RAG rating for any action. The statuses shown are the demo's "
+    "reading of each action's progress notes, and the ratings follow a plain rule: complete is blue, "
+    "overdue red, not started amber, otherwise green."
+)
 
 
 def _load_boards(writer: _Writer) -> dict[str, Board]:
@@ -382,6 +428,8 @@ def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.
             "period_start": moved(datetime.date.fromisoformat(data["period_start"])),
             "period_end": moved(datetime.date.fromisoformat(data["period_end"])),
             **demo_approval(BusinessPlan.objects.filter(board=board, title=data["title"]).first()),
+            "dates_moved_years": shift,
+            "illustrative_note": SSCB_ILLUSTRATIVE_NOTE,
         },
     )
     for area_data in data["priority_areas"]:
@@ -396,24 +444,46 @@ def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.
                 {"priority_area": area, "number": objective_data["number"]},
                 {"position": position, "description": objective_data["description"]},
             )
-            for index, text in enumerate(objective_data["evidence"], start=1):
-                writer.upsert(EvidenceSource, {"objective": objective, "position": index}, {"text": text})
-            for index, measure in enumerate(objective_data["measures"], start=1):
+            actions = {
+                index: _load_action(writer, objective, index, action_data, sub_committees, shift, today)
+                for index, action_data in enumerate(objective_data["actions"], start=1)
+            }
+            for index, item in enumerate(objective_data["evidence"], start=1):
+                item = {"text": item} if isinstance(item, str) else item
+                source = writer.upsert(
+                    EvidenceSource, {"objective": objective, "position": index}, {"text": item["text"]}
+                )
+                _tie_to_row(writer, source, [actions[n] for n in item.get("actions", [])])
+            for index, measure_data in enumerate(objective_data["measures"], start=1):
+                # A measure the seed gives in one action's row is that action's (Measure.action).
+                tied = measure_data.get("actions", [])
                 writer.upsert(
                     Measure,
                     {"objective": objective, "position": index},
-                    {"description": measure["description"], "indicator_code": measure["indicator"]},
+                    {
+                        "description": measure_data["description"],
+                        "indicator_code": measure_data["indicator"],
+                        "action": actions[tied[0]] if tied else None,
+                    },
                 )
-            for index, action_data in enumerate(objective_data["actions"], start=1):
-                _load_action(writer, objective, index, action_data, sub_committees, moved, today)
     return plan
 
 
-def _load_action(writer, objective, position, data, sub_committees, moved, today) -> None:
-    due = moved(month_end(data["due"]))
-    notes = [(moved(datetime.date.fromisoformat(note["date"])), note["text"]) for note in data["progress"]]
+def _tie_to_row(writer: _Writer, item: EvidenceSource, actions: list[Action]) -> None:
+    """The seed's evidence cells are per row: tie each to its row's actions (none: the whole objective)."""
+    wanted = {action.pk for action in actions}
+    if set(item.actions.values_list("pk", flat=True)) != wanted:
+        item.actions.set(actions)
+        writer.written += 1
+
+
+def _load_action(writer, objective, position, data, sub_committees, shift: int, today) -> Action:
+    due = shift_date(month_end(data["due"]), shift)
+    notes = []
+    for note in data["progress"]:
+        date, precision = note_date(note["date"])
+        notes.append((date and shift_date(date, shift), precision, shift_note_text(note["text"], shift)))
     status = data["status"]
-    completed_on = max((date for date, _ in notes), default=due) if status == Status.COMPLETE else None
     rag = demo_rag(status, due, today)
     action = writer.upsert(
         Action,
@@ -428,11 +498,32 @@ def _load_action(writer, objective, position, data, sub_committees, moved, today
             "timescale_text": data["timescale"],
             "status": status,
             "rag": rag,
-            "completed_on": completed_on,
+            "rating_illustrative": True,
+            # The seed says what was done, never on which day an action was complete.
+            "completed_on": None,
         },
     )
-    for date, text in notes:
-        writer.upsert(ProgressUpdate, {"action": action, "text": text}, {"date": date})
+    sync_source_notes(writer, action, notes)
+    return action
+
+
+def sync_source_notes(
+    writer: _Writer, action: Action, notes: list[tuple[datetime.date | None, str, str]]
+) -> None:
+    """Make the action's notes brought in from the source (no author) be ``notes``
+    (date, precision, text), matched by order: their text moves with the demo's dates,
+    so it cannot be the key."""
+    existing = list(action.progress_updates.filter(author=None).order_by("pk"))
+    for note, (date, precision, text) in zip(existing, notes, strict=False):
+        writer.upsert(
+            ProgressUpdate, {"pk": note.pk}, {"date": date, "date_precision": precision, "text": text}
+        )
+    for note in existing[len(notes) :]:
+        note.delete()
+        writer.written += 1
+    for date, precision, text in notes[len(existing) :]:
+        ProgressUpdate.objects.create(action=action, date=date, date_precision=precision, text=text)
+        writer.written += 1
 
 
 def _slug(text: str) -> str:

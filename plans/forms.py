@@ -306,6 +306,11 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         self.fields["objective"].empty_label = "Choose an objective"
         self.fields["lead_sub_committee"].empty_label = "None"
         self.fields["responsible"].empty_label = "None"
+        # Also the answer to an id of another plan or board: only this one's are choices.
+        self.fields["objective"].error_messages["invalid_choice"] = "Choose an objective from the list"
+        self.fields["responsible"].error_messages["invalid_choice"] = (
+            "Choose a person from the list, or leave the box empty for none"
+        )
         self.fields["due_precision"].choices = DUE_PRECISION_CHOICES
         if self.instance.pk:
             self.original_due = self.instance.due_date

@@ -101,6 +101,16 @@ class BusinessPlan(Versioned):
     period_start = models.DateField(help_text="Usually 1 April: plans run for financial years.")
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # Demo data only (plans.demo): the product shows only what the source states and
+    # says so, once, wherever the plan is shown, exported or packed.
+    dates_moved_years = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Demo data only: whole years the source's dates (progress notes included) were moved forward.",
+    )
+    illustrative_note = models.TextField(
+        blank=True,
+        help_text="Demo data only: what in this plan the source does not state, shown as “Illustrative”.",
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -163,6 +173,18 @@ class BusinessPlan(Versioned):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%B %Y} – {self.period_end:%B %Y}"
+
+    @property
+    def dates_moved_note(self) -> str:
+        """One plain sentence for a demo plan whose dates were moved forward, else ""."""
+        if not self.dates_moved_years:
+            return ""
+        years = self.dates_moved_years
+        start, end = self.period_start.year - years, self.period_end.year - years
+        return (
+            f"The demo's dates were moved forward by {years} year{'s' if years != 1 else ''} from the "
+            f"{start}–{end} original, dates written in progress notes included."
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -247,11 +269,18 @@ class Objective(Versioned):
 
 
 class EvidenceSource(models.Model):
-    """How was the issue identified? One source of evidence for an objective."""
+    """How was the issue identified? One source of evidence for an objective, or for the
+    row of actions the source plan ties it to (``actions``; none means the whole objective)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="evidence_sources")
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
+    actions = models.ManyToManyField(
+        "Action",
+        blank=True,
+        related_name="evidence_sources",
+        help_text="The objective's actions this evidence is for, when not all of them.",
+    )
 
     history = HistoricalRecords()
 
@@ -334,10 +363,13 @@ class ActionQuerySet(models.QuerySet):
 
     def with_latest_progress(self) -> ActionQuerySet:
         """Annotate the latest progress note in the same query (no N+1 per row)."""
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-pk")
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+            F("date").desc(nulls_last=True), "-pk"
+        )
         return self.annotate(
             latest_progress_text=Subquery(latest.values("text")[:1]),
             latest_progress_date=Subquery(latest.values("date")[:1]),
+            latest_progress_precision=Subquery(latest.values("date_precision")[:1]),
         )
 
 
@@ -390,6 +422,11 @@ class Action(Versioned):
         max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED, verbose_name="RAG rating"
     )
     completed_on = models.DateField(null=True, blank=True)
+    rating_illustrative = models.BooleanField(
+        default=False,
+        help_text="Demo data only: the source states no status or RAG rating; the demo set them. "
+        "Cleared when anyone changes either.",
+    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -436,8 +473,32 @@ class Action(Versioned):
     def __str__(self) -> str:
         return self.description[:100]
 
+    def save(self, *args, **kwargs) -> None:
+        # A demo rating is illustrative only until someone rates the action: any write
+        # path that changes the status or RAG through save() makes it a real rating. The
+        # demo loader marks its own writes (``written_by_demo``), which keep the flag.
+        loaded = getattr(self, "_loaded_rating", None)
+        changed = loaded is not None and loaded != (self.status, self.rag)
+        if self.rating_illustrative and changed and not getattr(self, "written_by_demo", False):
+            self.rating_illustrative = False
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "rating_illustrative"}
+        super().save(*args, **kwargs)
+        self._loaded_rating = (self.status, self.rag)
+
     def get_absolute_url(self) -> str:
         return reverse("plans:action", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        action = super().from_db(db, field_names, values)
+        action._loaded_rating = (action.__dict__.get("status"), action.__dict__.get("rag"))
+        return action
+
+    @property
+    def latest_progress_label(self) -> str:
+        """The row's latest note date (needs ``with_latest_progress``)."""
+        return note_date_label(self.latest_progress_date, self.latest_progress_precision or "day")
 
     @property
     def timescale(self) -> str:
@@ -489,9 +550,25 @@ class Action(Versioned):
         return self.lead_role
 
 
+class NoteDatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class ProgressUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
-    date = models.DateField()
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty when the source gives the note without a date. A month or year is kept as its last day.",
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=NoteDatePrecision.choices,
+        default=NoteDatePrecision.DAY,
+        help_text="How much of the date the source states: “June 2011” is a month.",
+    )
     text = models.TextField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -507,9 +584,13 @@ class ProgressUpdate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["action", "-date", "-pk"]
+        # Undated notes (from a source that gives none) sort after the dated ones.
+        ordering = ["action", F("date").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(rag__in=Rag.values), name="progress_rag_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=NoteDatePrecision.values), name="progress_date_precision_valid"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="progress_text_not_empty"),
         ]
         indexes = [
@@ -518,10 +599,25 @@ class ProgressUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.text[:60]}"
+        return f"{self.date_label}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url() + f"#progress-{self.pk}"
+
+    @property
+    def date_label(self) -> str:
+        return note_date_label(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """For <time datetime>: as precise as the source, e.g. "2011-06" for June 2011."""
+        if self.date is None:
+            return ""
+        if self.date_precision == NoteDatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == NoteDatePrecision.MONTH:
+            return f"{self.date:%Y-%m}"
+        return self.date.isoformat()
 
     @property
     def rag_tag_class(self) -> str:
@@ -529,7 +625,10 @@ class ProgressUpdate(models.Model):
 
 
 class Measure(Versioned):
-    """An outcome measure for an objective, often a national indicator such as NI64."""
+    """An outcome measure for an objective, often a national indicator such as NI64.
+
+    The source plan's Measure column is per row: a measure may belong to one action
+    (``action``) rather than to the whole objective (plans.rows lays them out)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
     action = models.ForeignKey(
@@ -561,6 +660,17 @@ class Measure(Versioned):
 
     def get_absolute_url(self) -> str:
         return self.objective.get_absolute_url()
+
+
+def note_date_label(date: datetime.date | None, precision: str = NoteDatePrecision.DAY) -> str:
+    """A progress note's date as the source states it: "25 July 2011", "June 2011", "2010"."""
+    if date is None:
+        return "date not recorded"
+    if precision == NoteDatePrecision.YEAR:
+        return f"{date.year}"
+    if precision == NoteDatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
 
 
 class DueDateChangeKind(models.TextChoices):

@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from boards.models import Board
 
 from . import access as plan_access
-from . import due_dates, page_cache
+from . import due_dates, page_cache, rows
 from .access import (
     ARCHIVED_MESSAGE,
     can_manage_board,
@@ -60,6 +60,8 @@ from .models import (
     Action,
     BusinessPlan,
     DueDateChange,
+    EvidenceSource,
+    Measure,
     Objective,
     PlanStatus,
     PriorityArea,
@@ -82,6 +84,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a repeat view costs the plan query alone instead of rendering every row.
     """
     draft_revision = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), status=PlanStatus.DRAFT)
+    replacement = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), approved_at__isnull=False)
     plan, access = get_plan_for_user(
         request.user,
         pk,
@@ -89,6 +92,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **page_cache.stamp_annotations(),
             "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
             "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
+            "replaced_by_pk": Subquery(replacement.values("pk")[:1]),
+            "replaced_by_number": Subquery(replacement.values("revision_number")[:1]),
         },
     )
     today = timezone.localdate()
@@ -134,10 +139,11 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     action.row_lead = action.lead_display
     original = action.original_timescale
     action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
-    action.row_recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
+    action.row_recurrence = recurrence if recurrence.lower() != action.row_due.lower() else ""
     action.row_overdue = action.is_overdue(today)
-    latest = action.latest_progress_date
-    action.row_progress_date = f"{latest.day} {latest:%b %Y}" if latest else ""
+    action.row_progress_date = action.latest_progress_label
 
 
 def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
@@ -155,10 +161,18 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
     )
     filters.set_areas(priority_areas)
     url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
+    all_objectives = [objective for area in priority_areas for objective in area.objectives.all()]
+    evidence_ties, measure_ties = rows.all_ties(all_objectives)
     for area in priority_areas:
         area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
         area.rag_counts = rag_counts(area_actions)
         area.action_count = len(area_actions)
+        for objective in area.objectives.all():
+            actions = objective.actions.all()
+            evidence = rows.row_cells(actions, objective.evidence_sources.all(), evidence_ties)
+            measures = rows.row_cells(actions, objective.measures.all(), measure_ties)
+            for action, evidence_cell, measure_cell in zip(actions, evidence, measures, strict=True):
+                action.evidence_cell, action.measure_cell = evidence_cell, measure_cell
         for action in area_actions:
             _prepare_row(action, today, url_prefix)
     filtering = filters.active
@@ -179,8 +193,9 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action, access = get_action_for_user(request.user, pk)
     progress_updates = action.progress_updates.select_related("author")
-    # The objective's measures and this action's own (an imported plan may give one per action).
-    measures = action.objective.measures.filter(Q(action__isnull=True) | Q(action=action))
+    # The objective's measures and this action's own (plans.rows), and the same for evidence.
+    measures = rows.for_action(Measure, action)
+    evidence_sources = rows.for_action(EvidenceSource, action)
     # The ledger, newest first; a request shows whether it is still waiting.
     due_date_changes = list(
         action.due_date_changes.select_related("made_by", "request", "decision", "reversal").order_by(
@@ -206,6 +221,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "update_form": QuickUpdateForm(action=action) if may_update else None,
             "progress_updates": progress_updates,
             "measures": measures,
+            "evidence_sources": evidence_sources,
             "due_date_changes": due_date_changes,
             "latest_due_date_change": latest_move,
             "today": timezone.localdate(),

@@ -78,12 +78,23 @@ STOCKTON_SOURCE = (
     "Education and Social Care"
 )
 
+# Said once on each demo improvement plan's page, exports and packs (plans.BusinessPlan.illustrative_note).
+IMPROVEMENT_PLAN_NOTE = (
+    "The seed does not give the improvement plan itself, only the improvement update's points. Its priority "
+    "areas, objectives, actions, leads, timescales, statuses and ratings are illustrative, built from those "
+    "points; the update gives no dates for them, so its notes are undated."
+)
+STOCKTON_PLAN_NOTE = (
+    "The seed says only that an improvement plan is being developed, to be monitored by Cabinet, the LSCB and "
+    "CYP. Everything in this plan is illustrative."
+)
+
 # One demo login more: a manager of the Sunderland Improvement Board, which owns
 # the improvement plan (the SSCB manager reads reviews but not the IB's plan).
 IMPROVEMENT_MANAGER = {
     "username": "improvement.manager",
-    "first_name": "Ines",
-    "last_name": "Morgan",
+    "first_name": "Demo",
+    "last_name": "Improvement Manager",
     "job_title": "Improvement Programme Manager",
 }
 
@@ -99,6 +110,7 @@ class _Writer:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
+            obj.written_by_demo = True  # keeps Action.rating_illustrative
             obj.save()
             self.written += 1
             return obj
@@ -106,6 +118,7 @@ class _Writer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
+            obj.written_by_demo = True
             obj.save()
             self.written += 1
         return obj
@@ -185,11 +198,10 @@ class _PlanBuilder:
         lead: str,
         due: datetime.date,
         status: str,
-        progress: list[tuple[datetime.date, str]] = (),
+        progress: list[tuple[datetime.date | None, str]] = (),
     ) -> Action:
         due = shift_date(due, self.shift)
-        notes = [(shift_date(date, self.shift), text) for date, text in progress]
-        completed_on = max((date for date, _ in notes), default=due) if status == Status.COMPLETE else None
+        notes = [(date and shift_date(date, self.shift), text) for date, text in progress]
         action = self.writer.upsert(
             Action,
             {"objective": objective, "position": position},
@@ -201,7 +213,8 @@ class _PlanBuilder:
                 "timescale_text": f"{due:%B %Y}",
                 "status": status,
                 "rag": demo_rag(status, due, self.today),
-                "completed_on": completed_on,
+                "rating_illustrative": True,
+                "completed_on": None,  # no seed gives the day an action was complete
             },
         )
         for date, text in notes:
@@ -215,6 +228,8 @@ def _link(writer: _Writer, recommendation: Recommendation, *actions: Action) -> 
 
 
 def _recommendation(writer: _Writer, review: Review, number: int, text: str, **values) -> Recommendation:
+    """No seed records a response to a recommendation or who owns it: both stay empty."""
+    values = {"response": Response.AWAITING, "owner_board": None, "owner": "", **values}
     return writer.upsert(Recommendation, {"review": review, "number": number}, {"text": text, **values})
 
 
@@ -228,6 +243,7 @@ def _load_sunderland(
     writer: _Writer, partnership, boards, today: datetime.date, original_dates: bool
 ) -> None:
     hwb, ib, sscb = boards["sunderland-hwb"], boards["sunderland-ib"], boards["sunderland-sscb"]
+    _load_case_reviews(writer, partnership, sscb)
 
     core_assets = _review(
         writer,
@@ -302,7 +318,8 @@ def _load_sunderland(
     )
     writer.upsert(ReviewReport, {"review": ofsted, "board": ib})
 
-    # The improvement plan: dates move like the SSCB plan's.
+    # The improvement plan: dates move like the SSCB plan's. The update is undated, so are its
+    # notes; 1 September 2015 only anchors the move (before the 10 September 2015 panel).
     as_of = D(2015, 9, 1)
     shift = 0 if original_dates else year_shift(as_of, today)
     plan = writer.upsert(
@@ -314,6 +331,8 @@ def _load_sunderland(
             **demo_approval(
                 BusinessPlan.objects.filter(board=ib, title="Children's Services Improvement Plan").first()
             ),
+            "dates_moved_years": shift,
+            "illustrative_note": IMPROVEMENT_PLAN_NOTE,
         },
     )
     writer.upsert(ImprovementPlan, {"review": peer, "plan": plan})
@@ -339,7 +358,7 @@ def _load_sunderland(
         status=Status.IN_PROGRESS,
         progress=[
             (
-                as_of,
+                None,
                 "Proposed framework of cooperation presented to the Health and Wellbeing Board for review and "
                 "adoption, with a recommendation that the SSCB and SSAB adopt it.",
             )
@@ -361,7 +380,7 @@ def _load_sunderland(
         status=Status.COMPLETE,
         progress=[
             (
-                as_of,
+                None,
                 f"{update} Secondment of Steve Walker, Deputy Director of Children's Services in Leeds, agreed.",
             )
         ],
@@ -378,7 +397,7 @@ def _load_sunderland(
         status=Status.COMPLETE,
         progress=[
             (
-                as_of,
+                None,
                 f"{update} All individual cases identified by Ofsted, where there were concerns, have been reviewed.",
             )
         ],
@@ -399,7 +418,7 @@ def _load_sunderland(
         status=Status.COMPLETE,
         progress=[
             (
-                as_of,
+                None,
                 f"{update} The backlog of work in the hub at the time of the inspection has been addressed and "
                 "caseloads have been reduced to a safe and manageable level.",
             )
@@ -433,7 +452,7 @@ def _load_sunderland(
         status=Status.IN_PROGRESS,
         progress=[
             (
-                as_of,
+                None,
                 f"{update} The Child Protection and Independent Reviewing Officer Service has been strengthened "
                 "and additional administration allocated; there are plans to strengthen it further.",
             )
@@ -454,7 +473,7 @@ def _load_sunderland(
         lead="Associate Director, Children's Services",
         due=D(2015, 8, 31),
         status=Status.COMPLETE,
-        progress=[(as_of, f"{update} A new performance management dataset has been developed.")],
+        progress=[(None, f"{update} A new performance management dataset has been developed.")],
     )
     scrutiny_reports = build.action(
         oversight,
@@ -472,9 +491,6 @@ def _load_sunderland(
         1,
         "Review and reconfigure the relationship between the various strategic fora across safeguarding, with "
         "the aim of strengthening governance and oversight.",
-        owner_board=hwb,
-        response=Response.ACCEPTED,
-        owner="Executive Director of People Services and Independent Chair of the SSCB and SSAB",
         illustrative=False,
     )
     _link(writer, fora_rec, framework)
@@ -484,8 +500,6 @@ def _load_sunderland(
         2,
         "Improve the quality and effectiveness of the Multi-Agency Safeguarding Hub (one of the issues the peer "
         "team was asked to explore; the seed does not give the team's words).",
-        owner_board=sscb,
-        response=Response.ACCEPTED,
         illustrative=True,
     )
     _link(writer, mash_rec, mash)
@@ -519,11 +533,49 @@ def _load_sunderland(
             ofsted,
             number,
             text,
-            owner_board=sscb if not actions else ib,
-            response=Response.ACCEPTED,
             illustrative=True,
         )
         _link(writer, rec, *actions)
+
+
+SSCB_PLAN_SOURCE = "Sunderland Safeguarding Children Board Business Plan April 2011 – March 2013"
+
+
+def _load_case_reviews(writer: _Writer, partnership: Partnership, sscb: Board) -> None:
+    """The two serious case reviews the SSCB plan cites. The seed names them and says what the
+    board will do about them, but gives neither review's recommendations or findings, nor
+    its dates: the reviews carry no recommendations, and the plan is linked as answering them."""
+    plan = BusinessPlan.objects.filter(
+        board=sscb, title="Sunderland Safeguarding Children Board Business Plan"
+    ).first()
+    child_x = _review(
+        writer,
+        partnership,
+        "Serious Case Review for Child X",
+        kind=ReviewKind.CASE_REVIEW,
+        dates_note="Not given in the source",
+        status=ReviewStatus.REPORTED,
+        summary="The SSCB Business Plan 2011–2013 cites this review as evidence for objectives 2.1, 6.1, 8.1, 8.2 "
+        "and 10.1, and plans to implement and embed all its recommendations, monitor them through a multi-agency "
+        "SCR audit group, evaluate them and deliver lessons learnt sessions. Its progress notes say all "
+        "recommendations were actioned as of June 2011. The seed does not give the recommendations' words.",
+        source=SSCB_PLAN_SOURCE,
+    )
+    nursery_z = _review(
+        writer,
+        partnership,
+        "Nursery Z Serious Case Review",
+        kind=ReviewKind.CASE_REVIEW,
+        dates_note="Not given in the source",
+        status=ReviewStatus.REPORTED,
+        summary="The SSCB Business Plan 2011–2013 (objective 6.1) plans to establish a lead and multi-agency group "
+        "of key staff and to measure Sunderland's position against this review's findings. The seed does not "
+        "give the findings.",
+        source=SSCB_PLAN_SOURCE,
+    )
+    if plan is not None:
+        for review in (child_x, nursery_z):
+            writer.upsert(ImprovementPlan, {"review": review, "plan": plan})
 
 
 def _load_stockton(writer: _Writer, partnership, boards, today: datetime.date, original_dates: bool) -> None:
@@ -603,6 +655,8 @@ def _load_stockton(writer: _Writer, partnership, boards, today: datetime.date, o
             "period_start": shift_date(D(2014, 4, 1), shift),
             "period_end": shift_date(D(2015, 3, 31), shift),
             "status": BusinessPlan.Status.DRAFT,
+            "dates_moved_years": shift,
+            "illustrative_note": STOCKTON_PLAN_NOTE,
         },
     )
     writer.upsert(ImprovementPlan, {"review": diagnostic, "plan": plan})
@@ -620,7 +674,7 @@ def _load_stockton(writer: _Writer, partnership, boards, today: datetime.date, o
         lead="Head of Children's Social Care",
         due=D(2014, 9, 30),
         status=Status.IN_PROGRESS,
-        progress=[(as_of, "Illustrative: feedback on the audited records shared with team managers.")],
+        progress=[(None, "Illustrative: feedback on the audited records shared with team managers.")],
     )
     front_door = build.objective(
         area,
@@ -642,7 +696,5 @@ def _load_stockton(writer: _Writer, partnership, boards, today: datetime.date, o
         ("Build on the strengths seen in social work practice observation.", []),
     ]
     for number, (text, actions) in enumerate(recs, start=1):
-        rec = _recommendation(
-            writer, diagnostic, number, text, owner_board=lscb, response=Response.ACCEPTED, illustrative=True
-        )
+        rec = _recommendation(writer, diagnostic, number, text, illustrative=True)
         _link(writer, rec, *actions)

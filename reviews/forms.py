@@ -196,6 +196,7 @@ class LinkActionForm(forms.Form):
         help_text="Actions in any plan of the partnership's boards. Type an objective number or words from the action.",
         empty_label="Choose an action",
         widget=autocomplete_select(),
+        error_messages={"invalid_choice": "Choose an action from the list"},
     )
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs) -> None:

@@ -26,9 +26,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
-from plans.models import RAG_TAG_CLASSES, Action, ProgressUpdate, Rag, Status
+from plans.models import RAG_TAG_CLASSES, Action, ProgressUpdate, Rag, Status, note_date_label
 
 from .models import ImpactEvidence, Recommendation, RecommendationAction, Response
 
@@ -57,6 +57,8 @@ class LinkedAction:
     impact_verified: bool
     latest_progress_text: str | None
     latest_progress_date: datetime.date | None
+    latest_progress_label: str
+    rating_illustrative: bool
     url: str
 
 
@@ -186,18 +188,25 @@ def _linked_action(link: RecommendationAction, today: datetime.date) -> LinkedAc
         impact_verified=link.impact_verified,
         latest_progress_text=link.latest_progress_text,
         latest_progress_date=link.latest_progress_date,
+        latest_progress_label=note_date_label(
+            link.latest_progress_date, link.latest_progress_precision or "day"
+        ),
+        rating_illustrative=action.rating_illustrative,
         url=action.get_absolute_url(),
     )
 
 
 def _links_queryset():
-    latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by("-date", "-pk")
+    latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by(
+        F("date").desc(nulls_last=True), "-pk"
+    )
     return (
         RecommendationAction.objects.filter(action__in=Action.objects.in_force())
         .select_related("action__objective__priority_area__plan__board")
         .annotate(
             latest_progress_text=Subquery(latest.values("text")[:1]),
             latest_progress_date=Subquery(latest.values("date")[:1]),
+            latest_progress_precision=Subquery(latest.values("date_precision")[:1]),
             impact_verified=Exists(ImpactEvidence.objects.verified().filter(action=OuterRef("action_id"))),
         )
     )

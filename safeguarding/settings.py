@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_ratelimit",
     "boards",
     "plans",
     "reviews",
@@ -174,6 +175,16 @@ AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 # address a client writes into the header is never used).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
+# Password-reset and invitation e-mails (boards.throttling.too_many_emails, django-ratelimit):
+# at most this many per address, and per client address, counted in Redis so every web
+# process and host shares the count.
+EMAIL_RATE_PER_ADDRESS = env("EMAIL_RATE_PER_ADDRESS", default="3/h")
+EMAIL_RATE_PER_IP = env("EMAIL_RATE_PER_IP", default="20/h")
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit knows django-redis but not Django's own RedisCache, whose add() and
+# incr() are Redis SETNX and INCRBY: atomic, which is what the limiter needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+RATELIMIT_IP_META_KEY = "boards.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -261,6 +272,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters that must be shared by every process (rate limits).
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    },
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True

@@ -8,15 +8,25 @@ every export imports into a new plan as the same plan (round trip).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate, Rag
+from plans import rows as plan_rows
+from plans.models import (
+    Action,
+    BusinessPlan,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+    Rag,
+)
+from plans.rows import RowCell
 
-from .parsing import format_due, parse_timescale
+from .parsing import UNDATED_NOTE_PREFIX, format_due, parse_timescale
 from .preview import action_reference
 
 COLUMNS = [
@@ -64,7 +74,25 @@ def timescale_cell(action: Action) -> str:
 
 
 def note_lines(note: ProgressUpdate) -> str:
-    return f"{note.date.day} {note.date:%B %Y}: {note.text}"
+    """A note as the plan page shows it: "25 July 2011: …", "June 2011: …", "2010: …", and
+    "Date not recorded: …" for a note the source gives without a date (all read back the same)."""
+    if note.date is None:
+        return f"{UNDATED_NOTE_PREFIX}: {note.text}"
+    return f"{note.date_label}: {note.text}"
+
+
+def demo_notes(plan: BusinessPlan) -> list[str]:
+    """What a demo plan's page says once about moved dates and invented values, for exports."""
+    notes = [plan.dates_moved_note] if plan.dates_moved_note else []
+    if plan.illustrative_note:
+        notes.append(f"Illustrative: {plan.illustrative_note}")
+    return notes
+
+
+def ordered_notes(action: Action) -> list[ProgressUpdate]:
+    """Oldest first, undated notes before the dated ones."""
+    notes = action.progress_updates.all()
+    return sorted(notes, key=lambda n: (n.date is not None, n.date or datetime.date.min, n.pk))
 
 
 @dataclass
@@ -72,24 +100,28 @@ class Row:
     area: PriorityArea
     objective: Objective
     action: Action | None
-    first: bool  # the objective's first row: it carries the objective, evidence and measures
+    first: bool  # the objective's first row: it carries the objective
     # Spreadsheets have a due date column, so their timescale is exactly as written; Word's
     # seven columns show the due date in the timescale when it has moved from the words.
     flat: bool = True
+    # The evidence and measures cells that start at this row (plans.rows): for the whole
+    # objective on its first row, or for the row of actions the source ties them to.
+    evidence: RowCell | None = None
+    measures: RowCell | None = None
 
     def values(self) -> list[str]:
         action, objective = self.action, self.objective
-        notes = sorted(action.progress_updates.all(), key=lambda n: (n.date, n.pk)) if action else []
+        notes = ordered_notes(action) if action else []
         return [
             action_reference(action) if action else "",
             area_heading(self.area),
             f"{objective.number} {objective.description}" if self.first else "",
-            "\n".join(source.text for source in objective.evidence_sources.all()) if self.first else "",
+            "\n".join(source.text for source in self.evidence.items) if self.evidence else "",
             action.description if action else "",
             action.lead_display if action else "",
             (action.timescale_text if self.flat else timescale_cell(action)) if action else "",
             "\n".join(note_lines(note) for note in notes),
-            "\n".join(measure.description for measure in objective.measures.all()) if self.first else "",
+            "\n".join(measure.description for measure in self.measures.items) if self.measures else "",
             action.get_status_display() if action else "",
             (action.get_rag_display() if action.rag else "") if action else "",
             format_due(action.due_date, action.due_precision) if action else "",
@@ -100,22 +132,41 @@ class Row:
 
 
 def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
-    """The whole plan in five queries."""
+    """The whole plan in six queries (with which actions each evidence source is for)."""
     actions = Action.objects.prefetch_related("progress_updates")
     objectives = Objective.objects.prefetch_related(
         "evidence_sources", "measures", Prefetch("actions", queryset=actions)
     )
-    return list(
+    areas = list(
         PriorityArea.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
     )
+    all_objectives = [objective for area in areas for objective in area.objectives.all()]
+    evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
+    for objective in all_objectives:
+        actions = list(objective.actions.all())
+        if actions:
+            objective.evidence_cells = plan_rows.row_cells(
+                actions, objective.evidence_sources.all(), evidence_ties
+            )
+            objective.measure_cells = plan_rows.row_cells(actions, objective.measures.all(), measure_ties)
+        else:  # an objective without actions still shows its evidence and measures on its one row
+            objective.evidence_cells = [RowCell(1, list(objective.evidence_sources.all()))]
+            objective.measure_cells = [RowCell(1, list(objective.measures.all()))]
+    return areas
+
+
+def objective_rows(area: PriorityArea, objective: Objective, flat: bool = True) -> list[Row]:
+    actions = list(objective.actions.all()) or [None]
+    return [
+        Row(area, objective, action, index == 0, flat, evidence, measures)
+        for index, (action, evidence, measures) in enumerate(
+            zip(actions, objective.evidence_cells, objective.measure_cells, strict=True)
+        )
+    ]
 
 
 def area_rows(area: PriorityArea) -> list[Row]:
-    rows = []
-    for objective in area.objectives.all():
-        actions = list(objective.actions.all()) or [None]
-        rows.extend(Row(area, objective, action, index == 0) for index, action in enumerate(actions))
-    return rows
+    return [row for objective in area.objectives.all() for row in objective_rows(area, objective)]
 
 
 def export_csv(plan: BusinessPlan) -> bytes:
@@ -156,6 +207,11 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
         totals = [t + c for t, c in zip(totals, counts, strict=True)]
         summary.append([safe(area_heading(area)), *counts])
     summary.append(["All priority areas", *totals])
+    notes = demo_notes(plan)
+    if notes:
+        summary.append([])
+        for note in notes:
+            summary.append([safe(note)])
     for cell in summary[4]:
         cell.font = Font(bold=True)
     summary["A1"].font = Font(bold=True, size=14)
@@ -199,6 +255,8 @@ def export_docx(plan: BusinessPlan) -> bytes:
     document.styles["Normal"].font.size = Pt(9)
     document.add_heading(plan.title, level=1)
     document.add_paragraph(plan.period_label)
+    for note in demo_notes(plan):
+        document.add_paragraph(note)
     headings = [*SEVEN, "Reference"]
     for area in load_areas(plan):
         document.add_heading(area_heading(area), level=2)
@@ -208,21 +266,27 @@ def export_docx(plan: BusinessPlan) -> bytes:
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
         for objective in area.objectives.all():
-            actions = list(objective.actions.all()) or [None]
+            rows = objective_rows(area, objective, flat=False)
             first_row = len(table.rows)
-            for index, action in enumerate(actions):
-                values = Row(area, objective, action, index == 0, flat=False).values()
-                by_heading = dict(zip(COLUMNS, values, strict=True))
+            for row in rows:
+                by_heading = dict(zip(COLUMNS, row.values(), strict=True))
                 cells = table.add_row().cells
                 for cell, heading in zip(cells, headings, strict=True):
                     _paragraphs(cell, by_heading[heading].split("\n") if by_heading[heading] else [])
-            if len(actions) > 1:
-                # The objective, its evidence and its measures span the objective's rows, as in Word plans.
-                last_row = len(table.rows) - 1
-                for column in (0, 1, 6):
-                    top = table.cell(first_row, column)
+            # The objective spans its rows, and evidence and measures span the rows they are
+            # for (all of them, unless the source ties them to some), as in Word plans.
+            spans = [(0, first_row, len(rows))]
+            for column, attribute in ((1, "evidence"), (6, "measures")):
+                spans += [
+                    (column, first_row + index, getattr(row, attribute).rowspan)
+                    for index, row in enumerate(rows)
+                    if getattr(row, attribute) is not None
+                ]
+            for column, top_row, rowspan in spans:
+                if rowspan > 1:
+                    top = table.cell(top_row, column)
                     texts = [p.text for p in top.paragraphs]
-                    merged = top.merge(table.cell(last_row, column))
+                    merged = top.merge(table.cell(top_row + rowspan - 1, column))
                     _paragraphs(merged, [t for t in texts if t])
     buffer = io.BytesIO()
     document.save(buffer)

@@ -491,19 +491,17 @@ def _paragraph_kind(paragraph) -> tuple[str, str]:
 
 
 def _cell_fill(cell) -> str:
+    """The cell's shading (or, failing that, a paragraph's shading or highlight) as hex RGB."""
     properties = cell.find(f"{W}tcPr")
-    if properties is not None:
-        shading = properties.find(f"{W}shd")
-        if shading is not None:
-            fill = shading.get(f"{W}fill", "")
+    shading = properties.find(f"{W}shd") if properties is not None else None
+    if shading is not None and (fill := shading.get(f"{W}fill", "")) and fill.lower() != "auto":
+        return fill
+    for element in cell.iter(f"{W}shd", f"{W}highlight"):
+        if element.tag == f"{W}shd":
+            fill = element.get(f"{W}fill", "")
             if fill and fill.lower() != "auto":
                 return fill
-    for shading in cell.iter(f"{W}shd"):
-        fill = shading.get(f"{W}fill", "")
-        if fill and fill.lower() != "auto":
-            return fill
-    for highlight in cell.iter(f"{W}highlight"):
-        if (colour := HIGHLIGHTS.get(highlight.get(f"{W}val", ""))) is not None:
+        elif (colour := HIGHLIGHTS.get(element.get(f"{W}val", ""))) is not None:
             return colour
     return ""
 
@@ -715,10 +713,17 @@ class _ListPlan:
         self.sections: list[dict] = []
         self.current: dict | None = None
         self.heading = ""
+        self.pending: list[dict] = []
 
     def heading_paragraph(self, text: str) -> None:
         self.heading = text
         self.current = None
+        self.pending = []
+
+    def note(self, where: str, text: str) -> None:
+        """A paragraph between a heading and its list ("Objective: …", "Lead: …")."""
+        if self.heading and self.current is None and len(self.pending) < MAX_CONTEXT:
+            self.pending.append({"where": where, "text": text, "row": False})
 
     def close(self) -> None:
         self.current = None
@@ -731,7 +736,7 @@ class _ListPlan:
                 "source": "Lists",
                 "heading": self.heading,
                 "heading_kind": "list",
-                "context": [],
+                "context": self.pending,
                 "header": LIST_HEADER,
                 "rows": [],
             }
@@ -762,6 +767,8 @@ def _read_word_paragraph(
         return
     if kind == "list" or _TYPED_LIST.match(text):
         lists.item(number, text)  # a typed number stays: it is the plan's own numbering
+    else:
+        lists.note(f"Paragraph {number}", text)
     builder.add_context(f"Paragraph {number}", text)
 
 

@@ -218,7 +218,9 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
     _bulk(Measure, action_measures, user, tick)
     # Notes from a source document have no author: the import is in the history instead.
     notes = [
-        ProgressUpdate(action=action, date=datetime.date.fromisoformat(note["date"]), text=note["text"])
+        ProgressUpdate(
+            action=action, date=_note_date(note), date_precision=_note_precision(note), text=note["text"]
+        )
         for action, data in actions
         for note in data["progress"]
     ]
@@ -296,7 +298,8 @@ def _apply_update(plan: BusinessPlan, update: dict, user, tick) -> None:
         _save(
             ProgressUpdate(
                 action=action,
-                date=datetime.date.fromisoformat(note["date"]),
+                date=_note_date(note),
+                date_precision=_note_precision(note),
                 text=note["text"],
                 author=user,
                 rag=action.rag,
@@ -304,3 +307,13 @@ def _apply_update(plan: BusinessPlan, update: dict, user, tick) -> None:
             user,
         )
     tick()
+
+
+def _note_date(note: dict) -> datetime.date | None:
+    """A drafted note's date: None for a note the file marks undated."""
+    return datetime.date.fromisoformat(note["date"]) if note["date"] else None
+
+
+def _note_precision(note: dict) -> str:
+    # Drafts made before notes kept their precision are all day-precise.
+    return note.get("precision") or "day"

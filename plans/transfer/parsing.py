@@ -49,7 +49,8 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     value = str(text).replace("\u00a0", " ")
-    value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
+    if not value.replace("\n", "").replace("\t", "").isprintable():  # the rare slow path
+        value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
     return _SPACES.sub(" ", value).strip()
 
 
@@ -412,7 +413,8 @@ def parse_lead(value: object) -> Cell:
     return Cell((text, ""))
 
 
-_NOTE_DATE = re.compile(r"^(?P<date>[0-9A-Za-z][0-9A-Za-z ./-]{4,24}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+# "30 June 2011: …", "June 2011: …", "2010: …" (as short as a year).
+_NOTE_DATE = re.compile(r"^(?P<date>[0-9A-Za-z][0-9A-Za-z ./-]{3,24}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 
 
 def parse_progress_note(value: object) -> Cell:
@@ -430,22 +432,56 @@ def parse_progress_note(value: object) -> Cell:
     return Cell((None, text), flagged=not text)
 
 
-def split_progress(value: object) -> list[tuple[datetime.date | None, str]]:
-    """A progress cell as notes. When notes carry dates ("30 June 2011: …"), an undated
-    line continues the note above it (a note written over several lines)."""
-    notes: list[tuple[datetime.date | None, str]] = []
+# How an export writes a note the source gave without a date (plans.ProgressUpdate.date_label).
+UNDATED_NOTE_PREFIX = "Date not recorded"
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
+# A note's date as exported: "30 June 2011", "June 2011" or "2010".
+NOTE_DAY, NOTE_MONTH, NOTE_YEAR = "day", "month", "year"
+# A note marked undated: imported without a date, never given the upload's "as of" date.
+NOTE_UNDATED = "undated"
+
+
+def read_progress_note(value: object) -> tuple[datetime.date | None, str, str]:
+    """ "30 June 2011: …" → (30 June 2011, "…", "day"); "June 2011: …" → (30 June 2011, "…", "month");
+    "2010: …" → (31 December 2010, "…", "year"); "Date not recorded: …" → (None, "…", "undated");
+    anything else → (None, text, ""): a note the import dates as of the upload's day."""
+    text = clean(value)
+    match = _NOTE_DATE.match(text)
+    if not match:
+        return None, text, ""
+    label, rest = match["date"].strip(), match["text"].strip()
+    if label.lower() == UNDATED_NOTE_PREFIX.lower():
+        return None, rest, NOTE_UNDATED
+    if _YEAR_ONLY.match(label):
+        return datetime.date(int(label), 12, 31), rest, NOTE_YEAR
+    found = _single(_DASHES.sub("-", label))
+    if found is None:
+        return None, text, ""
+    return found[0], rest, NOTE_DAY if found[1] == DAY else NOTE_MONTH
+
+
+def split_progress_notes(value: object) -> list[tuple[datetime.date | None, str, str]]:
+    """A progress cell as notes (date, text, precision as ``read_progress_note`` gives it).
+    When notes carry dates ("30 June 2011: …"), an undated line continues the note above
+    it (a note written over several lines)."""
+    notes: list[tuple[datetime.date | None, str, str]] = []
     dated = False
     for item in split_items(value):
-        date, text = parse_progress_note(item).value
-        if date is not None:
+        date, text, precision = read_progress_note(item)
+        if precision:
             dated = True
-            notes.append((date, text))
+            notes.append((date, text, precision))
         elif dated and notes:
-            previous_date, previous_text = notes[-1]
-            notes[-1] = (previous_date, f"{previous_text}\n{text}")
+            previous_date, previous_text, previous_precision = notes[-1]
+            notes[-1] = (previous_date, f"{previous_text}\n{text}", previous_precision)
         elif text:
-            notes.append((None, text))
+            notes.append((None, text, ""))
     return notes
+
+
+def split_progress(value: object) -> list[tuple[datetime.date | None, str]]:
+    """``split_progress_notes`` without the precision."""
+    return [(date, text) for date, text, _ in split_progress_notes(value)]
 
 
 _INDICATOR = re.compile(r"\(\s*((?:NI|LI|PI|KPI)\s?\d{1,4}[a-z]?)\s*\)", re.IGNORECASE)

@@ -24,13 +24,15 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status
+from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status, note_date_label
 
 from .mapping import IGNORE, MULTI_FIELDS, QUARTER_FIELDS
 from .parsing import (
     AREA_LEAD,
     DAY,
     MONTH,
+    NOTE_DAY,
+    NOTE_UNDATED,
     OBJECTIVES_LABEL,
     Heading,
     Period,
@@ -46,7 +48,7 @@ from .parsing import (
     quarter_end,
     split_action_number,
     split_items,
-    split_progress,
+    split_progress_notes,
 )
 from .rag import read_rag_and_status
 
@@ -512,7 +514,7 @@ class _DraftBuilder:
             action_items = split_items(row.cell("action"))
         evidence = [item for value in row.values("evidence") for item in split_items(value)]
         measure_cells = [clean_lines(value) for value in row.values("measure") if clean(value)]
-        notes = [note for value in row.values("progress") for note in split_progress(value)]
+        notes = [note for value in row.values("progress") for note in split_progress_notes(value)]
         if state["objective"] is None and not has_objective_column and (action_items or row.has_text()):
             self._default_objective(state, where)
         if state["objective"] is None:
@@ -555,12 +557,14 @@ class _DraftBuilder:
                     state["action"]["progress"].extend(self._notes(notes) + quarter_notes)
                     state["action"]["measures"].extend(self._measures(action_measures))
                     self._skip(where, " ".join(row.texts()), "Continues the action above: added to it.")
-            elif row.has_text() and not (evidence or measure_cells):
-                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
-            elif row.has_text():
+            elif clean(objective_text):
+                self._skip(where, " ".join(row.texts()), "Read as an objective; the row has no action.")
+            elif evidence or measure_cells:
                 self._skip(
                     where, " ".join(row.texts()), "Adds to the objective above (no action in the row)."
                 )
+            elif row.has_text():
+                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
             return
         self._add_actions(row, action_items, notes, action_measures, state, where, reference=bool(reference))
 
@@ -658,12 +662,30 @@ class _DraftBuilder:
             copy += 1
         return f"{number} ({copy})"
 
-    def _notes(self, notes: list[tuple[datetime.date | None, str]]) -> list[dict]:
-        dated = [(date or self.as_of, text) for date, text in notes if text]
-        return [
-            {"date": date.isoformat(), "display": f"{date.day} {date:%b %Y}", "text": text}
-            for date, text in dated
-        ]
+    def _notes(self, notes: list[tuple]) -> list[dict]:
+        """Notes as the draft keeps them, from (date, text) or (date, text, precision) as
+        ``split_progress_notes`` reads them. A note with no date takes the upload's "as of"
+        day, unless the file marks it undated ("Date not recorded: …", as exports write it)."""
+        drafted = []
+        for date, text, *rest in notes:
+            precision = rest[0] if rest else ""
+            if not text:
+                continue
+            if precision == NOTE_UNDATED:
+                date, precision = None, NOTE_DAY
+            elif date is None:
+                date, precision = self.as_of, NOTE_DAY
+            drafted.append(
+                {
+                    "date": date.isoformat() if date else None,
+                    "precision": precision,
+                    "display": f"{date.day} {date:%b %Y}"
+                    if date and precision == NOTE_DAY
+                    else note_date_label(date, precision),
+                    "text": text,
+                }
+            )
+        return drafted
 
     def _add_actions(
         self,
@@ -699,6 +721,11 @@ class _DraftBuilder:
         if reading.note:
             extra_notes += self._notes([(None, reading.note)])
         number_cell = clean(row.cell("number"))
+        if len(number_cell) > 20:
+            self.issues.warn(
+                where, f"The action number “{number_cell[:30]}…” is longer than 20 characters: shortened."
+            )
+            number_cell = number_cell[:20]
         due_text = clean(row.cell("due"))
         completed_text = clean(row.cell("completed_on"))
         for index, description in enumerate(items):
@@ -708,7 +735,7 @@ class _DraftBuilder:
             elif not reference and not has_objective_column:
                 number, description = split_action_number(description)
             if number_cell and len(items) > 1:
-                number = f"{number_cell}.{index + 1}"[:20]
+                number = f"{number_cell}.{index + 1}"[-20:]
             # An exported row (it has a reference) says everything itself: nothing carries down.
             lead_text = leads[min(index, len(leads) - 1)] if leads else (state["lead"] if carry else None)
             if lead_text is None or not clean(lead_text):
@@ -881,7 +908,9 @@ class _DraftBuilder:
             )
         known = self.existing_notes.get(action.pk, set())
         new_notes = [
-            note for note in self._notes(split_progress(cell("progress"))) if clean(note["text"]) not in known
+            note
+            for note in self._notes(split_progress_notes(cell("progress")))
+            if clean(note["text"]) not in known
         ]
         if changes or new_notes:
             self.updates.append(

@@ -32,14 +32,22 @@ function keepDescription(input, ids) {
   new MutationObserver(add).observe(input, { attributes: true, attributeFilter: ["aria-describedby"] });
 }
 
+// What the server answers for text that matches no choice (a ModelChoiceField's invalid_choice).
+const UNMATCHED = "unmatched";
+
 function enhance(select) {
   const describedBy = select.getAttribute("aria-describedby");
   const hasError = Boolean(select.closest(".govuk-form-group--error"));
   const emptyOption = Array.from(select.options).find((option) => option.value === "");
   window.accessibleAutocomplete.enhanceSelectElement({
     selectElement: select,
-    // An empty choice ("None", "Choose an action") shows as an empty box, not as text to delete.
+    // An empty choice shows as an empty box, not as text to delete.
     defaultValue: "",
+    // An optional picker offers its "None" in the list too; a required one's "Choose …" is no choice.
+    preserveNullOptions: Boolean(emptyOption && optionText(emptyOption) === "None"),
+    // Without autoselect, leaving the box keeps what was typed: a cleared box stays cleared
+    // rather than taking back the first option.
+    autoselect: false,
     showAllValues: true,
     inputClasses: hasError ? "govuk-input--error" : null,
     tNoResults: () => "No match: try a number or other words",
@@ -48,17 +56,20 @@ function enhance(select) {
   if (!input) return;
   keepDescription(input, describedBy);
   // The library updates the select only when an option is confirmed. On sending, make the
-  // select say exactly what the box says: cleared means the empty choice, and text that
-  // matches no option sends nothing, so the server asks again rather than keep an old choice.
+  // select say exactly what the box says: a cleared box (or "None") is the empty choice, and
+  // text that matches no option is sent as such, so the server says "Choose … from the list"
+  // rather than keep an earlier choice or quietly save none.
   select.form?.addEventListener("submit", () => {
     const text = input.value.trim();
-    const match = Array.from(select.options).find((option) => option.value !== "" && optionText(option) === text);
-    if (match) {
+    const match = Array.from(select.options).find((option) => optionText(option) === text);
+    if (match && (match.value !== "" || text === "None")) {
       match.selected = true;
-    } else if (emptyOption) {
+    } else if (text === "" && emptyOption) {
       emptyOption.selected = true;
     } else {
-      select.selectedIndex = -1;
+      const unmatched = new Option(text, UNMATCHED, true, true);
+      unmatched.hidden = true;
+      select.append(unmatched);
     }
   });
 }

@@ -109,8 +109,8 @@ def test_a_manager_links_an_action_from_a_plan_of_1000_by_keyboard_alone(page, l
         page.get_by_role("heading", name="Link an action to recommendation 1").wait_for()
 
         # The select became a combobox labelled as the select was; Tab reaches it.
+        page.locator("input#id_action").wait_for()  # enhanced once the library has loaded
         box = page.get_by_role("combobox", name="Action that answers this recommendation")
-        box.wait_for()
         assert page.locator("#id_action-select").is_hidden()
         element = tab_to(page, lambda e: e["id"] == "id_action")
         assert element["role"] == "combobox"
@@ -163,6 +163,7 @@ def test_a_cleared_or_unmatched_box_sends_no_stale_choice(page, live_server):
 
         sign_in_by_keyboard(page, live_server.url, "lscb.manager")
         page.goto(f"{live_server.url}/reviews/recommendations/{recommendation.pk}/link/")
+        page.locator("input#id_action").wait_for()
         box = page.get_by_role("combobox", name="Action that answers this recommendation")
         box.click()
         page.keyboard.type("4.7")
@@ -176,7 +177,8 @@ def test_a_cleared_or_unmatched_box_sends_no_stale_choice(page, live_server):
 
         summary = page.locator(".govuk-error-summary")
         summary.wait_for()
-        assert "Choose the action that answers this recommendation" in summary.inner_text()
+        assert "Choose an action from the list" in summary.inner_text()
+        page.locator("input#id_action").wait_for()
         # The error is on the box as well: red border and the message read with it.
         box = page.get_by_role("combobox", name="Action that answers this recommendation")
         assert "govuk-input--error" in box.get_attribute("class")

@@ -47,6 +47,7 @@ def test_manager_links_an_action_and_the_no_action_flag_clears(page, live_server
         recommendation.get_by_role("link", name="Link an action to recommendation 1").click()
         page.get_by_role("heading", name="Link an action to recommendation 1").wait_for()
         # The picker is a searchable box (accessible-autocomplete over the select).
+        page.locator("input#id_action").wait_for()
         page.get_by_role("combobox", name="Action that answers this recommendation").fill("35 case records")
         page.get_by_role("option", name=re.compile("35 case records audited")).click()
         page.get_by_role("button", name="Link action").click()

@@ -33,7 +33,14 @@ def test_demo_loads_the_seeds_and_a_second_run_changes_nothing():
     call_command("load_demo")
     sunderland = Framework.objects.get(partnership__name="Sunderland")
     assert sunderland.status == FrameworkStatus.PROPOSED
-    assert sunderland.adoptions.get().board.short_name == "HWB"
+    # The seed gives only the framework's three boards (Appendix 2 is not in it): no functions,
+    # relationships or adoption decisions are made up.
+    assert not sunderland.adoptions.exists()
+    assert not sunderland.relationships.exists()
+    bound = sunderland.framework_boards.order_by("position")
+    assert [fb.board.short_name for fb in bound] == ["HWB", "SSCB", "SSAB"]
+    assert {(fb.primary_function, fb.statutory_basis) for fb in bound} == {("", "")}
+    assert not sunderland.framework_boards.filter(responsibilities__isnull=False).exists()
     peterborough = Framework.objects.get(partnership__name="Peterborough")
     pscb = peterborough.framework_boards.get(board__short_name="PSCB")
     assert pscb.primary_function == "scrutiny and advisory"
@@ -62,11 +69,11 @@ def test_demo_loads_the_seeds_and_a_second_run_changes_nothing():
     assert improvement.recommendations.count() == 2
     peer = BoardReport.objects.get(board__slug="sunderland-hwb")
     assert peer.recommendations.count() == 3
-    assert set(Decision.objects.filter(agenda_item__report=peer).values_list("kind", flat=True)) == {
-        "noted",
-        "agreed",
-        "recommended_to",
-    }
+    # No seed gives minutes: no decisions; each meeting says what of its date, time and place is invented.
+    assert not Decision.objects.exists()
+    assert "no date, time or place" in peer.meeting.illustrative_note
+    assert "date but not its time or place" in stockton.meeting.illustrative_note
+    assert Meeting.objects.filter(illustrative_note="").count() == 0
 
     before = counts()
     call_command("load_demo")
@@ -78,3 +85,18 @@ def test_demo_loads_the_seeds_and_a_second_run_changes_nothing():
     sunderland.refresh_from_db()
     assert sunderland.status == FrameworkStatus.SUPERSEDED
     assert Framework.objects.get(supersedes=sunderland).status == FrameworkStatus.DRAFT
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
+def test_demo_meetings_say_what_is_illustrative_on_the_page_and_in_the_calendar(client):
+    from django.contrib.auth import get_user_model
+
+    from meetings.calendar import board_calendar
+
+    call_command("load_demo")
+    meeting = Meeting.objects.get(board__slug="sunderland-hwb")
+    client.force_login(get_user_model().objects.get(username="executive"))
+    page = client.get(meeting.get_absolute_url()).text
+    assert page.count("Illustrative") == 1 and meeting.illustrative_note.replace("'", "&#x27;") in page
+    feed = board_calendar(meeting.board, Meeting.objects.filter(board=meeting.board)).decode()
+    assert "Illustrative: The source gives no date" in feed.replace("\r\n ", "")

@@ -39,6 +39,8 @@ def test_demo_reviews_carry_the_seeds_facts(demo):
     check_sunderland_peer_review_themes_and_core_assets_review()
     check_recommendations_without_seed_text_are_marked_illustrative()
     check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix()
+    check_the_seed_plans_serious_case_reviews_are_reviews()
+    check_no_response_owner_or_undated_point_is_made_up()
 
 
 def check_stockton_diagnostic_review_facts():
@@ -128,6 +130,28 @@ def check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix():
     assert 0 < coverage.percent_fully_answered < coverage.percent_complete < 100
     # Reviews keep their historical dates.
     assert ofsted.on_site_start.year == 2015
+
+
+def check_the_seed_plans_serious_case_reviews_are_reviews():
+    """Point 15: Child X and Nursery Z, answered by the SSCB plan; the seed words no recommendation."""
+    sscb_plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+    for title in ("Serious Case Review for Child X", "Nursery Z Serious Case Review"):
+        review = Review.objects.get(title=title)
+        assert review.kind == ReviewKind.CASE_REVIEW and review.partnership.name == "Sunderland"
+        assert list(review.improvement_plans.values_list("plan", flat=True)) == [sscb_plan.pk]
+        assert not review.recommendations.exists()
+        assert "does not give" in review.summary
+
+
+def check_no_response_owner_or_undated_point_is_made_up():
+    """Point 12: no seed records a response to a recommendation, or its owner; the improvement
+    plan is illustrative (the seed gives only the update's points, undated)."""
+    assert set(Recommendation.objects.values_list("response", "owner_board", "owner")) == {("", None, "")}
+    plan = BusinessPlan.objects.get(title="Children's Services Improvement Plan")
+    assert "illustrative" in plan.illustrative_note
+    actions = Action.objects.filter(objective__priority_area__plan=plan)
+    assert not actions.filter(rating_illustrative=False).exists()
+    assert not actions.filter(progress_updates__date__isnull=False).exists()
 
 
 def test_original_dates_keep_the_improvement_plan_in_2015():

@@ -548,10 +548,11 @@ def test_plan_and_action_pages_with_review_panels_answer_in_fixed_queries(
         ImpactEvidenceFactory(action=action, verified=bool(number % 2))
     client.force_login(people.manager)
     # The budgets include the other apps' panels (meetings adds one query to each page: the
-    # meeting an action arose at, the decision that approved the plan).
+    # meeting an action arose at, the decision that approved the plan), and the action page
+    # reads the action's own evidence (plans.rows.for_action).
     with django_assert_max_num_queries(17):
         assert client.get(plan.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(action.get_absolute_url())
     assert response.text.count("recommendation ") >= count
 

@@ -16,7 +16,12 @@ def plan_snapshot(plan: BusinessPlan, *, note_dates: bool = True, status: bool =
             actions = []
             for action in objective.actions.all():
                 notes = sorted(
-                    (note.date.isoformat() if note_dates else "", note.text)
+                    (
+                        (note.date.isoformat() if note.date else "undated", note.date_precision)
+                        if note_dates
+                        else ("", ""),
+                        note.text,
+                    )
                     for note in action.progress_updates.all()
                 )
                 row = {

@@ -84,7 +84,10 @@ def build_seed_docx(data: dict | None = None) -> bytes:
                 cells = table.add_row().cells
                 if index == 0:
                     _fill(cells[0], [f"{objective['number']} {objective['description']}"])
-                    _fill(cells[1], objective["evidence"])
+                    _fill(
+                        cells[1],
+                        [item if isinstance(item, str) else item["text"] for item in objective["evidence"]],
+                    )
                     _fill(cells[6], [measure["description"] for measure in objective["measures"]])
                 _fill(cells[2], [action["description"] for action in group])
                 lead = lead_text(group[0]) if group else ""

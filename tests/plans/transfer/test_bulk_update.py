@@ -88,11 +88,16 @@ def test_an_edited_export_updates_progress_status_rag_and_due_dates(people, plan
         ("Completed on", "", "31 October 2026"),
     ]
     assert changes[f"A-{first.pk}"]["new_progress"] == [
-        {"date": "2026-10-20", "display": "20 Oct 2026", "text": "Audit finished and reported to the board"}
+        {
+            "date": "2026-10-20",
+            "precision": "day",
+            "display": "20 Oct 2026",
+            "text": "Audit finished and reported to the board",
+        }
     ]
     assert [(c["label"], c["new"]) for c in changes[f"A-{second.pk}"]["changes"]] == [("RAG rating", "Amber")]
     assert changes[f"A-{second.pk}"]["new_progress"] == [
-        {"date": "2026-10-31", "display": "31 Oct 2026", "text": "Review booked"}
+        {"date": "2026-10-31", "precision": "day", "display": "31 Oct 2026", "text": "Review booked"}
     ]
 
     write_draft(draft, user=people.manager, board=people.board, plan=plan)

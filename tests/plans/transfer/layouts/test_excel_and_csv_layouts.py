@@ -26,7 +26,9 @@ RED, AMBER, GREEN, BLUE, UNRATED = Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.
 NOT_STARTED, COMPLETE = Status.NOT_STARTED, Status.COMPLETE
 
 
-def act(action, lead, due, rag=UNRATED, status=NOT_STARTED, number=""):
+def act(action, lead, due, rag=UNRATED, status=None, number=""):
+    if status is None:  # a rated action with no status of its own is under way
+        status = Status.IN_PROGRESS if rag in (RED, AMBER, GREEN) else NOT_STARTED
     return {"number": number, "action": action, "lead": lead, "due": due, "rag": rag, "status": status}
 
 
