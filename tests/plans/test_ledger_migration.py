@@ -1,4 +1,4 @@
-"""Migrations 0008–0010 turn the old due-date rows into ledger entries and make existing
+"""Migrations 0009–0011 turn the old due-date rows into ledger entries and make existing
 actions' status and RAG agree before the check constraint is added."""
 
 import datetime
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.factories import ActionFactory, UserFactory
 
-BEFORE = [("plans", "0007_demo_fidelity")]
-AFTER = [("plans", "0010_due_date_ledger_constraints")]
+BEFORE = [("plans", "0008_importjob_sent_to_worker_at")]
+AFTER = [("plans", "0011_due_date_ledger_constraints")]
 DEC, MAR, JUN = datetime.date(2026, 12, 31), datetime.date(2027, 3, 31), datetime.date(2027, 6, 30)
 
 

@@ -56,7 +56,7 @@ def status_and_rag_agree(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0008_due_date_ledger_fields")]
+    dependencies = [("plans", "0009_due_date_ledger_fields")]
 
     operations = [
         migrations.RunPython(convert_to_ledger, migrations.RunPython.noop),

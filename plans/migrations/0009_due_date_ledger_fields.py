@@ -1,6 +1,6 @@
 """The due-date ledger and complete ⇔ blue, step 1 of 3: the ledger's new columns.
 
-See 0009 for what the three steps do; they are separate migrations so each data step
+See 0010 for what the three steps do; they are separate migrations so each data step
 commits before the tables it wrote are altered (PostgreSQL refuses ALTER TABLE with
 pending deferred-constraint events in the same transaction)."""
 
@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0007_demo_fidelity"),
+        ("plans", "0008_importjob_sent_to_worker_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

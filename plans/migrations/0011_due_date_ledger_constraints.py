@@ -6,7 +6,7 @@ from django.db.models import Q
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0009_due_date_ledger_entries")]
+    dependencies = [("plans", "0010_due_date_ledger_entries")]
 
     operations = [
         migrations.RemoveField(model_name="duedatechange", name="status"),
