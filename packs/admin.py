@@ -32,6 +32,8 @@ class BoardPackAdmin(admin.ModelAdmin):
         "error",
         "requested_by",
         "created_at",
+        "sent_to_worker_at",
+        "attempts",
         "finished_at",
         "pages",
         "pdf",

@@ -471,7 +471,8 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
         for item in meeting.agenda_items.all():
             for arising in item.actions_arising.all():
                 action = arising.action
-                if action.status == Status.COMPLETE:
+                # Open actions only, of plans in force: a draft's actions are in no pack.
+                if action.status == Status.COMPLETE or not arising.action_in_force:
                     continue
                 decision = next((d for d in item.decisions.all() if d.pk == arising.decision_id), None)
                 open_actions.append(

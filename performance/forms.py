@@ -23,8 +23,14 @@ class IndicatorValueForm(forms.ModelForm):
         fields = ["period_label", "period_start", "period_end", "value", "target", "note"]
         widgets = {
             "period_label": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-            "value": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
-            "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "any"}),
+            # Text boxes with a number keyboard, as GOV.UK asks: type="number" changes the value
+            # when the page scrolls over it, and reads badly in screen readers.
+            "value": forms.TextInput(
+                attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}
+            ),
+            "target": forms.TextInput(
+                attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}
+            ),
         }
         labels = {"period_label": "Period"}
         # GOV.UK error messages name what to do, so the error summary reads on its own.

@@ -82,6 +82,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a repeat view costs the plan query alone instead of rendering every row.
     """
     draft_revision = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), status=PlanStatus.DRAFT)
+    replacement = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), approved_at__isnull=False)
     plan, access = get_plan_for_user(
         request.user,
         pk,
@@ -89,6 +90,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **page_cache.stamp_annotations(),
             "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
             "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
+            "replaced_by_pk": Subquery(replacement.values("pk")[:1]),
+            "replaced_by_number": Subquery(replacement.values("revision_number")[:1]),
         },
     )
     today = timezone.localdate()
@@ -134,7 +137,9 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
     action.row_lead = action.lead_display
     original = action.original_timescale
     action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
-    action.row_recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
+    # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
+    action.row_recurrence = recurrence if recurrence.lower() != action.row_due.lower() else ""
     action.row_overdue = action.is_overdue(today)
     action.row_progress_date = action.latest_progress_label
 

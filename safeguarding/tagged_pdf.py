@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pikepdf
 from lxml import html as lxml_html
@@ -58,10 +58,10 @@ def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
                 for mcid, element in enumerate(mcids)
                 if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
             }
-            rewritten = _rewrite_page(pdf, page, orphans)
-            for mcid in orphans | rewritten.empty:
+            empty = _rewrite_page(pdf, page, orphans)
+            for mcid in orphans | empty:
                 if mcid < len(mcids):
-                    if mcid in rewritten.empty and isinstance(mcids[mcid], pikepdf.Dictionary):
+                    if mcid in empty and isinstance(mcids[mcid], pikepdf.Dictionary):
                         _forget_mcid(mcids[mcid], mcid)
                     mcids[mcid] = pikepdf.Object.parse(b"null")
         for element in _kids(tree_root):
@@ -108,11 +108,6 @@ class _ParentTree:
 
 
 @dataclass
-class _Rewritten:
-    empty: set[int] = field(default_factory=set)
-
-
-@dataclass
 class _Open:
     index: int  # position of the BDC/BMC operator in the instruction list
     mcid: int | None
@@ -120,14 +115,14 @@ class _Open:
     first_y: float | None = None
 
 
-def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> _Rewritten:
+def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> set[int]:
     """Turn the orphans' marked content into header/footer artifacts and unmark empty
-    sequences, in one pass over the page's content stream."""
+    sequences, in one pass over the page's content stream. Returns the empty MCIDs."""
     instructions = list(pikepdf.parse_content_stream(page))
-    height = float(page.mediabox[3]) - float(page.mediabox[1])
-    replace: dict[int, list] = {}  # instruction index → new operands ([] to drop the pair)
-    drop: set[int] = set()
-    result = _Rewritten()
+    middle = (float(page.mediabox[1]) + float(page.mediabox[3])) / 2
+    replace: dict[int, list] = {}  # instruction index → the BDC's new operands
+    drop: set[int] = set()  # instruction indexes of the BDC and EMC around empty content
+    empty: set[int] = set()
     stack: list[_Open] = []
     ctm = [(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)]
     for position, instruction in enumerate(instructions):
@@ -157,16 +152,16 @@ def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> _R
             if opened.mcid is None:
                 continue
             if opened.mcid in orphans:
-                kind = "/Header" if (opened.first_y or 0) > height / 2 else "/Footer"
+                kind = "/Header" if (opened.first_y or 0) > middle else "/Footer"
                 properties = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"), Subtype=pikepdf.Name(kind))
                 replace[opened.index] = [pikepdf.Name("/Artifact"), properties]
             elif not opened.painted:
                 drop.update((opened.index, position))
-                result.empty.add(opened.mcid)
+                empty.add(opened.mcid)
         elif operator in PAINTING_OPERATORS and stack:
             stack[-1].painted = True
     if not replace and not drop:
-        return result
+        return empty
     rebuilt = []
     for position, instruction in enumerate(instructions):
         if position in drop:
@@ -176,7 +171,7 @@ def _rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> _R
         else:
             rebuilt.append(instruction)
     page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rebuilt))
-    return result
+    return empty
 
 
 def _multiply(m: list[float], n: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:

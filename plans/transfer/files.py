@@ -8,6 +8,7 @@ cells is stored for the preview. Refusals raise FileRefusedError with a message 
 
 from __future__ import annotations
 
+import colorsys
 import csv
 import datetime
 import io
@@ -491,19 +492,17 @@ def _paragraph_kind(paragraph) -> tuple[str, str]:
 
 
 def _cell_fill(cell) -> str:
+    """The cell's shading (or, failing that, a paragraph's shading or highlight) as hex RGB."""
     properties = cell.find(f"{W}tcPr")
-    if properties is not None:
-        shading = properties.find(f"{W}shd")
-        if shading is not None:
-            fill = shading.get(f"{W}fill", "")
+    shading = properties.find(f"{W}shd") if properties is not None else None
+    if shading is not None and (fill := shading.get(f"{W}fill", "")) and fill.lower() != "auto":
+        return fill
+    for element in cell.iter(f"{W}shd", f"{W}highlight"):
+        if element.tag == f"{W}shd":
+            fill = element.get(f"{W}fill", "")
             if fill and fill.lower() != "auto":
                 return fill
-    for shading in cell.iter(f"{W}shd"):
-        fill = shading.get(f"{W}fill", "")
-        if fill and fill.lower() != "auto":
-            return fill
-    for highlight in cell.iter(f"{W}highlight"):
-        if (colour := HIGHLIGHTS.get(highlight.get(f"{W}val", ""))) is not None:
+        elif (colour := HIGHLIGHTS.get(element.get(f"{W}val", ""))) is not None:
             return colour
     return ""
 
@@ -715,10 +714,17 @@ class _ListPlan:
         self.sections: list[dict] = []
         self.current: dict | None = None
         self.heading = ""
+        self.pending: list[dict] = []
 
     def heading_paragraph(self, text: str) -> None:
         self.heading = text
         self.current = None
+        self.pending = []
+
+    def note(self, where: str, text: str) -> None:
+        """A paragraph between a heading and its list ("Objective: …", "Lead: …")."""
+        if self.heading and self.current is None and len(self.pending) < MAX_CONTEXT:
+            self.pending.append({"where": where, "text": text, "row": False})
 
     def close(self) -> None:
         self.current = None
@@ -731,7 +737,7 @@ class _ListPlan:
                 "source": "Lists",
                 "heading": self.heading,
                 "heading_kind": "list",
-                "context": [],
+                "context": self.pending,
                 "header": LIST_HEADER,
                 "rows": [],
             }
@@ -762,6 +768,8 @@ def _read_word_paragraph(
         return
     if kind == "list" or _TYPED_LIST.match(text):
         lists.item(number, text)  # a typed number stays: it is the plan's own numbering
+    else:
+        lists.note(f"Paragraph {number}", text)
     builder.add_context(f"Paragraph {number}", text)
 
 
@@ -811,6 +819,7 @@ class _Styles:
     """Fill colour and date format of each cell style."""
 
     def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+        theme = _theme_colours(archive, budget)
         self.fills: list[str] = []
         self.xf_fill: list[int] = []
         self.xf_date: list[bool] = []
@@ -827,7 +836,7 @@ class _Styles:
                 if any(ch in code for ch in "dy") or ("m" in code and "0" not in code):
                     custom_dates.add(int(element.get("numFmtId", "0") or 0))
             elif tag == f"{S}fill" and section == f"{S}fills":
-                self.fills.append(_fill_colour(element))
+                self.fills.append(_fill_colour(element, theme))
                 _forget(element, budget)
             elif tag == f"{S}xf" and section == f"{S}cellXfs":
                 number_format = int(element.get("numFmtId", "0") or 0)
@@ -848,7 +857,42 @@ class _Styles:
         return 0 <= style < len(self.xf_date) and self.xf_date[style]
 
 
-def _fill_colour(fill) -> str:
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# Excel numbers theme colours light-then-dark; the theme part lists them dark-then-light.
+THEME_ORDER = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]
+
+
+def _theme_colours(archive: zipfile.ZipFile, budget: _Budget) -> list[str]:
+    """The workbook theme's colours in Excel's theme-index order (a fill of "Accent 6")."""
+    found: dict[str, str] = {}
+    for _event, element in _iterparse(archive, "xl/theme/theme1.xml", budget, events=("end",)):
+        name = element.tag.removeprefix(A)
+        if name in THEME_ORDER and name not in found:
+            colour = element.find(f"{A}srgbClr")
+            system = element.find(f"{A}sysClr")
+            found[name] = (
+                colour.get("val", "")
+                if colour is not None
+                else system.get("lastClr", "")
+                if system is not None
+                else ""
+            )
+        elif name == "clrScheme":
+            break
+    return [found.get(name, "") for name in THEME_ORDER]
+
+
+def _tinted(colour: str, tint: float) -> str:
+    """Excel's tint: lighter (towards white) above 0, darker below."""
+    if not tint or len(colour) != 6:
+        return colour
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def _fill_colour(fill, theme: list[str] | None = None) -> str:
     pattern = fill.find(f"{S}patternFill")
     if pattern is None or pattern.get("patternType", "none") in ("none", "gray125"):
         return ""
@@ -859,7 +903,14 @@ def _fill_colour(fill) -> str:
         return colour.get("rgb")
     if colour.get("indexed"):
         return INDEXED.get(int(colour.get("indexed") or 0), "")
-    return ""  # theme colours need the theme part: not read
+    if colour.get("theme") and theme:
+        index = int(colour.get("theme") or 0)
+        if 0 <= index < len(theme) and theme[index]:
+            try:
+                return _tinted(theme[index], float(colour.get("tint", "0") or 0))
+            except ValueError:
+                return ""
+    return ""
 
 
 def _sheets(archive: zipfile.ZipFile, budget: _Budget) -> tuple[list[tuple[str, str, str]], bool]:

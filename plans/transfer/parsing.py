@@ -49,7 +49,8 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     value = str(text).replace("\u00a0", " ")
-    value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
+    if not value.replace("\n", "").replace("\t", "").isprintable():  # the rare slow path
+        value = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in value)
     return _SPACES.sub(" ", value).strip()
 
 

@@ -557,12 +557,14 @@ class _DraftBuilder:
                     state["action"]["progress"].extend(self._notes(notes) + quarter_notes)
                     state["action"]["measures"].extend(self._measures(action_measures))
                     self._skip(where, " ".join(row.texts()), "Continues the action above: added to it.")
-            elif row.has_text() and not (evidence or measure_cells):
-                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
-            elif row.has_text():
+            elif clean(objective_text):
+                self._skip(where, " ".join(row.texts()), "Read as an objective; the row has no action.")
+            elif evidence or measure_cells:
                 self._skip(
                     where, " ".join(row.texts()), "Adds to the objective above (no action in the row)."
                 )
+            elif row.has_text():
+                self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
             return
         self._add_actions(row, action_items, notes, action_measures, state, where, reference=bool(reference))
 
@@ -719,6 +721,11 @@ class _DraftBuilder:
         if reading.note:
             extra_notes += self._notes([(None, reading.note)])
         number_cell = clean(row.cell("number"))
+        if len(number_cell) > 20:
+            self.issues.warn(
+                where, f"The action number “{number_cell[:30]}…” is longer than 20 characters: shortened."
+            )
+            number_cell = number_cell[:20]
         due_text = clean(row.cell("due"))
         completed_text = clean(row.cell("completed_on"))
         for index, description in enumerate(items):
@@ -728,7 +735,7 @@ class _DraftBuilder:
             elif not reference and not has_objective_column:
                 number, description = split_action_number(description)
             if number_cell and len(items) > 1:
-                number = f"{number_cell}.{index + 1}"[:20]
+                number = f"{number_cell}.{index + 1}"[-20:]
             # An exported row (it has a reference) says everything itself: nothing carries down.
             lead_text = leads[min(index, len(leads) - 1)] if leads else (state["lead"] if carry else None)
             if lead_text is None or not clean(lead_text):

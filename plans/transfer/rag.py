@@ -154,4 +154,7 @@ def read_rag_and_status(rag_text: str, status_text: str, fill: str = "") -> RagR
         reading.status = Status.COMPLETE
     elif reading.status == Status.COMPLETE and not reading.rag:
         reading.rag = Rag.BLUE
+    elif reading.rag and not status_given:
+        # A plan rates the actions it is working on: "Green" with no status is under way.
+        reading.status = Status.IN_PROGRESS
     return reading

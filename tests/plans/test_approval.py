@@ -150,7 +150,12 @@ def test_approving_a_revision_archives_the_version_it_replaces_and_keeps_notes_a
         "User group to be established.",
         "Written on version 1 while version 2 was drafted.",
     ]
-    # The replaced version cannot come back into force beside its successor.
+    # The replaced version says so, and cannot come back into force beside its successor.
+    page = client.get(previous.get_absolute_url()).text
+    assert (
+        f'It was replaced by <a class="govuk-link" href="{revision.get_absolute_url()}">version 2</a>' in page
+    )
+    assert "Restore this plan" not in page
     response = client.post(reverse("plans:restore", args=[previous.pk]), follow=True)
     assert "A later version of this plan was approved" in response.text
     assert BusinessPlan.objects.get(pk=previous.pk).status == PlanStatus.ARCHIVED

@@ -26,7 +26,9 @@ RED, AMBER, GREEN, BLUE, UNRATED = Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.
 NOT_STARTED, IN_PROGRESS, COMPLETE = Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE
 
 
-def act(action, lead, due, rag=UNRATED, status=NOT_STARTED, number=""):
+def act(action, lead, due, rag=UNRATED, status=None, number=""):
+    if status is None:  # a rated action with no status of its own is under way
+        status = Status.IN_PROGRESS if rag in (RED, AMBER, GREEN) else NOT_STARTED
     return {"number": number, "action": action, "lead": lead, "due": due, "rag": rag, "status": status}
 
 
@@ -122,6 +124,8 @@ def test_safeguarding_adults_board_strategic_plan_2016_written_as_headings_and_l
     doc.add_heading("Strategic Plan 2016–2019", level=1)
     doc.add_paragraph("The board has agreed three priorities for the next three years.")
     doc.add_heading("Priority 1: Prevention", level=2)
+    doc.add_paragraph("Objective: Fewer adults come to harm through self-neglect")
+    doc.add_paragraph("Board sponsor: Director of Adult Services")
     doc.add_paragraph(
         "Raise awareness of self-neglect. Lead: Communications sub-group. By: March 2017", style="List Bullet"
     )
@@ -143,11 +147,11 @@ def test_safeguarding_adults_board_strategic_plan_2016_written_as_headings_and_l
         (
             1,
             "Prevention",
-            "",
+            "Director of Adult Services",
             [
                 (
-                    "1",
-                    "Prevention",
+                    "1.1",
+                    "Fewer adults come to harm through self-neglect",
                     [
                         act("Raise awareness of self-neglect.", "Communications sub-group", "2017-03-31"),
                         act("Publish a hoarding protocol", "Housing partner", "2017-08-31"),
