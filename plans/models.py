@@ -748,6 +748,11 @@ class ImportJob(models.Model):
     )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
+    sent_to_worker_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its read or write was last sent to the worker; empty while Redis was down.",
+    )
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguarding.context_processors.navigation",
             ],
         },
     },
@@ -168,6 +169,8 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (the handler reads them in this order)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
+CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 # The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
@@ -292,6 +295,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # When Redis is unreachable a web request's send must fail in about a second, not hang:
 # the job stays queued in the database and a sweep sends it later (safeguarding/queueing.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Reading import progress from the result backend must not hang a page either.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 2.0}}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -341,6 +348,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {
