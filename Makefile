@@ -59,7 +59,7 @@ static/build/accessible-autocomplete.min.js: node_modules/.package-lock.json
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.{js,js.map,css,css.map} static/build/
 
 staticfiles/staticfiles.json: static/build/app.css static/build/accessible-autocomplete.min.js static/js/app.js \
-		static/js/autocomplete.js static/css/autocomplete.css $(STAMP)/python
+		static/js/autocomplete.js static/css/autocomplete.css $(wildcard static/images/*) $(STAMP)/python
 	DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:// $(PY) manage.py collectstatic --no-input -v0 --ignore scss
 
 install: $(STAMP)/system $(STAMP)/python static/build/app.css static/build/accessible-autocomplete.min.js \
@@ -129,6 +129,7 @@ beat: install
 
 bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_revision.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_reminders $(PY) bench/reminder_sweep.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
 

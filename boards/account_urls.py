@@ -5,12 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import account_views
-from .forms import ChangePasswordForm, ResetRequestForm
+from .forms import ChangePasswordForm
 
 urlpatterns = [
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),
+        account_views.ResetRequestView.as_view(),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

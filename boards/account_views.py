@@ -7,7 +7,7 @@ import logging
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from . import invitations as invitation_service
 from .backends import account_key
-from .forms import NewAccountForm, NewPasswordForm, email_in_use
+from .forms import NewAccountForm, NewPasswordForm, ResetRequestForm, email_in_use
 from .invitations import InvitationUnusableError
+from .throttling import TOO_MANY_EMAILS, client_ip, too_many_emails
 
 security_log = logging.getLogger("safeguarding.security")
 
@@ -91,6 +92,22 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(invitation.board.get_absolute_url())
     return render(request, "boards/invitation_new_account.html", {**context, "form": form})
+
+
+class ResetRequestView(PasswordResetView):
+    """Ask for a reset link: limited per address and per client (boards.throttling), and
+    sent by the worker (boards.outbox), so known and unknown addresses look alike."""
+
+    form_class = ResetRequestForm
+
+    def form_valid(self, form):
+        if too_many_emails(self.request, "password-reset", form.cleaned_data["email"]):
+            security_log.warning("password-reset-throttled ip=%s", client_ip(self.request))
+            form.add_error(None, TOO_MANY_EMAILS)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class ResetPasswordConfirmView(PasswordResetConfirmView):

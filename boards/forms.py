@@ -20,8 +20,10 @@ from django.contrib.auth.forms import (
 )
 from django.utils.html import format_html, format_html_join
 
+from . import outbox
 from .emails import send_templated_email
 from .models import Board, Membership, Role, SubCommittee
+from .outbox import SEND_PASSWORD_RESET
 
 security_log = logging.getLogger("safeguarding.security")
 
@@ -117,6 +119,17 @@ class ResetRequestForm(ErrorBorderMixin, PasswordResetForm):
     @property
     def validity(self) -> str:
         return reset_link_validity()
+
+    def save(self, *args, **kwargs) -> None:
+        """In the web request: queue the e-mail for the worker; look nothing up here, so
+        known and unknown addresses take the same time (boards/outbox.py)."""
+        outbox.send_email_later(SEND_PASSWORD_RESET, [self.cleaned_data["email"]])
+
+    def deliver(self) -> None:
+        """In the worker: Django's own reset (a link for each active account with the
+        address, through send_mail below)."""
+        if self.is_valid():
+            PasswordResetForm.save(self, domain_override="planner")
 
     def send_mail(
         self,

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from . import outbox
 from .emails import send_templated_email
 from .models import Board, Invitation, Membership
+from .outbox import SEND_INVITATION
 
 security_log = logging.getLogger("safeguarding.security")
 
@@ -31,6 +33,21 @@ def hash_token(token: str) -> str:
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, hash_token(token)
+
+
+def send_fresh_link(invitation_id: int) -> None:
+    """In the worker: give a pending invitation a new link (the one made in the request is
+    never shown) and e-mail it. A revoked, accepted or lapsed invitation is not sent."""
+    token, token_hash = _new_token()
+    updated = (
+        Invitation.objects.pending()
+        .filter(pk=invitation_id, expires_at__gt=timezone.now())
+        .update(token_hash=token_hash)
+    )
+    if not updated:
+        return
+    invitation = Invitation.objects.select_related("board", "invited_by").get(pk=invitation_id)
+    _send(invitation, token)
 
 
 def _send(invitation: Invitation, token: str) -> None:
@@ -56,7 +73,7 @@ def invite(board: Board, email: str, role: str, invited_by, job_title: str = "")
     email = email.strip().lower()
     now = timezone.now()
     expires_at = now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS)
-    token, token_hash = _new_token()
+    _unsent, token_hash = _new_token()  # the worker makes the link it sends
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -94,7 +111,7 @@ def invite(board: Board, email: str, role: str, invited_by, job_title: str = "")
             break
         except IntegrityError:
             continue
-    _send(invitation, token)
+    outbox.send_email_later(SEND_INVITATION, [invitation.pk])
     security_log.info(
         "invitation-sent board=%s invitation=%s role=%s by=%s",
         board.slug,
@@ -107,13 +124,13 @@ def invite(board: Board, email: str, role: str, invited_by, job_title: str = "")
 
 def resend(invitation: Invitation, sent_by) -> Invitation:
     """Send a fresh link (the old one stops working) valid for the full period again."""
-    token, token_hash = _new_token()
+    _unsent, token_hash = _new_token()  # the old link stops now; the worker makes the new one
     now = timezone.now()
     invitation.token_hash = token_hash
     invitation.sent_at = now
     invitation.expires_at = now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    _send(invitation, token)
+    outbox.send_email_later(SEND_INVITATION, [invitation.pk])
     security_log.info(
         "invitation-resent board=%s invitation=%s by=%s",
         invitation.board.slug,

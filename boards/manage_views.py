@@ -20,6 +20,7 @@ from .access import get_board_for_manager
 from .forms import InvitationForm, MembershipForm, SubCommitteeForm
 from .memberships import LastManagerError, change_membership, remove_membership
 from .models import SubCommittee
+from .throttling import TOO_MANY_EMAILS, too_many_emails
 
 LAST_MANAGER = "A board needs at least one manager. Make someone else a manager first."
 
@@ -99,7 +100,15 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The board's invitations, and the form to invite someone."""
     board = get_board_for_manager(request.user, slug)
     form = InvitationForm(request.POST or None, board=board)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and too_many_emails(request, "invitation", form.cleaned_data["email"])
+    ):
+        form.add_error(None, TOO_MANY_EMAILS)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         invitation = invitation_service.invite(
             board,
             form.cleaned_data["email"],
@@ -107,7 +116,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             request.user,
             job_title=form.cleaned_data["job_title"],
         )
-        messages.success(request, f"An invitation was sent to {invitation.email}.")
+        messages.success(request, f"An invitation is on its way to {invitation.email}.")
         return redirect("boards:invitations", slug=board.slug)
     invitations = board.invitations.select_related("invited_by", "accepted_by")[:100]
     return render(
@@ -119,6 +128,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": invitations,
             "valid_days": settings.INVITATION_VALID_DAYS,
         },
+        status=status,
     )
 
 
@@ -127,9 +137,12 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
 def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     board = get_board_for_manager(request.user, slug)
     invitation = get_object_or_404(board.invitations.pending(), pk=pk)
+    if too_many_emails(request, "invitation", invitation.email):
+        messages.error(request, TOO_MANY_EMAILS)
+        return redirect(reverse("boards:invitations", kwargs={"slug": board.slug}))
     invitation_service.resend(invitation, request.user)
     messages.success(
-        request, f"A new invitation link was sent to {invitation.email}. The old link no longer works."
+        request, f"A new invitation link is on its way to {invitation.email}. The old link no longer works."
     )
     return redirect(reverse("boards:invitations", kwargs={"slug": board.slug}))
 

@@ -17,6 +17,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.db.models import Sum
+from django_ratelimit.core import is_ratelimited
 
 
 class AccountAndAddressHandler(AxesDatabaseHandler):
@@ -49,3 +50,27 @@ def client_ip(request) -> str | None:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     return hops[-trusted] if len(hops) >= trusted else remote
+
+
+TOO_MANY_EMAILS = (
+    "Too many e-mails have been asked for, for this address or from this network. Wait an hour and try again."
+)
+
+
+def too_many_emails(request, kind: str, address: str) -> bool:
+    """Count one more e-mail of ``kind`` (password reset, invitation) to ``address`` from
+    this client, and say whether either limit is now passed (EMAIL_RATE_PER_ADDRESS,
+    EMAIL_RATE_PER_IP). Counted in the shared cache (django-ratelimit), known and unknown
+    addresses alike, so the answer reveals nothing about accounts."""
+    address = address.strip().lower()
+    by_address = is_ratelimited(
+        request,
+        group=f"{kind}-per-address",
+        key=lambda group, request: address,
+        rate=settings.EMAIL_RATE_PER_ADDRESS,
+        increment=True,
+    )
+    by_client = is_ratelimited(
+        request, group=f"{kind}-per-ip", key="ip", rate=settings.EMAIL_RATE_PER_IP, increment=True
+    )
+    return by_address or by_client

@@ -236,6 +236,8 @@ def recommendation_unlink(request: HttpRequest, pk: int, action_pk: int) -> Http
                 "access": access,
                 "coverage": review_coverage(review.pk, timezone.localdate()),
                 "status_message": message,
+                # Focus goes to this recommendation's heading: its Unlink button is gone.
+                "focus_recommendation": recommendation.pk,
             },
         )
     messages.success(request, message)

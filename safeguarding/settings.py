@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_ratelimit",
     "boards",
     "plans",
     "reviews",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeguarding.context_processors.navigation",
             ],
         },
     },
@@ -167,6 +169,8 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own (the handler reads them in this order)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
+CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 # The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
@@ -174,6 +178,16 @@ AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
 # address a client writes into the header is never used).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
+# Password-reset and invitation e-mails (boards.throttling.too_many_emails, django-ratelimit):
+# at most this many per address, and per client address, counted in Redis so every web
+# process and host shares the count.
+EMAIL_RATE_PER_ADDRESS = env("EMAIL_RATE_PER_ADDRESS", default="3/h")
+EMAIL_RATE_PER_IP = env("EMAIL_RATE_PER_IP", default="20/h")
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit knows django-redis but not Django's own RedisCache, whose add() and
+# incr() are Redis SETNX and INCRBY: atomic, which is what the limiter needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+RATELIMIT_IP_META_KEY = "boards.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -261,6 +275,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters that must be shared by every process (rate limits).
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    },
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
@@ -271,6 +295,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # When Redis is unreachable a web request's send must fail in about a second, not hang:
 # the job stays queued in the database and a sweep sends it later (safeguarding/queueing.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Reading import progress from the result backend must not hang a page either.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 2.0}}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -320,6 +348,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {
@@ -350,8 +379,6 @@ IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=120)
 # Import jobs, with the text of their cells and any file not yet read, are deleted this many
 # days after the upload, by the daily beat task below.
 IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
-# Reads and previews asked for while Redis was unreachable are sent once it is back.
-CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent_imports", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["purge-import-jobs"] = {
     "task": "plans.transfer.purge_import_jobs",
     "schedule": crontab(hour=3, minute=15),

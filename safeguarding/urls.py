@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from boards.forms import SignInForm
 
@@ -16,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("boards.account_urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
+    # Pages name their icon; this answers browsers and pages (the admin) that ask by the old name.
+    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.svg"), permanent=True)),
     path("plans/", include("plans.urls")),
     path("meetings/", include("meetings.urls")),
     path("reviews/", include("reviews.urls")),

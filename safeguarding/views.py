@@ -31,6 +31,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", {"exception": reason}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired session, stale page) gets our own 403 page, with its
+    skip link, navigation and favicon, rather than Django's bare technical page."""
+    return permission_denied(
+        request,
+        PermissionDenied(
+            "This form was out of date or your session had ended, so nothing was saved. "
+            "Go back, reload the page and try again."
+        ),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page; while PostgreSQL is unreachable (restarting, failing over) a plain
     "try again shortly" page instead (503 with Retry-After). Django has already logged the

@@ -53,3 +53,29 @@ def empty_plan_page_cache():
     from plans import page_cache
 
     page_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def account_emails_sent_at_once(monkeypatch, settings):
+    """Account e-mails go through the worker (boards.outbox); tests that are not about
+    the worker run the task here, at once. Rate-limit counters live in memory, fresh per test."""
+    from celery import current_app
+
+    from boards import outbox
+
+    def run_here(task_name: str, args: list) -> None:
+        import boards.tasks  # noqa: F401 (registers the tasks)
+
+        current_app.tasks[task_name].apply(args=args)
+
+    monkeypatch.setattr(outbox, "send_email_later", run_here)
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit-tests",
+        },
+    }
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()

@@ -8,6 +8,7 @@ cells is stored for the preview. Refusals raise FileRefusedError with a message 
 
 from __future__ import annotations
 
+import colorsys
 import csv
 import datetime
 import io
@@ -818,6 +819,7 @@ class _Styles:
     """Fill colour and date format of each cell style."""
 
     def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+        theme = _theme_colours(archive, budget)
         self.fills: list[str] = []
         self.xf_fill: list[int] = []
         self.xf_date: list[bool] = []
@@ -834,7 +836,7 @@ class _Styles:
                 if any(ch in code for ch in "dy") or ("m" in code and "0" not in code):
                     custom_dates.add(int(element.get("numFmtId", "0") or 0))
             elif tag == f"{S}fill" and section == f"{S}fills":
-                self.fills.append(_fill_colour(element))
+                self.fills.append(_fill_colour(element, theme))
                 _forget(element, budget)
             elif tag == f"{S}xf" and section == f"{S}cellXfs":
                 number_format = int(element.get("numFmtId", "0") or 0)
@@ -855,7 +857,42 @@ class _Styles:
         return 0 <= style < len(self.xf_date) and self.xf_date[style]
 
 
-def _fill_colour(fill) -> str:
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# Excel numbers theme colours light-then-dark; the theme part lists them dark-then-light.
+THEME_ORDER = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]
+
+
+def _theme_colours(archive: zipfile.ZipFile, budget: _Budget) -> list[str]:
+    """The workbook theme's colours in Excel's theme-index order (a fill of "Accent 6")."""
+    found: dict[str, str] = {}
+    for _event, element in _iterparse(archive, "xl/theme/theme1.xml", budget, events=("end",)):
+        name = element.tag.removeprefix(A)
+        if name in THEME_ORDER and name not in found:
+            colour = element.find(f"{A}srgbClr")
+            system = element.find(f"{A}sysClr")
+            found[name] = (
+                colour.get("val", "")
+                if colour is not None
+                else system.get("lastClr", "")
+                if system is not None
+                else ""
+            )
+        elif name == "clrScheme":
+            break
+    return [found.get(name, "") for name in THEME_ORDER]
+
+
+def _tinted(colour: str, tint: float) -> str:
+    """Excel's tint: lighter (towards white) above 0, darker below."""
+    if not tint or len(colour) != 6:
+        return colour
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, lightness, saturation))
+
+
+def _fill_colour(fill, theme: list[str] | None = None) -> str:
     pattern = fill.find(f"{S}patternFill")
     if pattern is None or pattern.get("patternType", "none") in ("none", "gray125"):
         return ""
@@ -866,7 +903,14 @@ def _fill_colour(fill) -> str:
         return colour.get("rgb")
     if colour.get("indexed"):
         return INDEXED.get(int(colour.get("indexed") or 0), "")
-    return ""  # theme colours need the theme part: not read
+    if colour.get("theme") and theme:
+        index = int(colour.get("theme") or 0)
+        if 0 <= index < len(theme) and theme[index]:
+            try:
+                return _tinted(theme[index], float(colour.get("tint", "0") or 0))
+            except ValueError:
+                return ""
+    return ""
 
 
 def _sheets(archive: zipfile.ZipFile, budget: _Budget) -> tuple[list[tuple[str, str, str]], bool]:

@@ -62,7 +62,6 @@ def receive(
             new_plan=new_plan or {},
             progress_as_of=progress_as_of,
             state=ImportJob.State.READING,
-            work_requested_at=timezone.now(),
         )
         ImportFile.objects.create(job=job, data=data)
     return job
@@ -155,10 +154,10 @@ def request_preview(job: ImportJob, version: int | None = None) -> bool:
         overrides=job.overrides,
         state=ImportJob.State.PREPARING,
         work_requested_at=timezone.now(),
-        work_sent_at=None,
+        sent_to_worker_at=None,
         message="",
     )
-    job.refresh_from_db(fields=["state", "work_requested_at", "work_sent_at", "message"])
+    job.refresh_from_db(fields=["state", "work_requested_at", "sent_to_worker_at", "message"])
     return bool(asked)
 
 
@@ -226,42 +225,15 @@ def set_overrides(job: ImportJob, choices: dict[str, str]) -> None:
     job.overrides = overrides
 
 
-# Work is left this long for its own after-commit send before the sweep sends it.
-SEND_GRACE = datetime.timedelta(seconds=30)
-
-
-def mark_sent(job_id) -> None:
-    ImportJob.objects.filter(pk=job_id).update(work_sent_at=timezone.now())
-
-
-def unsent_work(now: datetime.datetime) -> list[tuple]:
-    """(job id, state) of reads and previews the worker never got (Redis was down)."""
-    return list(
-        ImportJob.objects.filter(
-            state__in=[ImportJob.State.READING, ImportJob.State.PREPARING],
-            work_sent_at__isnull=True,
-            work_requested_at__lt=now - SEND_GRACE,
-        ).values_list("pk", "state")
-    )
-
-
 def claim_write(job: ImportJob) -> str | None:
     """Move a previewed job to "queued" and return the task id to queue it under, or None
     when another request got there first (two clicks on "Import") or it is not previewed."""
     task_id = str(uuid.uuid4())
     claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
-        state=ImportJob.State.QUEUED, task_id=task_id
+        state=ImportJob.State.QUEUED, task_id=task_id, sent_to_worker_at=None
     )
     job.refresh_from_db()
     return task_id if claimed else None
-
-
-def unclaim_write(job: ImportJob) -> None:
-    """Put a claimed job back to its preview: its task could not be sent."""
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.PREVIEW, task_id=""
-    )
-    job.refresh_from_db()
 
 
 def run(job_id: str, on_progress: Callable[[int, int], None] | None = None) -> ImportJob:

@@ -3,21 +3,22 @@ previewed import, purge old jobs; and the helpers that queue them once the reque
 
 from __future__ import annotations
 
-import logging
+import datetime
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from plans.models import ImportJob
-from safeguarding.queueing import BROKER_ERRORS, send_after_commit, send_now
+from safeguarding.queueing import send_after_commit, send_now
 
 from . import jobs
 
-logger = logging.getLogger(__name__)
-
 READ_TASK = "plans.transfer.read_import_file"
 PREVIEW_TASK = "plans.transfer.prepare_import_preview"
-TASK_FOR_STATE = {ImportJob.State.READING: READ_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
+WRITE_TASK = "plans.transfer.run_import_job"
+# A job is left this long for its own after-commit send before the sweep steps in.
+SEND_GRACE = datetime.timedelta(minutes=1)
 
 
 @shared_task(name=READ_TASK)
@@ -32,29 +33,19 @@ def prepare_import_preview(job_id: str) -> str:
     return job.state if job is not None else "gone"
 
 
+def queue_preview(job: ImportJob) -> None:
+    """Make the job's preview in the worker (see jobs.request_preview); with Redis down the
+    job stays "preparing", unsent, and send_unsent_imports sends it later."""
+    send_after_commit(PREVIEW_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk))
+
+
 def queue_read(job: ImportJob) -> None:
     """Read the job's file in the worker once the upload's transaction has committed. With
-    Redis down the upload still succeeds: the job waits, unsent, for send_unsent_imports."""
-    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_sent(job.pk))
+    Redis down the job stays "reading", unsent, and send_unsent_imports sends it later."""
+    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk))
 
 
-def queue_preview(job: ImportJob) -> None:
-    """Make the job's preview in the worker (see jobs.request_preview); as queue_read."""
-    send_after_commit(PREVIEW_TASK, [str(job.pk)], on_sent=lambda: jobs.mark_sent(job.pk))
-
-
-@shared_task(name="plans.transfer.send_unsent_imports", ignore_result=True)
-def send_unsent_imports() -> int:
-    """Every minute (beat): send the reads and previews the worker never got because Redis was down."""
-    sent = 0
-    for job_id, state in jobs.unsent_work(timezone.now()):
-        if not send_now(TASK_FOR_STATE[state], [str(job_id)], on_sent=lambda pk=job_id: jobs.mark_sent(pk)):
-            break  # Redis is still down: the next sweep tries again
-        sent += 1
-    return sent
-
-
-@shared_task(bind=True, name="plans.transfer.run_import_job")
+@shared_task(bind=True, name=WRITE_TASK)
 def run_import_job(self, job_id: str) -> str:
     def report(done: int, total: int) -> None:
         self.update_state(state="PROGRESS", meta={"done": done, "total": total})
@@ -63,23 +54,49 @@ def run_import_job(self, job_id: str) -> str:
     return job.state
 
 
-def queue_write(job: ImportJob) -> bool:
-    """Queue the write of a previewed job, once: a second click finds it already queued.
-
-    Sent at once (the view holds no transaction), under the task id the progress bar
-    follows. If Redis is unreachable the job goes back to its preview and False is returned,
-    so the user can try again: a write is never left queued with nobody to run it.
-    """
+def queue_write(job: ImportJob) -> None:
+    """Queue the write of a previewed job, once: a second click finds it already queued."""
     task_id = jobs.claim_write(job)
-    if task_id is None:
-        return True
-    try:
-        run_import_job.apply_async(args=[str(job.pk)], task_id=task_id)
-    except BROKER_ERRORS as exc:
-        logger.warning("broker unreachable, import %s not started: %s", job.pk, exc)
-        jobs.unclaim_write(job)
-        return False
-    return True
+    if task_id is not None:
+        send_after_commit(WRITE_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk), task_id=task_id)
+
+
+def mark_sent(job_id) -> None:
+    ImportJob.objects.filter(pk=job_id).update(sent_to_worker_at=timezone.now())
+
+
+def send_unsent_imports(now: datetime.datetime | None = None) -> int:
+    """Send the reads and writes whose message never reached Redis (it was down).
+    Only never-sent jobs: a write sent twice could run twice."""
+    now = now or timezone.now()
+    unsent = ImportJob.objects.filter(
+        Q(state=ImportJob.State.READING) | Q(state=ImportJob.State.QUEUED),
+        sent_to_worker_at__isnull=True,
+        created_at__lt=now - SEND_GRACE,
+    ).values_list("pk", "state", "task_id")
+    sent = 0
+    # A preview is asked for long after the upload: its grace runs from the asking.
+    unsent = list(unsent) + list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.PREPARING,
+            sent_to_worker_at__isnull=True,
+            work_requested_at__lt=now - SEND_GRACE,
+        ).values_list("pk", "state", "task_id")
+    )
+    tasks = {ImportJob.State.QUEUED: WRITE_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
+    for pk, state, task_id in unsent:
+        options = {"task_id": task_id} if state == ImportJob.State.QUEUED and task_id else {}
+        task = tasks.get(state, READ_TASK)
+        if not send_now(task, [str(pk)], on_sent=lambda pk=pk: mark_sent(pk), **options):
+            break  # Redis is still down: the next sweep tries again
+        sent += 1
+    return sent
+
+
+@shared_task(name="plans.transfer.send_unsent", ignore_result=True)
+def send_unsent() -> int:
+    """Every minute (beat): see send_unsent_imports."""
+    return send_unsent_imports()
 
 
 @shared_task(name="plans.transfer.purge_import_jobs")

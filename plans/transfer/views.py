@@ -292,12 +292,7 @@ def start(request: HttpRequest, pk) -> HttpResponse:
     job = _job_for_uploader(request, pk)
     if job.state == ImportJob.State.PREVIEW and (job.draft is None or job.draft["error_count"]):
         return redirect("plans:transfer:preview", pk=job.pk)
-    if not tasks.queue_write(job):
-        messages.error(
-            request,
-            "The import could not be started just now, and nothing was imported. Try again in a minute.",
-        )
-        return redirect("plans:transfer:preview", pk=job.pk)
+    tasks.queue_write(job)
     return redirect(job)
 
 

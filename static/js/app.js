@@ -7,14 +7,39 @@ document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 enhanceAutocompletes();
 
-// htmx swaps a "My actions" row in place: move focus to what changed (the saved
-// message or the error summary) so keyboard and screen-reader users hear it.
+// After every in-place (htmx) change, focus goes somewhere sensible, so keyboard
+// and screen-reader users are not dropped at the top of the page:
+// 1. to what the answer marks with data-focus-after-swap (a "Saved" message, an
+//    error summary, the moved part's button, the recommendation just changed);
+// 2. otherwise, if the focused element was swapped away (a button that removed
+//    its own row), to the new content's first heading, or the content itself.
+// A finished import or pack (polled) marks its result data-focus-after-swap="if-idle":
+// it takes focus only from nowhere or from inside the progress box, never from
+// something the user is doing elsewhere on the page.
+let focusWasInsideSwap = false;
+let focusWasIdle = true;
+
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  const active = document.activeElement;
+  focusWasIdle = !active || active === document.body;
+  focusWasInsideSwap = Boolean(target && !focusWasIdle && target.contains(active));
+});
+
 document.body.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target;
-  const row = target && target.isConnected ? target : document.getElementById(target?.id || "");
-  const scope = row || document;
-  const focusable = scope.querySelector("[data-focus-after-swap]");
-  if (focusable) focusable.focus();
+  const swapped = target && target.isConnected ? target : document.getElementById(target?.id || "");
+  const marked = (swapped || document).querySelector("[data-focus-after-swap]");
+  if (marked) {
+    const politely = marked.dataset.focusAfterSwap === "if-idle";
+    if (!politely || focusWasIdle || focusWasInsideSwap) marked.focus();
+    return;
+  }
+  const focusLost = !document.activeElement || document.activeElement === document.body;
+  if (!focusWasInsideSwap || !focusLost || !swapped) return;
+  const fallback = swapped.querySelector("h1, h2, h3, h4") || swapped;
+  if (!fallback.hasAttribute("tabindex")) fallback.setAttribute("tabindex", "-1");
+  fallback.focus();
 });
 
 // A refused request (403 after a role was removed, 500) is not swapped by htmx:

@@ -60,7 +60,8 @@ def test_manager_builds_rearranges_and_archives_a_plan(page, live_server):
 
     # Two priority areas, then an objective with its evidence.
     for title in ("Child Protection", "Early Help"):
-        page.get_by_role("link", name="Add a priority area").click()
+        # Offered at the top and the end of the page once the plan has areas.
+        page.get_by_role("link", name="Add a priority area").first.click()
         page.get_by_label("Title").fill(title)
         page.get_by_role("button", name="Add").click()
         page.get_by_role("heading", name="Priority Area", exact=False).first.wait_for()
@@ -68,7 +69,9 @@ def test_manager_builds_rearranges_and_archives_a_plan(page, live_server):
         (1, "Child Protection"),
         (2, "Early Help"),
     ]
-    page.get_by_role("link", name="Add an objective to priority area 2").click()
+    # An empty priority area invites its first objective.
+    assert page.get_by_text("This priority area has no objectives yet.").count() == 2
+    page.get_by_role("link", name="Add its first objective to priority area 2").click()
     assert_no_axe_violations(page)
     page.get_by_label("What do we want to achieve?").fill("Families get help before a crisis")
     page.get_by_label("How was the issue identified?").fill("Peer review 2026\nEarly help audit")

@@ -10,10 +10,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from packs.gather import all_actions, gather_snapshot
+from meetings.models import ActionArising
+from packs.gather import all_actions, gather_earlier_meetings, gather_snapshot
 from packs.models import BoardPack
 from plans.models import BusinessPlan, PlanStatus
 from tests.factories import ActionFactory
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory
 from tests.packs.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,29 @@ def test_only_a_draft_of_the_board_can_be_previewed(client, people, plans):
         client.get(reverse("packs:preview_as_if_approved", args=[people.board.slug, other.pk])).status_code
         == 404
     )
+
+
+def test_the_preview_s_cover_says_which_plan_is_a_draft_shown_as_if_approved(client, people, plans, q2):
+    _live, drafted = plans
+    client.force_login(people.manager)
+    url = reverse(
+        "packs:preview_as_if_approved", args=[people.board.slug, drafted.objective.priority_area.plan.pk]
+    )
+    page = client.get(url, {"quarter": q2.start.isoformat()}).text
+    covered = page.split("Plans covered")[1].split("Previous pack")[0]
+    assert "Draft business plan" in covered and "draft, shown as if approved" in covered
+    assert covered.count("draft, shown as if approved") == 1  # not the approved plan
+
+
+def test_open_actions_arising_leave_out_a_draft_s_actions(people, plans, q2):
+    """An action arising written into a plan before drafts existed (or any other way) is in
+    no pack while its plan is a draft: the same in-force rule, read in the same query."""
+    live, drafted = plans
+    meeting = MeetingFactory(
+        board=people.board, starts_at=datetime.datetime(2026, 8, 4, 10, 0, tzinfo=datetime.UTC)
+    )
+    item = AgendaItemFactory(meeting=meeting, position=1, title="Business plan")
+    for action in (live, drafted):
+        ActionArising.objects.create(agenda_item=item, action=action)
+    earlier = gather_earlier_meetings(people.board, q2, as_of=TODAY)
+    assert [a["action_id"] for a in earlier["open_actions_arising"]] == [live.pk]

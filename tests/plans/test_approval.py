@@ -44,6 +44,8 @@ def test_a_draft_s_actions_reach_my_actions_only_once_a_manager_approves_it(clie
     page = client.get(draft.plan.get_absolute_url()).text
     assert "This plan is a draft" in page
     assert 'govuk-tag govuk-tag--yellow">Draft' in page
+    action_page = client.get(draft.led.get_absolute_url()).text
+    assert "This action is in a draft plan: it is not in force" in action_page
     response = client.post(reverse("plans:approve", args=[draft.plan.pk]))
     assert response.status_code == 302
 
@@ -58,6 +60,7 @@ def test_a_draft_s_actions_reach_my_actions_only_once_a_manager_approves_it(clie
     page = client.get(plan.get_absolute_url()).text
     assert "Version 1, approved 23 November 2026 by" in page
     assert "This plan is a draft" not in page
+    assert "This action is in a draft plan" not in client.get(draft.led.get_absolute_url()).text
 
 
 def test_approving_a_plan_that_is_not_a_draft_changes_nothing(client, people, own):
@@ -150,7 +153,12 @@ def test_approving_a_revision_archives_the_version_it_replaces_and_keeps_notes_a
         "User group to be established.",
         "Written on version 1 while version 2 was drafted.",
     ]
-    # The replaced version cannot come back into force beside its successor.
+    # The replaced version says so, and cannot come back into force beside its successor.
+    page = client.get(previous.get_absolute_url()).text
+    assert (
+        f'It was replaced by <a class="govuk-link" href="{revision.get_absolute_url()}">version 2</a>' in page
+    )
+    assert "Restore this plan" not in page
     response = client.post(reverse("plans:restore", args=[previous.pk]), follow=True)
     assert "A later version of this plan was approved" in response.text
     assert BusinessPlan.objects.get(pk=previous.pk).status == PlanStatus.ARCHIVED

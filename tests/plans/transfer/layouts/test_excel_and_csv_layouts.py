@@ -281,3 +281,27 @@ def test_lscb_csv_2015_with_strategic_priority_column_and_comments():
     assert [(n["date"], n["text"]) for n in actions(draft)[0]["progress"]] == [
         ("2015-09-30", "Launched 1 June 2015: well received")
     ]
+
+
+def test_partnership_tracker_2021_rag_shaded_with_theme_colours():
+    # Shape of a partnership's action tracker, 2021/22, whose RAG cells are shaded with the
+    # workbook theme's colours ("Accent 2", "Accent 3", "Accent 6") rather than standard ones.
+    from openpyxl.styles import Color, PatternFill
+
+    book = workbook()
+    sheet = book.active
+    sheet.title = "Priority 1 Early help"
+    sheet.append(["Action", "Lead", "Deadline", "RAG"])
+    sheet.append(["Refresh the early help offer", "Early Help lead", "Sept 2021", None])
+    sheet.append(["Train family workers", "Workforce lead", "Dec 2021", None])
+    sheet.append(["Survey families", "Partnership manager", "Mar 2022", None])
+    for ref, theme in (("D2", 5), ("D3", 6), ("D4", 9)):  # accent2 red, accent3 green, accent6 orange
+        sheet[ref].fill = PatternFill(fill_type="solid", fgColor=Color(theme=theme, tint=0.0))
+    draft = import_draft("tracker.xlsx", save_workbook(book), financial_year(2021))
+
+    assert errors(draft) == []
+    assert [(a["description"], a["rag"]) for a in actions(draft)] == [
+        ("Refresh the early help offer", RED),
+        ("Train family workers", GREEN),
+        ("Survey families", AMBER),
+    ]
