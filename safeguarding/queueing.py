@@ -22,13 +22,14 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (BrokerUnavailable, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
-def send_now(task_name: str, args: list, on_sent: Callable[[], None] | None = None) -> bool:
-    """Send the task by name; True if the broker took it. By name, so the sender need not
-    import the task's module (which usually imports the sender)."""
+def send_now(task_name: str, args: list, on_sent: Callable[[], None] | None = None, **options) -> bool:
+    """Send the task by name (``options`` as for send_task, e.g. task_id); True if the
+    broker took it. By name, so the sender need not import the task's module (which
+    usually imports the sender)."""
     try:
         # ignore_result: nobody waits on these results, and with Redis down the result
         # backend's subscription would retry for 20 s inside the request.
-        current_app.send_task(task_name, args=args, ignore_result=True)
+        current_app.send_task(task_name, args=args, ignore_result=True, **options)
     except BROKER_ERRORS as exc:
         logger.warning("broker unreachable, %s%s left for the sweep: %s", task_name, args, exc)
         return False
@@ -37,6 +38,8 @@ def send_now(task_name: str, args: list, on_sent: Callable[[], None] | None = No
     return True
 
 
-def send_after_commit(task_name: str, args: list, on_sent: Callable[[], None] | None = None) -> None:
+def send_after_commit(
+    task_name: str, args: list, on_sent: Callable[[], None] | None = None, **options
+) -> None:
     """Send the task once the current transaction commits (see send_now)."""
-    transaction.on_commit(lambda: send_now(task_name, args, on_sent))
+    transaction.on_commit(lambda: send_now(task_name, args, on_sent, **options))

@@ -295,6 +295,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # When Redis is unreachable a web request's send must fail in about a second, not hang:
 # the job stays queued in the database and a sweep sends it later (safeguarding/queueing.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Reading import progress from the result backend must not hang a page either.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 2.0}}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -344,6 +348,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

@@ -184,7 +184,7 @@ def claim_write(job: ImportJob) -> str | None:
     when another request got there first (two clicks on "Import") or it is not previewed."""
     task_id = str(uuid.uuid4())
     claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW).update(
-        state=ImportJob.State.QUEUED, task_id=task_id
+        state=ImportJob.State.QUEUED, task_id=task_id, sent_to_worker_at=None
     )
     job.refresh_from_db()
     return task_id if claimed else None

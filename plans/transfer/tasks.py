@@ -3,27 +3,36 @@ previewed import, purge old jobs; and the helpers that queue them once the reque
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from plans.models import ImportJob
+from safeguarding.queueing import send_after_commit, send_now
 
 from . import jobs
 
+READ_TASK = "plans.transfer.read_import_file"
+WRITE_TASK = "plans.transfer.run_import_job"
+# A job is left this long for its own after-commit send before the sweep steps in.
+SEND_GRACE = datetime.timedelta(minutes=1)
 
-@shared_task(name="plans.transfer.read_import_file")
+
+@shared_task(name=READ_TASK)
 def read_import_file(job_id: str) -> str:
     job = jobs.read(job_id)
     return job.state if job is not None else "gone"
 
 
 def queue_read(job: ImportJob) -> None:
-    """Read the job's file in the worker once the upload's transaction has committed."""
-    transaction.on_commit(lambda: read_import_file.delay(str(job.pk)))
+    """Read the job's file in the worker once the upload's transaction has committed. With
+    Redis down the job stays "reading", unsent, and send_unsent_imports sends it later."""
+    send_after_commit(READ_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk))
 
 
-@shared_task(bind=True, name="plans.transfer.run_import_job")
+@shared_task(bind=True, name=WRITE_TASK)
 def run_import_job(self, job_id: str) -> str:
     def report(done: int, total: int) -> None:
         self.update_state(state="PROGRESS", meta={"done": done, "total": total})
@@ -36,7 +45,36 @@ def queue_write(job: ImportJob) -> None:
     """Queue the write of a previewed job, once: a second click finds it already queued."""
     task_id = jobs.claim_write(job)
     if task_id is not None:
-        transaction.on_commit(lambda: run_import_job.apply_async(args=[str(job.pk)], task_id=task_id))
+        send_after_commit(WRITE_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk), task_id=task_id)
+
+
+def mark_sent(job_id) -> None:
+    ImportJob.objects.filter(pk=job_id).update(sent_to_worker_at=timezone.now())
+
+
+def send_unsent_imports(now: datetime.datetime | None = None) -> int:
+    """Send the reads and writes whose message never reached Redis (it was down).
+    Only never-sent jobs: a write sent twice could run twice."""
+    now = now or timezone.now()
+    unsent = ImportJob.objects.filter(
+        Q(state=ImportJob.State.READING) | Q(state=ImportJob.State.QUEUED),
+        sent_to_worker_at__isnull=True,
+        created_at__lt=now - SEND_GRACE,
+    ).values_list("pk", "state", "task_id")
+    sent = 0
+    for pk, state, task_id in unsent:
+        options = {"task_id": task_id} if state == ImportJob.State.QUEUED and task_id else {}
+        task = WRITE_TASK if state == ImportJob.State.QUEUED else READ_TASK
+        if not send_now(task, [str(pk)], on_sent=lambda pk=pk: mark_sent(pk), **options):
+            break  # Redis is still down: the next sweep tries again
+        sent += 1
+    return sent
+
+
+@shared_task(name="plans.transfer.send_unsent", ignore_result=True)
+def send_unsent() -> int:
+    """Every minute (beat): see send_unsent_imports."""
+    return send_unsent_imports()
 
 
 @shared_task(name="plans.transfer.purge_import_jobs")

@@ -170,6 +170,8 @@ def test_every_page_a_manager_reaches_reflows_at_320_px_and_is_clean(browser, li
         page.wait_for_load_state("networkidle")
         if console_errors:
             problems.append(f"{url}: console errors: {console_errors[:3]}")
+        if page.locator('link[rel="icon"]').count() != 1:
+            problems.append(f"{url}: no favicon link")
         crumbs = page.locator(".govuk-breadcrumbs__link").all_inner_texts()
         if path not in TOP_LEVEL and not path.startswith("/accounts/") and crumbs[:1] != ["My boards"]:
             problems.append(f"{url}: breadcrumbs do not start at My boards: {crumbs}")
@@ -236,5 +238,22 @@ def test_plan_and_review_pages_fit_at_every_width_with_whole_words_and_tags(brow
                 found = page.evaluate(check)
                 if found:
                     problems.append(f"{path} at {width} px: {what}: {found}")
+    # The pages people check between meetings, as a phone shows them (390 px), for a
+    # person to look at: test-artifacts/phone-*.png.
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, path in (("plan", plan.get_absolute_url()), ("review", review.get_absolute_url())):
+        page.goto(live_server.url + path)
+        page.screenshot(path=ARTIFACTS / f"phone-{name}.png", full_page=True)
     context.close()
+    # My actions belongs to those who lead actions: the QA chair's list.
+    chair = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(chair, live_server.url, "qa.chair")
+    chair.goto(live_server.url + "/plans/my-actions/")
+    assert chair.locator("li.app-my-action").count() > 0
+    overflow = chair.evaluate(_OVERFLOW)
+    if overflow["scrollWidth"] > 390:
+        problems.append(f"My actions at 390 px scrolls sideways: {overflow['culprits']}")
+    chair.screenshot(path=ARTIFACTS / "phone-my-actions.png", full_page=True)
+    chair.context.close()
     assert not problems, "\n".join(problems)

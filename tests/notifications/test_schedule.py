@@ -15,7 +15,12 @@ def test_every_job_is_scheduled_once():
         "escalation",
         "digest",
     }
-    assert {entry["task"] for entry in schedule.values()} == {"notifications.run_job", "packs.send_unsent"}
+    assert {entry["task"] for entry in schedule.values()} == {
+        "notifications.run_job",
+        "packs.send_unsent",
+        "plans.transfer.send_unsent",
+        "plans.transfer.purge_import_jobs",
+    }
     assert schedule["reminders-overdue"]["schedule"] == crontab(hour=7, minute=0)
     assert schedule["reminders-digest"]["schedule"] == crontab(hour=7, minute=30, day_of_week="mon")
 

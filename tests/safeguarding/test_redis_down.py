@@ -166,3 +166,56 @@ def test_a_pack_asked_for_while_redis_was_down_is_made_once_it_is_back(people, s
     assert pack.status == PackStatus.DONE, (pack.status, pack.error)
     assert pack.sent_to_worker_at is not None and (media / pack.pdf.name).exists()
     assert BoardPack.objects.count() == 1
+
+
+def test_an_import_asked_for_while_redis_was_down_is_read_once_it_is_back(people, broker_down, monkeypatch):
+    """The upload is recorded as "reading" and unsent; the sweep sends it when Redis answers."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans.models import ImportJob
+    from plans.transfer import tasks
+    from tests.plans.transfer.files import small_csv
+
+    monkeypatch.setattr(tasks, "queue_read", ORIGINAL_QUEUE_READ)
+    client = Client()
+    client.force_login(people.manager)
+    started = time.monotonic()
+    fields = {"title": "Brought in while Redis was down", "file": SimpleUploadedFile("plan.csv", small_csv())}
+    for name, value in (
+        ("period_start", "2011-04-01"),
+        ("period_end", "2013-03-31"),
+        ("progress_as_of", "2011-09-30"),
+    ):
+        year, month, day = value.split("-")
+        fields.update({f"{name}_0": day, f"{name}_1": month, f"{name}_2": year, name: value})
+    with django_capture_on_commit():
+        response = client.post(reverse("plans:transfer:upload_new_plan", args=[people.board.slug]), fields)
+    assert response.status_code == 302 and time.monotonic() - started < 10
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.READING and job.sent_to_worker_at is None
+
+    sent: list = []
+    monkeypatch.setattr(
+        tasks,
+        "send_now",
+        lambda name, args, on_sent=None, **options: (
+            sent.append((name, args)) or (on_sent and on_sent()) or True
+        ),
+    )
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - 2 * tasks.SEND_GRACE)
+    assert tasks.send_unsent_imports() == 1
+    assert sent == [(tasks.READ_TASK, [str(job.pk)])]
+    job.refresh_from_db()
+    assert job.sent_to_worker_at is not None
+    assert tasks.send_unsent_imports() == 0  # sent once, never twice
+
+
+def django_capture_on_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+from plans.transfer import tasks as _import_tasks  # noqa: E402
+
+ORIGINAL_QUEUE_READ = _import_tasks.queue_read

@@ -102,9 +102,9 @@ def run_now(monkeypatch) -> None:
     from plans.transfer import tasks
 
     monkeypatch.setattr(
-        tasks.run_import_job,
-        "apply_async",
-        lambda args, task_id: tasks.run_import_job.apply(args=args, task_id=task_id),
+        tasks,
+        "send_after_commit",
+        lambda name, args, on_sent=None, task_id=None: tasks.run_import_job.apply(args=args, task_id=task_id),
     )
 
 
