@@ -129,6 +129,7 @@ beat: install
 
 bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_revision.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_reminders $(PY) bench/reminder_sweep.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
 

@@ -56,7 +56,7 @@ from django.utils import timezone  # noqa: E402
 from boards.models import Board, Membership, Partnership, Role, SubCommittee  # noqa: E402
 from notifications.selection import select  # noqa: E402
 from notifications.tasks import send_now  # noqa: E402
-from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate, Status  # noqa: E402
+from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate, Rag, Status  # noqa: E402
 
 SIZES = (10_000, 100_000)
 TODAY = datetime.date(2026, 11, 23)
@@ -160,6 +160,7 @@ def build(n_actions: int) -> None:
                 lead_sub_committee=board_committees[i % len(board_committees)],
                 due_date=TODAY + datetime.timedelta(days=(i * 7919) % 401 - 200),
                 status=Status.COMPLETE if i % 10 == 0 else Status.IN_PROGRESS,
+                rag=Rag.BLUE if i % 10 == 0 else Rag.GREEN,
             )
         )
     actions = Action.objects.bulk_create(actions, batch_size=5000)

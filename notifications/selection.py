@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from boards.models import Membership, Role
-from plans.models import Action, ProgressUpdate
+from plans.models import Action, DueDateChange, ProgressUpdate
 from reviews.models import Recommendation, RecommendationAction, Response
 
 from .models import ClaimStatus, NotificationPreference, ReminderKind, SentReminder
@@ -209,20 +209,14 @@ def escalations(
 # --- Weekly digest ----------------------------------------------------------
 
 
-def slipped_action_ids(since: datetime.datetime) -> Subquery:
-    """Actions whose due date was moved later since ``since``, from their edit history:
-    a history row whose due date is after the due date of the row before it."""
-    historical = Action.history.model
-    previous_due = (
-        historical.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
-        .order_by("-history_date", "-history_id")
-        .values("due_date")[:1]
-    )
+def slipped_action_ids(since: datetime.datetime) -> QuerySet:
+    """Actions whose due date was moved later since ``since``, from the due-date ledger
+    (plans.due_dates), the same entries board packs' "Slipped deadlines" read."""
     return (
-        historical.objects.filter(history_date__gte=since)
-        .annotate(previous_due=Subquery(previous_due))
-        .filter(due_date__gt=F("previous_due"))
-        .values("id")
+        DueDateChange.objects.standing_moves()
+        .filter(made_at__gte=since, new_due_date__gt=F("old_due_date"))
+        .order_by()
+        .values("action_id")
     )
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import itertools
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,6 +27,7 @@ from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
 from performance.models import Indicator, IndicatorValue
+from plans import due_dates
 from plans import rows as plan_rows
 from plans.models import (
     Action,
@@ -104,7 +103,9 @@ def gather_plans(
         for o in area.objectives.all()
         for a in o.actions.all()
     ]
-    due_history = _due_date_history(action_ids)
+    # Original due dates and slipped deadlines read the due-date ledger, as the plan and
+    # action pages do (plans.due_dates), so a pack cannot tell a different story.
+    first_due = due_dates.first_due_dates(action_ids)
     all_objectives = [o for p in plans for area in p.priority_areas.all() for o in area.objectives.all()]
     evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
     plan_data = []
@@ -122,8 +123,7 @@ def gather_plans(
                 measure_cells = plan_rows.row_cells(row_actions, objective.measures.all(), measure_ties)
                 for position, action in enumerate(row_actions, start=1):
                     evidence_cell, measure_cell = evidence_cells[position - 1], measure_cells[position - 1]
-                    history = due_history.get(action.pk, [])
-                    original = next((due for due, _ in history if due is not None), action.due_date)
+                    original = first_due.get(action.pk, action.due_date)
                     actions.append(
                         {
                             "id": action.pk,
@@ -201,40 +201,23 @@ def gather_plans(
     return {
         "plans": plan_data,
         "updates_in_period": _updates_in_period(action_ids, period),
-        "slipped": _slipped_deadlines(due_history, period),
+        "slipped": _slipped_deadlines(action_ids, period),
     }
 
 
-def _due_date_history(
-    action_ids: list[int],
-) -> dict[int, list[tuple[datetime.date | None, datetime.datetime]]]:
-    """Every recorded due date of each action, oldest first (from django-simple-history)."""
-    rows = (
-        Action.history.filter(id__in=action_ids)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "due_date", "history_date")
-    )
-    history: dict[int, list[tuple[datetime.date | None, datetime.datetime]]] = defaultdict(list)
-    for action_id, due_date, when in rows.iterator(chunk_size=2000):
-        history[action_id].append((due_date, when))
-    return history
-
-
-def _slipped_deadlines(history, period: PackPeriod) -> list[dict[str, Any]]:
-    """Actions whose due date was moved later by an edit made within the period."""
-    slipped = []
-    for action_id, records in history.items():
-        for (before, _), (after, when) in itertools.pairwise(records):
-            changed_on = timezone.localdate(when)
-            if before and after and after > before and period.start <= changed_on <= period.end:
-                slipped.append(
-                    {
-                        "action_id": action_id,
-                        "from": before.isoformat(),
-                        "to": after.isoformat(),
-                        "changed_on": changed_on.isoformat(),
-                    }
-                )
+def _slipped_deadlines(action_ids: list[int], period: PackPeriod) -> list[dict[str, Any]]:
+    """Actions whose due date was moved later within the period, from the due-date ledger
+    (approvals, managers' changes, reverts and bulk imports alike)."""
+    slipped = [
+        {
+            "action_id": move.action_id,
+            "from": move.old_due_date.isoformat(),
+            "to": move.new_due_date.isoformat(),
+            "changed_on": timezone.localdate(move.made_at).isoformat(),
+        }
+        for move in due_dates.moves_between(action_ids, period.start, period.end)
+        if move.old_due_date and move.new_due_date and move.new_due_date > move.old_due_date
+    ]
     return sorted(slipped, key=lambda s: (s["changed_on"], s["action_id"]))
 
 

@@ -58,6 +58,8 @@ class ActionAdmin(SimpleHistoryAdmin):
     search_fields = ["description", "lead_role"]
     list_select_related = ["objective"]
     autocomplete_fields = ["responsible", "lead_sub_committee"]
+    # A due date moves through the app, which writes the due-date ledger (plans.due_dates).
+    readonly_fields = ["due_date"]
     inlines = [ProgressUpdateInline]
 
 
@@ -81,8 +83,19 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DueDateChange)
-class DueDateChangeAdmin(SimpleHistoryAdmin):
-    list_display = ["action", "old_due_date", "new_due_date", "status", "requested_by", "decided_by"]
-    list_filter = ["status"]
+class DueDateChangeAdmin(admin.ModelAdmin):
+    """The due-date ledger is only ever added to, by the app (plans.due_dates): read-only here."""
+
+    list_display = ["action", "kind", "old_due_date", "new_due_date", "made_by", "made_at"]
+    list_filter = ["kind"]
     search_fields = ["reason", "action__description"]
-    raw_id_fields = ["action", "requested_by", "decided_by"]
+    raw_id_fields = ["action", "made_by", "request", "reverses"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from . import due_dates
 from .extensions import plan_approved, plan_revision_started
 from .models import (
     Action,
@@ -199,6 +200,7 @@ def _copy_parts(plan: BusinessPlan, revision: BusinessPlan, user) -> dict[int, i
             for m in Measure.objects.filter(objective__priority_area__plan=plan).order_by("pk")
         ],
     )
+    due_dates.copy_ledger(action_map)
     create(
         ProgressUpdate,
         [

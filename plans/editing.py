@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .models import Action, DuePrecision, ProgressUpdate, Status
+from . import due_dates
+from .models import Action, DuePrecision, ProgressUpdate, Rag, Status
 
 # Bookkeeping fields nobody needs to read about in a history page.
 HIDDEN_FIELDS = {"version", "id"}
@@ -50,6 +51,19 @@ class HistoryEntry:
     @property
     def revertible(self) -> bool:
         return self.kind == "Changed" and bool(self.changes)
+
+
+class UnknownVersionError(Exception):
+    """The form named a version the row never had: refused, never merged or skipped."""
+
+    MESSAGE = (
+        "This form was not based on a version of this record that exists, so nothing was saved. "
+        "Your input is kept below and the form now shows the current version: check it and save again."
+    )
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__(self.MESSAGE)
+        self.current = current
 
 
 class EditConflictError(Exception):
@@ -199,6 +213,8 @@ def save_form_versioned(
         if not may_write(locked):
             raise PermissionDenied("You may not change this.")
         if locked.version != based_on_version:
+            if based_on_version > locked.version or record_at(locked, based_on_version) is None:
+                raise UnknownVersionError(locked)
             raise EditConflictError(locked, changes_since(locked, based_on_version))
         obj = form.save(commit=False)
         obj.version = locked.version
@@ -221,9 +237,35 @@ def normalise_due_date(value: datetime.date | None, precision: str) -> datetime.
     return month_end(value)
 
 
-def apply_status(action: Action, status: str, today: datetime.date) -> None:
-    """Keep completed_on in step with the status (a check constraint requires it)."""
-    action.status = status
+BLUE_NOT_COMPLETE = (
+    "Blue (complete) is the rating of a complete action: choose red, amber or green, "
+    "or set the status to Complete"
+)
+
+
+class StatusRagMismatchError(ValueError):
+    """Blue asked for an action that is not complete."""
+
+
+def consistent_status_rag(status: str, rag: str) -> tuple[str, str]:
+    """The one rule tying status and RAG (a check constraint enforces it): complete is
+    rated blue, and blue is only for complete. For sources that may contradict
+    themselves (an imported file, rows saved before the rule): the status decides, and
+    blue on an action that is not complete becomes "not rated" rather than a guess."""
+    if status == Status.COMPLETE:
+        return status, Rag.BLUE
+    if rag == Rag.BLUE:
+        return status, Rag.NOT_RATED
+    return status, rag
+
+
+def apply_status(action: Action, status: str, rag: str, today: datetime.date) -> None:
+    """Set status and RAG together, and keep completed_on in step (check constraints
+    require all three to agree). Completing an action rates it blue; asking for blue on
+    an action that is not complete is refused (forms say so before this is reached)."""
+    if status != Status.COMPLETE and rag == Rag.BLUE:
+        raise StatusRagMismatchError(BLUE_NOT_COMPLETE)
+    action.status, action.rag = consistent_status_rag(status, rag)
     if status == Status.COMPLETE:
         action.completed_on = action.completed_on or today
     else:
@@ -256,6 +298,10 @@ def save_quick_update(action_pk: int, update: QuickUpdate, user, may_write, toda
             if action.version == update.based_on_version
             else record_at(action, update.based_on_version)
         )
+        if base is None:
+            # Not the current version nor one this action ever had: without a real base
+            # the merge below could not tell the user's changes from anyone else's.
+            raise UnknownVersionError(action)
         wanted = {
             name: value
             for name, value in (("status", update.status), ("rag", update.rag))
@@ -278,10 +324,17 @@ def save_quick_update(action_pk: int, update: QuickUpdate, user, may_write, toda
             )
         changed = {name: value for name, value in wanted.items() if getattr(action, name) != value}
         if changed:
-            if "status" in changed:
-                apply_status(action, changed["status"], today)
-            if "rag" in changed:
-                action.rag = changed["rag"]
+            status = changed.get("status", action.status)
+            rag = changed.get("rag", action.rag)
+            if status == Status.COMPLETE:
+                rag = Rag.BLUE
+            elif rag == Rag.BLUE:
+                if "rag" in changed:
+                    raise StatusRagMismatchError(BLUE_NOT_COMPLETE)
+                # The user reopened the action while someone else's blue stood: ask
+                # them to rate it, rather than keep a rating that now says "complete".
+                raise EditConflictError(action, changes_since(action, update.based_on_version))
+            apply_status(action, status, rag, today)
             action.save()
     return note
 
@@ -324,15 +377,24 @@ def revert_change(
                 raise RevertRefusedError(
                     f"{label} has been changed again since, so this change cannot be reverted on its own."
                 )
+        when = timezone.localtime(record.history_date)
+        reason = f"Reverted the change {entry.who} made at {when:%H:%M} on {when.day} {when:%B %Y}"
+        due_date_change = next((c for c in changes if c.field == "due_date"), None)
         for change in changes:
             setattr(locked, obj_model._meta.get_field(change.field).attname, change.old)
-        when = timezone.localtime(record.history_date)
-        locked._change_reason = (
-            f"Reverted the change {entry.who} made at {when:%H:%M} on {when.day} {when:%B %Y}"
-        )
+        locked._change_reason = reason
         try:
             with transaction.atomic():
                 locked.full_clean(validate_unique=False, validate_constraints=True)
+                if isinstance(locked, Action) and due_date_change is not None:
+                    # The due-date ledger gets a reversal entry: a revert never removes one.
+                    due_dates.record_revert(
+                        locked,
+                        from_date=due_date_change.new,
+                        reverted_to=due_date_change.old,
+                        user=user,
+                        reason=reason,
+                    )
                 locked.save()
         except (IntegrityError, ValidationError) as error:
             raise RevertRefusedError(f"This change cannot be reverted: {_first_message(error)}") from error

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import SubCommittee
 
-from .editing import normalise_due_date
+from .editing import BLUE_NOT_COMPLETE, normalise_due_date
 from .models import (
     Action,
     BusinessPlan,
@@ -210,6 +210,16 @@ class MeasureForm(VersionedForm):
         return [Field.textarea("description", rows=3), Field.text("indicator_code", field_width=10)]
 
 
+def check_status_and_rag(form: forms.Form, data: dict) -> None:
+    """Complete is blue and blue is complete (a check constraint): completing an action
+    rates it blue; blue on an action that is not complete is an error to correct."""
+    status, rag = data.get("status"), data.get("rag") or ""
+    if status == Status.COMPLETE:
+        data["rag"] = Rag.BLUE
+    elif status and rag == Rag.BLUE:
+        form.add_error("rag", BLUE_NOT_COMPLETE)
+
+
 class DueDateConfirmation:
     """A due date outside the plan period needs a tick to confirm it."""
 
@@ -331,6 +341,7 @@ class ActionForm(DueDateConfirmation, VersionedForm):
 
     def clean(self):
         data = super().clean()
+        check_status_and_rag(self, data)
         due = normalise_due_date(data.get("due_date"), data.get("due_precision") or DuePrecision.MONTH)
         if "due_date" in data:
             data["due_date"] = due
@@ -390,6 +401,7 @@ class QuickUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_status_and_rag(self, data)
         unchanged = data.get("status") == self.action.status and (data.get("rag") or "") == self.action.rag
         if not self.errors and not data.get("text") and unchanged:
             self.add_error("text", "Enter a progress update, or change the status or RAG rating")

@@ -13,7 +13,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from boards.models import Board, SubCommittee
@@ -348,6 +350,17 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.open().filter(due_date__lt=today)
 
+    def with_first_due_date(self) -> ActionQuerySet:
+        """Annotate each action's first due date from its due-date ledger in the same
+        query (Action.first_due_date reads it; no query per row on the plan page)."""
+        first_move = DueDateChange.objects.filter(action=OuterRef("pk")).moves()
+        return self.annotate(
+            ledger_first_due_date=Coalesce(
+                Subquery(first_move.values("old_due_date")[:1]),
+                Subquery(first_move.values("new_due_date")[:1]),
+            )
+        )
+
     def with_latest_progress(self) -> ActionQuerySet:
         """Annotate the latest progress note in the same query (no N+1 per row)."""
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
@@ -414,11 +427,6 @@ class Action(Versioned):
         help_text="Demo data only: the source states no status or RAG rating; the demo set them. "
         "Cleared when anyone changes either.",
     )
-    original_due_date = models.DateField(
-        null=True,
-        blank=True,
-        help_text="The due date first agreed, kept when the due date changes (slippage is data).",
-    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -448,6 +456,13 @@ class Action(Versioned):
             models.CheckConstraint(
                 condition=Q(status=Status.COMPLETE) | Q(completed_on__isnull=True),
                 name="action_completed_on_only_when_complete",
+            ),
+            # Blue is the rating of a complete action and of nothing else, so a status and
+            # a RAG rating can never contradict each other (plans.editing.apply_status).
+            models.CheckConstraint(
+                condition=Q(status=Status.COMPLETE, rag=Rag.BLUE)
+                | (~Q(status=Status.COMPLETE) & ~Q(rag=Rag.BLUE)),
+                name="action_complete_if_and_only_if_blue",
             ),
         ]
         indexes = [
@@ -495,13 +510,27 @@ class Action(Versioned):
         return f"{self.due_date.day} {self.due_date:%B %Y}"
 
     @property
+    def first_due_date(self) -> datetime.date | None:
+        """The first due date the action had, from its due-date ledger (DueDateChange).
+
+        Querysets made with ``with_first_due_date()`` carry it; otherwise it costs a query.
+        """
+        if hasattr(self, "ledger_first_due_date"):
+            recorded = self.ledger_first_due_date
+        else:
+            first = DueDateChange.objects.filter(action=self).moves().first()
+            recorded = None if first is None else (first.old_due_date or first.new_due_date)
+        return recorded if recorded is not None else self.due_date
+
+    @property
     def original_timescale(self) -> str:
         """The first agreed timescale, when the due date has changed since."""
-        if self.original_due_date is None or self.original_due_date == self.due_date:
+        first = self.first_due_date
+        if first is None or first == self.due_date:
             return ""
         if self.due_precision == DuePrecision.MONTH:
-            return f"{self.original_due_date:%B %Y}"
-        return f"{self.original_due_date.day} {self.original_due_date:%B %Y}"
+            return f"{first:%B %Y}"
+        return f"{first.day} {first:%B %Y}"
 
     @property
     def board(self) -> Board:
@@ -644,65 +673,155 @@ def note_date_label(date: datetime.date | None, precision: str = NoteDatePrecisi
     return f"{date.day} {date:%B %Y}"
 
 
-class DueDateChangeStatus(models.TextChoices):
+class DueDateChangeKind(models.TextChoices):
     REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
+    APPROVED = "approved", "Request approved"
+    REFUSED = "refused", "Request refused"
+    CHANGED = "changed", "Changed by a manager"
+    REVERTED = "reverted", "Reverted from the history"
+    IMPORTED = "imported", "Changed by a bulk import"
+
+
+# The kinds of entry that moved the due date (a request and a refusal did not).
+MOVING_KINDS = (
+    DueDateChangeKind.APPROVED,
+    DueDateChangeKind.CHANGED,
+    DueDateChangeKind.REVERTED,
+    DueDateChangeKind.IMPORTED,
+)
+
+
+class DueDateChangeQuerySet(models.QuerySet):
+    def moves(self) -> DueDateChangeQuerySet:
+        """Entries that moved the due date, oldest first: the action's due-date history."""
+        return self.filter(kind__in=MOVING_KINDS).order_by("action", "made_at", "pk")
+
+    def standing_moves(self) -> DueDateChangeQuerySet:
+        """Moves that still stand: a move later undone by a revert, and the revert itself,
+        cancel out (a slip that was reverted as a mistake is not a slipped deadline)."""
+        return self.moves().filter(reversal__isnull=True, reverses__isnull=True)
+
+    def open_requests(self) -> DueDateChangeQuerySet:
+        return self.filter(kind=DueDateChangeKind.REQUESTED, decision__isnull=True)
 
 
 class DueDateChange(models.Model):
-    """A change to an action's due date, with the reason: slippage kept as data.
+    """One entry in an action's due-date ledger: slippage kept as data.
 
-    A chair asks (requested); a manager approves or refuses. A manager who moves
-    the due date in the edit form records an approved change in the same step.
+    The ledger is only ever added to. A chair's request is one entry; the manager's
+    approval or refusal is another that points at it; a manager's own change, a revert
+    from the history page (pointing at the entry it reverses) and a bulk import that
+    moves the date are entries too. Everything that shows a due date's past (the action
+    page, the plan page's "Originally …", board packs' original due dates and slipped
+    deadlines) reads this table, through ``plans.due_dates``.
     """
 
-    Status = DueDateChangeStatus
+    Kind = DueDateChangeKind
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_changes")
+    kind = models.CharField(max_length=20, choices=DueDateChangeKind.choices)
     old_due_date = models.DateField(null=True, blank=True)
-    new_due_date = models.DateField()
-    reason = models.TextField(max_length=2000)
-    status = models.CharField(
-        max_length=20, choices=DueDateChangeStatus.choices, default=DueDateChangeStatus.REQUESTED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
+    new_due_date = models.DateField(null=True, blank=True)
+    reason = models.TextField(max_length=2000, blank=True)
+    made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    made_at = models.DateTimeField(default=timezone.now)
+    request = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+        help_text="For an approval or refusal: the request it decides (one decision per request).",
+    )
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        help_text="For a revert: the entry whose move it undoes.",
+    )
 
-    history = HistoricalRecords()
+    objects = DueDateChangeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action", "-requested_at", "-pk"]
+        ordering = ["action", "made_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=DueDateChangeStatus.values), name="due_date_change_status_valid"
+                condition=Q(kind__in=DueDateChangeKind.values), name="due_date_change_kind_valid"
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="due_date_change_reason_not_empty"),
-            # One open request per action: a second would race the first's decision.
-            models.UniqueConstraint(
-                fields=["action"],
-                condition=Q(status=DueDateChangeStatus.REQUESTED),
-                name="due_date_change_one_open_request_per_action",
+            models.CheckConstraint(
+                condition=~Q(kind__in=[DueDateChangeKind.REQUESTED, DueDateChangeKind.CHANGED])
+                | ~Q(reason=""),
+                name="due_date_change_reason_when_asked_or_changed",
             ),
+            models.CheckConstraint(
+                condition=~Q(
+                    kind__in=[
+                        DueDateChangeKind.REQUESTED,
+                        DueDateChangeKind.APPROVED,
+                        DueDateChangeKind.CHANGED,
+                    ]
+                )
+                | Q(new_due_date__isnull=False),
+                name="due_date_change_new_date_when_asked",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[DueDateChangeKind.APPROVED, DueDateChangeKind.REFUSED], request__isnull=False
+                )
+                | (
+                    ~Q(kind__in=[DueDateChangeKind.APPROVED, DueDateChangeKind.REFUSED])
+                    & Q(request__isnull=True)
+                ),
+                name="due_date_change_decision_names_its_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DueDateChangeKind.REVERTED) | Q(reverses__isnull=True),
+                name="due_date_change_only_a_revert_reverses",
+            ),
+        ]
+        indexes = [
+            # Packs' "slipped deadlines" select the moves made in a period.
+            models.Index(fields=["kind", "made_at"], name="due_date_change_kind_when_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.old_due_date} → {self.new_due_date} ({self.get_status_display()})"
+        return f"{self.action}: {self.old_due_date} → {self.new_due_date} ({self.get_kind_display()})"
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url() + "#due-date-changes"
+
+    @property
+    def moves_date(self) -> bool:
+        return self.kind in MOVING_KINDS
+
+    @property
+    def stated_reason(self) -> str:
+        """The reason for the move: an approval carries the reason of its request."""
+        if self.reason or self.request_id is None:
+            return self.reason
+        return self.request.reason
+
+    @property
+    def is_open_request(self) -> bool:
+        """A request no manager has decided yet (load with select_related("decision"))."""
+        if self.kind != DueDateChangeKind.REQUESTED:
+            return False
+        try:
+            self.decision  # noqa: B018 (the reverse one-to-one raises when there is none)
+        except DueDateChange.DoesNotExist:
+            return True
+        return False
 
 
 class ImportJobState(models.TextChoices):
     READING = "reading", "Reading the file"
     REFUSED = "refused", "The file was refused"
     PREVIEW = "preview", "Waiting for the mapping and preview to be confirmed"
+    PREPARING = "preparing", "Preparing the preview"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Importing"
     DONE = "done", "Imported"
@@ -748,6 +867,9 @@ class ImportJob(models.Model):
     )
     state = models.CharField(max_length=10, choices=ImportJobState.choices, default=ImportJobState.PREVIEW)
     task_id = models.CharField(max_length=50, blank=True)
+    work_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the preview was last asked for (it is made in the worker)."
+    )
     sent_to_worker_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from boards.models import Board
 
 from . import access as plan_access
-from . import page_cache, rows
+from . import due_dates, page_cache, rows
 from .access import (
     ARCHIVED_MESSAGE,
     can_manage_board,
@@ -44,6 +44,8 @@ from .editing import (
     EditConflictError,
     QuickUpdate,
     RevertRefusedError,
+    StatusRagMismatchError,
+    UnknownVersionError,
     apply_status,
     history_page,
     record_at,
@@ -147,7 +149,9 @@ def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
 def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
     filters = PlanFilterForm(request.GET or None, plan=plan)
     actions = filter_actions(
-        Action.objects.with_latest_progress().select_related("lead_sub_committee"), filters, today
+        Action.objects.with_latest_progress().with_first_due_date().select_related("lead_sub_committee"),
+        filters,
+        today,
     )
     objectives = Objective.objects.prefetch_related(
         "evidence_sources", "measures", Prefetch("actions", queryset=actions)
@@ -192,8 +196,16 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The objective's measures and this action's own (plans.rows), and the same for evidence.
     measures = rows.for_action(Measure, action)
     evidence_sources = rows.for_action(EvidenceSource, action)
-    due_date_changes = list(action.due_date_changes.select_related("requested_by", "decided_by"))
-    latest_approved = next((c for c in due_date_changes if c.status == DueDateChange.Status.APPROVED), None)
+    # The ledger, newest first; a request shows whether it is still waiting.
+    due_date_changes = list(
+        action.due_date_changes.select_related("made_by", "request", "decision", "reversal").order_by(
+            "-made_at", "-pk"
+        )
+    )
+    moves = [c for c in due_date_changes if c.moves_date]
+    latest_move = moves[0] if moves else None
+    # The page's "Originally …" reads the same entries as the table (no second query).
+    action.ledger_first_due_date = (moves[-1].old_due_date or moves[-1].new_due_date) if moves else None
     may_update = not access.read_only and (
         access.can_manage or (access.is_chair and plan_access.leads_action(request.user, action))
     )
@@ -211,7 +223,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": measures,
             "evidence_sources": evidence_sources,
             "due_date_changes": due_date_changes,
-            "latest_due_date_change": latest_approved,
+            "latest_due_date_change": latest_move,
             "today": timezone.localdate(),
             "panels": action_panels(request, action),
         },
@@ -231,6 +243,7 @@ def _my_actions_queryset(user, today: datetime.date):
     return (
         plan_access.my_actions(user)
         .with_latest_progress()
+        .with_first_due_date()
         .select_related("objective__priority_area__plan__board")
         .annotate(urgency=urgency)
         .order_by("urgency", "due_date", "pk")
@@ -292,6 +305,11 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                     + " ".join(conflict.messages())
                     + " Check your update and save again.",
                 )
+            except UnknownVersionError as unknown:
+                form.keep_input_with_version(unknown.current.version)
+                form.add_error(None, UnknownVersionError.MESSAGE)
+            except StatusRagMismatchError as mismatch:
+                form.add_error("rag", str(mismatch))
             else:
                 saved = True
                 if not request.htmx:
@@ -317,7 +335,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
-    """A lead asks for a new due date (a manager's request is approved at once)."""
+    """A lead asks for a new due date (a manager's request is a change, made at once)."""
     action, access = get_action_for_user(request.user, pk)
     require_open(action.objective.priority_area.plan)
     require(can_update_action(request.user, action), "Only the action's lead or a manager may ask for this.")
@@ -325,15 +343,27 @@ def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = DueDateRequestForm(
         request.POST or None, action=action, plan=plan, applies_at_once=access.can_manage
     )
+
+    def may_request(locked: Action) -> bool:
+        require(plan_access.plan_is_open(plan.pk), ARCHIVED_MESSAGE)
+        return can_update_action(request.user, locked)
+
     if request.method == "POST" and form.is_valid():
         try:
-            approved = _record_due_date_request(request.user, action.pk, form.cleaned_data)
-        except IntegrityError:
-            form.add_error(
-                None, "There is already a request waiting for a manager's decision on this action."
+            entry = due_dates.request_change(
+                action.pk,
+                request.user,
+                form.cleaned_data["new_due_date"],
+                form.cleaned_data["reason"],
+                may_request=may_request,
+                applies_at_once=lambda locked: can_manage_board(
+                    request.user, plan_access.action_board_id(locked)
+                ),
             )
+        except due_dates.DueDateRequestError as refused:
+            form.add_error(None, str(refused))
         else:
-            if approved:
+            if entry.moves_date:
                 messages.success(request, "The due date was changed. The original date is kept.")
             else:
                 messages.success(request, "Your request was sent to the board's managers.")
@@ -343,37 +373,6 @@ def due_date_request(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/due_date_request.html",
         {"action": action, "plan": plan, "form": form, "applies_at_once": access.can_manage},
     )
-
-
-def _record_due_date_request(user, action_pk: int, data: dict) -> bool:
-    with transaction.atomic():
-        # Race: a decision on an earlier request while this one is made; the lock orders them.
-        action = Action.objects.select_for_update().get(pk=action_pk)
-        require(can_update_action(user, action))
-        manager = can_manage_board(user, plan_access.action_board_id(action))
-        change = DueDateChange(
-            action=action,
-            old_due_date=action.due_date,
-            new_due_date=data["new_due_date"],
-            reason=data["reason"],
-            requested_by=user,
-        )
-        if manager:
-            change.status = DueDateChange.Status.APPROVED
-            change.decided_by = user
-            change.decided_at = timezone.now()
-            _move_due_date(action, change)
-        with transaction.atomic():
-            change.save()
-    return manager
-
-
-def _move_due_date(action: Action, change: DueDateChange) -> None:
-    if action.original_due_date is None:
-        action.original_due_date = action.due_date
-    action.due_date = change.new_due_date
-    action._change_reason = f"Due date changed: {change.reason}"[:100]
-    action.save()
 
 
 @login_required
@@ -387,29 +386,22 @@ def due_date_decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision not in ("approve", "refuse"):
         raise Http404("Unknown decision")
-    with transaction.atomic():
-        # Race: two managers decide the same request; the second sees it decided.
-        locked = DueDateChange.objects.select_for_update().get(pk=change.pk)
-        action = Action.objects.select_for_update().get(pk=locked.action_id)
-        require(can_manage_board(request.user, plan_access.action_board_id(action)), "Only managers decide.")
-        require(plan_access.plan_is_open(action.objective.priority_area.plan_id), ARCHIVED_MESSAGE)
-        if locked.status != DueDateChange.Status.REQUESTED:
-            messages.error(request, "This request has already been decided.")
-            return redirect(action.get_absolute_url() + "#due-date-changes")
-        if decision == "approve" and action.due_date != locked.old_due_date:
-            messages.error(
-                request, "The due date changed after this request was made. Refuse it and ask again."
-            )
-            return redirect(action.get_absolute_url() + "#due-date-changes")
-        locked.decided_by = request.user
-        locked.decided_at = timezone.now()
-        if decision == "approve":
-            locked.status = DueDateChange.Status.APPROVED
-            _move_due_date(action, locked)
-        else:
-            locked.status = DueDateChange.Status.REFUSED
-        locked.save()
-    messages.success(request, f"The request was {'approved' if decision == 'approve' else 'refused'}.")
+    action = change.action
+
+    def may_decide(locked: Action) -> bool:
+        require(can_manage_board(request.user, plan_access.action_board_id(locked)), "Only managers decide.")
+        require(plan_access.plan_is_open(locked.objective.priority_area.plan_id), ARCHIVED_MESSAGE)
+        return True
+
+    may_decide(action)
+    try:
+        due_dates.decide_request(
+            change.pk, request.user, approve=decision == "approve", may_decide=may_decide
+        )
+    except due_dates.DueDateRequestError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"The request was {'approved' if decision == 'approve' else 'refused'}.")
     return redirect(action.get_absolute_url() + "#due-date-changes")
 
 
@@ -426,6 +418,13 @@ def _conflict_error(form, conflict: EditConflictError, noun: str, based_on_versi
         + " Your changes are still below, and the fields you did not change show their new values:"
         " check them and save again.",
     )
+
+
+def _unknown_version_error(form, unknown: UnknownVersionError) -> None:
+    """A made-up or future based_on_version: refused; the input stays, now based on the
+    current version, so a second save after checking is an ordinary versioned save."""
+    form.keep_input_with_version(unknown.current.version)
+    form.add_error(None, UnknownVersionError.MESSAGE)
 
 
 @login_required
@@ -446,8 +445,7 @@ def action_create(request: HttpRequest, objective_pk: int) -> HttpResponse:
             action = form.save(commit=False)
             last = locked.actions.order_by("-position").values_list("position", flat=True).first()
             action.position = (last or 0) + 1
-            apply_status(action, action.status, timezone.localdate())
-            action.original_due_date = None
+            apply_status(action, action.status, action.rag, timezone.localdate())
             action.save()
         messages.success(request, "The action was added.")
         return redirect(action.get_absolute_url())
@@ -465,9 +463,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         today = timezone.localdate()
 
         def before_save(obj: Action, locked: Action) -> None:
-            apply_status(obj, obj.status, today)
+            apply_status(obj, obj.status, obj.rag, today)
             if form.due_date_changed:
-                obj.original_due_date = locked.original_due_date or locked.due_date
                 obj._change_reason = f"Due date changed: {form.cleaned_data['due_date_reason']}"[:100]
 
         try:
@@ -479,18 +476,18 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     before_save,
                 )
                 if form.due_date_changed:
-                    DueDateChange.objects.create(
-                        action=saved,
+                    due_dates.record_change(
+                        saved,
+                        kind=DueDateChange.Kind.CHANGED,
                         old_due_date=form.original_due,
                         new_due_date=saved.due_date,
+                        user=request.user,
                         reason=form.cleaned_data["due_date_reason"],
-                        status=DueDateChange.Status.APPROVED,
-                        requested_by=request.user,
-                        decided_by=request.user,
-                        decided_at=timezone.now(),
                     )
         except EditConflictError as conflict:
             _conflict_error(form, conflict, "action", form.cleaned_data["based_on_version"])
+        except UnknownVersionError as unknown:
+            _unknown_version_error(form, unknown)
         else:
             messages.success(request, "The action was saved.")
             return redirect(saved.get_absolute_url())
@@ -530,6 +527,8 @@ def object_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             )
         except EditConflictError as conflict:
             _conflict_error(form, conflict, NOUNS[kind], form.cleaned_data["based_on_version"])
+        except UnknownVersionError as unknown:
+            _unknown_version_error(form, unknown)
         except IntegrityError:
             form.add_error(None, f"This {NOUNS[kind]} clashes with another one (same number or title).")
         else:

@@ -193,7 +193,8 @@ class LinkActionForm(forms.Form):
     action = ActionChoiceField(
         queryset=Action.objects.none(),
         label="Action that answers this recommendation",
-        help_text="Actions in any plan of the partnership's boards. Type an objective number or words from the action.",
+        help_text="Actions in the approved plans of the partnership's boards (a draft's actions once it is "
+        "approved). Type an objective number or words from the action.",
         empty_label="Choose an action",
         widget=autocomplete_select(),
         error_messages={"invalid_choice": "Choose an action from the list"},

@@ -13,6 +13,8 @@ from plans.models import (
     Objective,
     PriorityArea,
     ProgressUpdate,
+    Rag,
+    Status,
 )
 
 
@@ -116,6 +118,9 @@ class ActionFactory(factory.django.DjangoModelFactory):
     description = factory.Faker("sentence", nb_words=10)
     lead_role = "Chair of Quality Assurance Sub-committee"
     due_date = datetime.date(2026, 12, 31)
+    status = Status.NOT_STARTED
+    # Complete is blue and blue is complete (a check constraint).
+    rag = factory.LazyAttribute(lambda a: Rag.BLUE if a.status == Status.COMPLETE else Rag.NOT_RATED)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

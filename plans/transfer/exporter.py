@@ -26,7 +26,7 @@ from plans.models import (
 )
 from plans.rows import RowCell
 
-from .parsing import UNDATED_NOTE_PREFIX, format_due, parse_timescale
+from .parsing import UNDATED_NOTE_PREFIX, format_due
 from .preview import action_reference
 
 COLUMNS = [
@@ -43,8 +43,14 @@ COLUMNS = [
     "RAG",
     "Due date",
     "Completed on",
+    "Originally due",
 ]
 SEVEN = COLUMNS[2:9]
+# Word keeps the seven columns the plans are written in, and adds what a round trip needs
+# (status, RAG, completion) and what the plan page says beside the timescale.
+WORD_COLUMNS = [*SEVEN, "Status", "RAG", "Completed on", "Originally due", "Reference"]
+# Centimetres, filling an A4 landscape page (29.7 cm) inside 1 cm margins.
+WORD_WIDTHS_CM = (3.2, 2.6, 3.8, 2.4, 1.9, 3.9, 2.6, 1.5, 1.4, 1.6, 1.6, 1.2)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,16 +67,11 @@ def area_heading(area: PriorityArea) -> str:
 
 
 def timescale_cell(action: Action) -> str:
-    """The timescale as the plan wrote it, unless the due date has since moved away from it."""
-    written = parse_timescale(action.timescale_text)
-    if action.timescale_text and (written.due, written.precision or action.due_precision) == (
-        action.due_date,
-        action.due_precision,
-    ):
-        return action.timescale_text
-    if action.due_date is None:
-        return action.timescale_text
-    return format_due(action.due_date, action.due_precision)
+    """The timescale in the plan page's words (``Action.timescale``): the current due date as
+    the plan states it, or the timescale text when there is no date. The source's own
+    wording is not repeated once the date has moved from it (the demo moves every date),
+    so an export never says one date in Timescale and another in Due date."""
+    return action.timescale if action.due_date is not None else action.timescale_text
 
 
 def note_lines(note: ProgressUpdate) -> str:
@@ -101,9 +102,6 @@ class Row:
     objective: Objective
     action: Action | None
     first: bool  # the objective's first row: it carries the objective
-    # Spreadsheets have a due date column, so their timescale is exactly as written; Word's
-    # seven columns show the due date in the timescale when it has moved from the words.
-    flat: bool = True
     # The evidence and measures cells that start at this row (plans.rows): for the whole
     # objective on its first row, or for the row of actions the source ties them to.
     evidence: RowCell | None = None
@@ -119,7 +117,7 @@ class Row:
             "\n".join(source.text for source in self.evidence.items) if self.evidence else "",
             action.description if action else "",
             action.lead_display if action else "",
-            (action.timescale_text if self.flat else timescale_cell(action)) if action else "",
+            timescale_cell(action) if action else "",
             "\n".join(note_lines(note) for note in notes),
             "\n".join(measure.description for measure in self.measures.items) if self.measures else "",
             action.get_status_display() if action else "",
@@ -128,12 +126,14 @@ class Row:
             f"{action.completed_on.day} {action.completed_on:%B %Y}"
             if action and action.completed_on
             else "",
+            action.original_timescale if action else "",
         ]
 
 
 def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
     """The whole plan in six queries (with which actions each evidence source is for)."""
-    actions = Action.objects.prefetch_related("progress_updates")
+    # with_first_due_date(): "Originally due" reads the due-date ledger as the plan page does.
+    actions = Action.objects.with_first_due_date().prefetch_related("progress_updates")
     objectives = Objective.objects.prefetch_related(
         "evidence_sources", "measures", Prefetch("actions", queryset=actions)
     )
@@ -155,10 +155,10 @@ def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
     return areas
 
 
-def objective_rows(area: PriorityArea, objective: Objective, flat: bool = True) -> list[Row]:
+def objective_rows(area: PriorityArea, objective: Objective) -> list[Row]:
     actions = list(objective.actions.all()) or [None]
     return [
-        Row(area, objective, action, index == 0, flat, evidence, measures)
+        Row(area, objective, action, index == 0, evidence, measures)
         for index, (action, evidence, measures) in enumerate(
             zip(actions, objective.evidence_cells, objective.measure_cells, strict=True)
         )
@@ -231,7 +231,7 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
         for row in area_rows(area):
             sheet.append([safe(value) for value in row.values()])
         for column, width in zip(
-            "ABCDEFGHIJKLM", (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16), strict=True
+            "ABCDEFGHIJKLMN", (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16), strict=True
         ):
             sheet.column_dimensions[column].width = width
         for line in sheet.iter_rows(min_row=3):
@@ -246,18 +246,21 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
 def export_docx(plan: BusinessPlan) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     document = docx.Document()
     section = document.sections[0]
+    # A4 landscape (python-docx's template is US Letter portrait).
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    document.styles["Normal"].font.size = Pt(9)
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1))
+    document.styles["Normal"].font.size = Pt(8)
     document.add_heading(plan.title, level=1)
     document.add_paragraph(plan.period_label)
     for note in demo_notes(plan):
         document.add_paragraph(note)
-    headings = [*SEVEN, "Reference"]
+    headings = WORD_COLUMNS
     for area in load_areas(plan):
         document.add_heading(area_heading(area), level=2)
         table = document.add_table(rows=1, cols=len(headings))
@@ -266,7 +269,7 @@ def export_docx(plan: BusinessPlan) -> bytes:
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
         for objective in area.objectives.all():
-            rows = objective_rows(area, objective, flat=False)
+            rows = objective_rows(area, objective)
             first_row = len(table.rows)
             for row in rows:
                 by_heading = dict(zip(COLUMNS, row.values(), strict=True))
@@ -288,6 +291,10 @@ def export_docx(plan: BusinessPlan) -> bytes:
                     texts = [p.text for p in top.paragraphs]
                     merged = top.merge(table.cell(top_row + rowspan - 1, column))
                     _paragraphs(merged, [t for t in texts if t])
+        table.autofit = False
+        for line in table.rows:
+            for cell, width in zip(line.cells, WORD_WIDTHS_CM, strict=True):
+                cell.width = Cm(width)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -16,9 +16,12 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from boards.models import Board, SubCommittee
+from plans import due_dates
+from plans.editing import consistent_status_rag
 from plans.models import (
     Action,
     BusinessPlan,
+    DueDateChange,
     EvidenceSource,
     Measure,
     Objective,
@@ -237,8 +240,8 @@ def _action(objective, position, data, sub_committees) -> Action:
         timescale_text=data["timescale_text"],
         recurrence=data.get("recurrence", ""),
         number=data.get("number", ""),
-        status=data["status"],
-        rag=data["rag"],
+        # A file may say "In progress" and "Blue": the one rule decides (the status wins).
+        **dict(zip(("status", "rag"), consistent_status_rag(data["status"], data["rag"]), strict=True)),
         completed_on=datetime.date.fromisoformat(data["completed_on"]) if data["completed_on"] else None,
     )
 
@@ -265,6 +268,7 @@ def _apply_update(plan: BusinessPlan, update: dict, user, tick) -> None:
             f"The action {update['reference']} was changed after the preview. Upload the file again to see "
             "the changes as they now stand."
         )
+    new_due = action.due_date
     for change in update["changes"]:
         value = change["value"]
         if change["field"] == "status":
@@ -272,13 +276,23 @@ def _apply_update(plan: BusinessPlan, update: dict, user, tick) -> None:
         elif change["field"] == "rag":
             action.rag = value
         elif change["field"] == "due":
-            action.due_date = datetime.date.fromisoformat(value[0])
+            new_due = datetime.date.fromisoformat(value[0])
             action.due_precision = value[1]
         elif change["field"] == "completed_on":
             action.completed_on = datetime.date.fromisoformat(value) if value else None
+    action.status, action.rag = consistent_status_rag(action.status, action.rag)
     if action.status != Status.COMPLETE:
         action.completed_on = None
-    if update["changes"]:
+    if new_due != action.due_date:
+        # The move is an entry in the due-date ledger, like every other change of due date.
+        due_dates.change_due_date(
+            action,
+            new_due,
+            user=user,
+            reason="Bulk update from an imported file",
+            kind=DueDateChange.Kind.IMPORTED,
+        )
+    elif update["changes"]:
         _save(action, user)
     for note in update["new_progress"]:
         _save(

@@ -84,12 +84,16 @@ def read(job_id: str) -> ImportJob | None:
             seconds=settings.IMPORT_READ_SECONDS,
         )
     except FileRefusedError as refusal:
-        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READING).update(
-            state=ImportJob.State.REFUSED, message=str(refusal), finished_at=timezone.now()
-        )
-    else:
-        accept(job, extracted, only_if_reading=True)
-    ImportFile.objects.filter(job=job).delete()
+        extracted, message = None, str(refusal)
+    # The file goes in the same commit as the job's new state: no one sees a read job with its file.
+    with transaction.atomic():
+        if extracted is None:
+            ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READING).update(
+                state=ImportJob.State.REFUSED, message=message, finished_at=timezone.now()
+            )
+        else:
+            accept(job, extracted, only_if_reading=True)
+        ImportFile.objects.filter(job=job).delete()
     job.refresh_from_db()
     return job
 
@@ -138,8 +142,52 @@ def new_job(
     return job
 
 
+def request_preview(job: ImportJob, version: int | None = None) -> bool:
+    """Keep the job's new mapping and overrides and ask for its preview to be made again (in
+    the worker: a large file's preview takes seconds). False if the job is no longer waiting
+    for its preview (started, being prepared, or - with ``version`` - previewed again since)."""
+    waiting = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEW)
+    if version is not None:
+        waiting = waiting.filter(draft__version=version)
+    asked = waiting.update(
+        mapping=job.mapping,
+        overrides=job.overrides,
+        state=ImportJob.State.PREPARING,
+        work_requested_at=timezone.now(),
+        sent_to_worker_at=None,
+        message="",
+    )
+    job.refresh_from_db(fields=["state", "work_requested_at", "sent_to_worker_at", "message"])
+    return bool(asked)
+
+
+def prepare(job_id: str) -> ImportJob | None:
+    """Make the preview of a job being prepared (in the worker). Safe to run twice."""
+    job = ImportJob.objects.select_related("plan").filter(pk=job_id).first()
+    if job is None or job.state != ImportJob.State.PREPARING:
+        return job
+    message = ""
+    try:
+        draft = _draft(job)
+    except Exception:  # a reader bug must not leave the job "preparing" for ever
+        logger.exception("Preview of import %s failed", job.pk)
+        draft, message = None, "The preview could not be made. Check the columns and try again."
+    ImportJob.objects.filter(
+        pk=job.pk, state=ImportJob.State.PREPARING, work_requested_at=job.work_requested_at
+    ).update(draft=draft, state=ImportJob.State.PREVIEW, message=message)
+    job.refresh_from_db()
+    return job
+
+
 def preview(job: ImportJob) -> dict:
-    """Build (and keep on the job) the draft for the job's current mapping and overrides."""
+    """Build (and keep on the job) the draft for its mapping and overrides, here and now
+    (tests and benchmarks; the pages ask the worker through request_preview)."""
+    job.draft = _draft(job)
+    job.save(update_fields=["mapping", "overrides", "draft"])
+    return job.draft
+
+
+def _draft(job: ImportJob) -> dict:
     draft = build_draft(
         job.extracted,
         job.mapping,
@@ -150,9 +198,7 @@ def preview(job: ImportJob) -> dict:
     )
     # The preview page posts back the version it showed, so a re-run from a stale page is refused.
     draft["version"] = (job.draft or {}).get("version", 0) + 1
-    job.draft = draft
-    job.save(update_fields=["mapping", "overrides", "draft"])
-    return job.draft
+    return draft
 
 
 def period_of(job: ImportJob) -> tuple[datetime.date, datetime.date] | None:

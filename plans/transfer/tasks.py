@@ -15,6 +15,7 @@ from safeguarding.queueing import send_after_commit, send_now
 from . import jobs
 
 READ_TASK = "plans.transfer.read_import_file"
+PREVIEW_TASK = "plans.transfer.prepare_import_preview"
 WRITE_TASK = "plans.transfer.run_import_job"
 # A job is left this long for its own after-commit send before the sweep steps in.
 SEND_GRACE = datetime.timedelta(minutes=1)
@@ -24,6 +25,18 @@ SEND_GRACE = datetime.timedelta(minutes=1)
 def read_import_file(job_id: str) -> str:
     job = jobs.read(job_id)
     return job.state if job is not None else "gone"
+
+
+@shared_task(name=PREVIEW_TASK)
+def prepare_import_preview(job_id: str) -> str:
+    job = jobs.prepare(job_id)
+    return job.state if job is not None else "gone"
+
+
+def queue_preview(job: ImportJob) -> None:
+    """Make the job's preview in the worker (see jobs.request_preview); with Redis down the
+    job stays "preparing", unsent, and send_unsent_imports sends it later."""
+    send_after_commit(PREVIEW_TASK, [str(job.pk)], on_sent=lambda: mark_sent(job.pk))
 
 
 def queue_read(job: ImportJob) -> None:
@@ -62,9 +75,18 @@ def send_unsent_imports(now: datetime.datetime | None = None) -> int:
         created_at__lt=now - SEND_GRACE,
     ).values_list("pk", "state", "task_id")
     sent = 0
+    # A preview is asked for long after the upload: its grace runs from the asking.
+    unsent = list(unsent) + list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.PREPARING,
+            sent_to_worker_at__isnull=True,
+            work_requested_at__lt=now - SEND_GRACE,
+        ).values_list("pk", "state", "task_id")
+    )
+    tasks = {ImportJob.State.QUEUED: WRITE_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
     for pk, state, task_id in unsent:
         options = {"task_id": task_id} if state == ImportJob.State.QUEUED and task_id else {}
-        task = WRITE_TASK if state == ImportJob.State.QUEUED else READ_TASK
+        task = tasks.get(state, READ_TASK)
         if not send_now(task, [str(pk)], on_sent=lambda pk=pk: mark_sent(pk), **options):
             break  # Redis is still down: the next sweep tries again
         sent += 1

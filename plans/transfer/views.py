@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,7 +141,9 @@ def mapping(request: HttpRequest, pk) -> HttpResponse:
         job.mapping = form.mapping()
         problems = mapping_problems(job.mapping)
         if not problems:
-            jobs.preview(job)
+            # A large file's preview takes seconds: the worker makes it, the job page waits.
+            if jobs.request_preview(job):
+                tasks.queue_preview(job)
             return redirect("plans:transfer:preview", pk=job.pk)
     return render(
         request,
@@ -210,7 +211,7 @@ def _source_rows(job: ImportJob) -> set[str]:
 def preview(request: HttpRequest, pk) -> HttpResponse:
     job = _job_for_uploader(request, pk)
     if job.state != ImportJob.State.PREVIEW:
-        return redirect(job)
+        return redirect(job)  # being read or prepared (the job page waits), or started
     if job.draft is None:
         return redirect("plans:transfer:mapping", pk=job.pk)
     draft = job.draft
@@ -247,6 +248,12 @@ def overrides(request: HttpRequest, pk) -> HttpResponse:
     """Say how source rows should be read ("a heading", "not an action") and preview again,
     from the text already read: no new upload."""
     job = _job_for_uploader(request, pk)
+    if job.state == ImportJob.State.PREPARING:
+        messages.error(
+            request,
+            "Nothing was changed: the preview is being made again. Make your changes when it is ready.",
+        )
+        return redirect(job)
     if job.state != ImportJob.State.PREVIEW or job.draft is None:
         messages.error(request, "This import has already started, so its preview can no longer change.")
         return redirect(job)
@@ -263,17 +270,14 @@ def overrides(request: HttpRequest, pk) -> HttpResponse:
             "Check the preview below and make your changes again.",
         )
         return redirect("plans:transfer:preview", pk=job.pk)
-    with transaction.atomic():
-        # Two tabs re-running at once would each overwrite the other's overrides: take turns.
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.state != ImportJob.State.PREVIEW or (locked.draft or {}).get("version") != job.draft.get(
-            "version"
-        ):
-            messages.error(request, "Nothing was changed: the import changed while you were choosing.")
-            return redirect(job)
-        jobs.set_overrides(locked, form.cleaned_data["choices"])
-        jobs.preview(locked)
-    messages.success(request, "The preview was made again with your changes.")
+    jobs.set_overrides(job, form.cleaned_data["choices"])
+    # Two tabs re-running at once would each overwrite the other's overrides: only the one that
+    # moves the job from this very preview version to "preparing" wins.
+    if not jobs.request_preview(job, version=form.cleaned_data["version"]):
+        messages.error(request, "Nothing was changed: the import changed while you were choosing.")
+        return redirect(job)
+    tasks.queue_preview(job)
+    messages.success(request, "The preview is made again with your changes.")
     return redirect(preview_url)
 
 
@@ -299,7 +303,13 @@ def _progress_context(job: ImportJob) -> dict:
         "done": done,
         "total": total,
         "percent": int(100 * done / total) if total else 0,
-        "polling": job.state in (ImportJob.State.READING, ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+        "polling": job.state
+        in (
+            ImportJob.State.READING,
+            ImportJob.State.PREPARING,
+            ImportJob.State.QUEUED,
+            ImportJob.State.RUNNING,
+        ),
     }
 
 

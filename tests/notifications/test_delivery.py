@@ -11,7 +11,7 @@ from boards.emails import render_email
 from notifications.delivery import SendFailedError, deliver
 from notifications.models import ClaimStatus, Notification, ReminderKind, SentReminder
 from notifications.selection import Batch, digests, overdue
-from plans.models import Status
+from plans.models import Rag, Status
 from tests.notifications.factories import action_on
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_a_refused_address_is_not_retried(people, frozen_today, two_overdue):
 
 def test_an_action_completed_since_the_sweep_is_left_out(people, frozen_today, two_overdue):
     [batch] = overdue(frozen_today)
-    two_overdue[0].status = Status.COMPLETE
+    two_overdue[0].status, two_overdue[0].rag = Status.COMPLETE, Rag.BLUE
     two_overdue[0].save()
 
     deliver(batch, frozen_today)
@@ -128,7 +128,7 @@ def test_an_action_completed_since_the_sweep_is_left_out(people, frozen_today, t
 def test_nothing_left_sends_nothing(people, frozen_today, two_overdue):
     [batch] = overdue(frozen_today)
     for action in two_overdue:
-        action.status = Status.COMPLETE
+        action.status, action.rag = Status.COMPLETE, Rag.BLUE
         action.save()
     assert deliver(batch, frozen_today).status == "skipped"
     assert mail.outbox == [] and SentReminder.objects.count() == 0

@@ -8,6 +8,7 @@ import time_machine
 from boards.models import Membership, Role
 from notifications import selection
 from notifications.models import ClaimStatus, ReminderKind
+from plans.due_dates import change_due_date
 from plans.models import BusinessPlan, Status
 from tests.factories import MembershipFactory, ProgressUpdateFactory, SubCommitteeFactory, UserFactory
 from tests.notifications.factories import NotificationPreferenceFactory, SentReminderFactory, action_on
@@ -238,11 +239,9 @@ def test_digest_lists_overdue_slipped_and_stalled_actions_for_each_manager(peopl
     ProgressUpdateFactory(action=overdue, date=frozen_today - 10 * DAY)
     ProgressUpdateFactory(action=stalled, date=frozen_today - 91 * DAY)
     with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False):
-        slipped.due_date = frozen_today + 60 * DAY
-        slipped.save()
+        change_due_date(slipped, frozen_today + 60 * DAY, user=people.manager, reason="Agreed later")
         # Brought forward: not a slip.
-        progressing.due_date = frozen_today + 50 * DAY
-        progressing.save()
+        change_due_date(progressing, frozen_today + 50 * DAY, user=people.manager, reason="Sooner")
 
     batches = selection.digests(frozen_today)
 
@@ -258,8 +257,7 @@ def test_digest_lists_overdue_slipped_and_stalled_actions_for_each_manager(peopl
 def test_a_slip_older_than_a_week_is_not_in_the_digest(people, frozen_today):
     with time_machine.travel(datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC), tick=False):
         action = action_on(people.board, due_date=frozen_today + 30 * DAY)
-        action.due_date = frozen_today + 60 * DAY
-        action.save()
+        change_due_date(action, frozen_today + 60 * DAY, user=people.manager, reason="Agreed later")
         ProgressUpdateFactory(action=action, date=datetime.date(2026, 11, 1))
     assert selection.digests(frozen_today) == []
 

@@ -10,6 +10,7 @@ from packs import generation
 from packs.generation import reprint, request_pack
 from packs.models import BoardPack, PackStatus
 from packs.rendering import write_pdf as real_write_pdf
+from plans.due_dates import change_due_date
 from plans.models import Rag
 from tests.factories import ProgressUpdateFactory
 from tests.packs.conftest import FAKE_PDF, TODAY
@@ -121,15 +122,17 @@ def pdf_text_of(content: bytes, pack) -> str:
         return pdf_text(path)
 
 
-def test_slipped_deadlines_come_from_the_history_of_due_dates(people, q2):
+def test_slipped_deadlines_come_from_the_due_date_ledger(people, q2):
     with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)):
         plan = make_pack_plan(people.board)
     with time_machine.travel(datetime.datetime(2026, 8, 20, 12, tzinfo=datetime.UTC)):
-        plan.green.due_date = datetime.date(2027, 3, 31)  # moved later, within Q2
-        plan.green.save()
+        # moved later, within Q2
+        change_due_date(plan.green, datetime.date(2027, 3, 31), user=people.manager, reason="Agreed")
     with time_machine.travel(datetime.datetime(2026, 10, 5, 12, tzinfo=datetime.UTC)):
-        plan.due_next_quarter.due_date = datetime.date(2027, 1, 31)  # moved later, but after Q2
-        plan.due_next_quarter.save()
+        # moved later, but after Q2
+        change_due_date(
+            plan.due_next_quarter, datetime.date(2027, 1, 31), user=people.manager, reason="Agreed"
+        )
     pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
     slipped = pack.snapshot["plan"]["slipped"]
     assert [(s["action_id"], s["from"], s["to"]) for s in slipped] == [

@@ -13,5 +13,6 @@ class DueDateChangeFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     old_due_date = factory.LazyAttribute(lambda c: c.action.due_date)
     new_due_date = datetime.date(2027, 3, 31)
+    kind = DueDateChange.Kind.REQUESTED
     reason = "The audit was postponed by the partner agencies."
-    requested_by = factory.SubFactory(UserFactory)
+    made_by = factory.SubFactory(UserFactory)

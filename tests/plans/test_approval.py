@@ -44,6 +44,8 @@ def test_a_draft_s_actions_reach_my_actions_only_once_a_manager_approves_it(clie
     page = client.get(draft.plan.get_absolute_url()).text
     assert "This plan is a draft" in page
     assert 'govuk-tag govuk-tag--yellow">Draft' in page
+    action_page = client.get(draft.led.get_absolute_url()).text
+    assert "This action is in a draft plan: it is not in force" in action_page
     response = client.post(reverse("plans:approve", args=[draft.plan.pk]))
     assert response.status_code == 302
 
@@ -58,6 +60,7 @@ def test_a_draft_s_actions_reach_my_actions_only_once_a_manager_approves_it(clie
     page = client.get(plan.get_absolute_url()).text
     assert "Version 1, approved 23 November 2026 by" in page
     assert "This plan is a draft" not in page
+    assert "This action is in a draft plan" not in client.get(draft.led.get_absolute_url()).text
 
 
 def test_approving_a_plan_that_is_not_a_draft_changes_nothing(client, people, own):

@@ -267,3 +267,20 @@ def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(demo_m
     assert by_action["Review and implement the SSCB Communication Strategy and a marketing campaign"][8] == (
         "Safeguarding campaign launched across Sunderland"
     )
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
+def test_the_demo_invents_no_people_and_no_statutory_basis():
+    """Point 12: demo logins are named for what they are; only Peterborough's seed states a
+    board's statutory basis (PSCB ss.13/14, the Children's Trust s.10)."""
+    call_command("load_demo")
+    people = get_user_model().objects.exclude(username="admin")
+    assert people.exists()
+    assert set(people.values_list("first_name", flat=True)) == {"Demo"}
+    stated = dict(Board.objects.exclude(statutory_basis="").values_list("slug", "statutory_basis"))
+    assert stated == {
+        "peterborough-pscb": "Children Act 2004 ss.13–14",
+        "peterborough-ct": "Children Act 2004 s.10",
+    }
+    # Nor a day an action was complete: the seed never gives one.
+    assert not Action.objects.filter(completed_on__isnull=False).exists()

@@ -164,7 +164,7 @@ def test_simultaneous_quick_updates_in_two_threads_keep_both_notes(people):
 
 def test_changes_since_describes_who_changed_what(people, own):
     base = own.led.version
-    own.led.status = "complete"
+    own.led.status, own.led.rag = "complete", "blue"
     own.led.completed_on = datetime.date(2026, 11, 23)
     own.led.save()
     entries = changes_since(own.led, base)

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from boards.models import Role
-from plans.models import Action, BusinessPlan, ProgressUpdate, Status
+from plans.models import Action, BusinessPlan, ProgressUpdate, Rag, Status
 from reviews.forms import REVIEW_PARTS
 from reviews.models import ImpactEvidence, Recommendation, RecommendationAction, Review
 from tests.factories import (
@@ -483,6 +483,7 @@ def _review_with(people, review, count: int) -> None:
             lead_role="Chair",
             due_date=datetime.date(2026, 12, 31),
             status=Status.COMPLETE if position % 2 else Status.IN_PROGRESS,
+            rag=Rag.BLUE if position % 2 else Rag.GREEN,
             completed_on=datetime.date(2026, 9, 1) if position % 2 else None,
         )
         for position in range(1, 2 * count + 1)

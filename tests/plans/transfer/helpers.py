@@ -8,7 +8,11 @@ from plans.models import BusinessPlan, ImportJob
 from plans.transfer.exporter import load_areas
 
 
-def plan_snapshot(plan: BusinessPlan, *, note_dates: bool = True, status: bool = False) -> list:
+def plan_snapshot(
+    plan: BusinessPlan, *, note_dates: bool = True, status: bool = False, shown_timescale: bool = False
+) -> list:
+    """``shown_timescale``: compare the timescale as the pages show it (exports write those
+    words, not the source's own wording of a date that has moved since)."""
     areas = []
     for area in load_areas(plan):
         objectives = []
@@ -28,7 +32,9 @@ def plan_snapshot(plan: BusinessPlan, *, note_dates: bool = True, status: bool =
                     "description": action.description,
                     "lead": action.lead_role,
                     "deferred_to": action.deferred_to,
-                    "timescale_text": action.timescale_text,
+                    "timescale_text": action.timescale
+                    if shown_timescale and action.due_date
+                    else action.timescale_text,
                     "due": action.due_date,
                     "precision": action.due_precision,
                     "progress": notes,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 import string
+from unittest import mock
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from boards.models import Role
 from plans.models import BusinessPlan, ImportFile, ImportJob
 from plans.transfer import jobs, tasks
 from plans.transfer.files import MAX_BYTES, MAX_ROWS, read_upload
+from plans.transfer.views import _headings
 from tests.factories import BusinessPlanFactory, MembershipFactory, UserFactory
 from tests.plans.transfer.files import csv_bytes
 
@@ -244,3 +246,47 @@ def test_the_purge_is_on_the_beat_schedule_daily():
     assert entry["task"] == tasks.purge_import_jobs.name
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {15}
     assert django_settings.IMPORT_JOB_RETENTION_DAYS == 7
+
+
+def test_the_preview_is_made_by_the_worker_and_the_job_page_waits_for_it(client, people, job, monkeypatch):
+    """A 20 MB file's preview takes seconds: the columns page only asks for it."""
+    queued = []
+    monkeypatch.setattr(tasks, "queue_preview", queued.append)  # the worker has not run yet
+    client.force_login(people.manager)
+    form = {f"column_{i}": job.mapping.get(key, "") for i, (key, _, _) in enumerate(_headings(job))}
+    response = client.post(reverse("plans:transfer:mapping", args=[job.pk]), form)
+    assert response["Location"] == reverse("plans:transfer:preview", args=[job.pk])
+    job.refresh_from_db()
+    assert queued == [job] and job.state == ImportJob.State.PREPARING
+    response = client.get(reverse("plans:transfer:preview", args=[job.pk]), follow=True)
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert "Preparing the preview of plan.csv" in page and 'hx-trigger="every 1s"' in page
+    # Re-reading rows meanwhile changes nothing.
+    _post_rows(client, job, {"CSV, row 5": "skip"})
+    job.refresh_from_db()
+    assert job.overrides == {} and job.state == ImportJob.State.PREPARING
+
+    assert tasks.prepare_import_preview.apply(args=[str(job.pk)]).get() == ImportJob.State.PREVIEW
+    assert (
+        tasks.prepare_import_preview.apply(args=[str(job.pk)]).get() == ImportJob.State.PREVIEW
+    )  # twice: no-op
+    job.refresh_from_db()
+    assert job.draft["version"] == 2 and job.draft["counts"]["actions"] == 4
+    progress = client.get(reverse("plans:transfer:progress", args=[job.pk]))
+    assert progress["HX-Redirect"] == job.get_absolute_url()
+    assert client.get(job.get_absolute_url())["Location"] == reverse("plans:transfer:preview", args=[job.pk])
+
+
+def test_a_preview_asked_for_while_redis_is_down_is_sent_by_the_sweep(people, job):
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert jobs.request_preview(job)
+    with mock.patch("safeguarding.queueing.current_app") as celery_app:
+        assert (
+            tasks.send_unsent_imports(start + datetime.timedelta(seconds=10)) == 0
+        )  # its own send may be on its way
+        assert tasks.send_unsent_imports(start + datetime.timedelta(minutes=2)) == 1
+    celery_app.send_task.assert_called_once_with(tasks.PREVIEW_TASK, args=[str(job.pk)], ignore_result=True)
+    job.refresh_from_db()
+    assert job.sent_to_worker_at is not None
