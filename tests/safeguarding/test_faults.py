@@ -3,6 +3,7 @@ recovers by itself, with no restart of the web or worker processes."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -33,30 +34,46 @@ def signed_in_cookies(user) -> dict[str, str]:
     return {"sessionid": client.cookies["sessionid"].value}
 
 
-@pytest.mark.xfail(
-    reason="Open defect: since the later merges a request after pg_terminate_backend can hang past "
-    "10 s under gunicorn with persistent connections; passed at commit 00c5767. Not yet diagnosed.",
-    strict=False,
-)
-def test_gunicorn_recovers_from_cut_database_connections_without_a_restart(settings):
+def test_gunicorn_under_load_recovers_from_cut_database_connections_without_a_restart(settings):
     settings.SECRET_KEY = PRODUCTION_ENV["SECRET_KEY"]
     board = BoardFactory(name="Fault-tolerant board")
     user = UserFactory()
     MembershipFactory(user=user, board=board)
     cookies = signed_in_cookies(user)
-    # Persistent connections, as a busy production site would keep them.
-    with running_gunicorn(database_url_for_servers(), workers=2, CONN_MAX_AGE="600") as url:
-        for _ in range(6):  # both workers now hold an open connection
-            status, body = fetch(f"{url}/", cookies)
-            assert status == 200 and "Fault-tolerant board" in body
-        assert cut_every_other_database_connection() >= 1
-        statuses = []
-        for _ in range(6):
+    results: list[tuple[float, int, float]] = []  # (when, status, seconds)
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
             started = time.monotonic()
-            status, body = fetch(f"{url}/", cookies)
-            statuses.append(status)
-            assert time.monotonic() - started < 5
-        assert statuses == [200] * 6, statuses
+            status, _ = fetch(f"{url}/", cookies)
+            results.append((started, status, time.monotonic() - started))
+
+    # Persistent connections, as a busy production site would keep them.
+    with running_gunicorn(database_url_for_servers(), workers=3, CONN_MAX_AGE="600") as url:
+        clients = [threading.Thread(target=load) for _ in range(4)]
+        for client in clients:
+            client.start()
+        time.sleep(2)
+        cut_at = time.monotonic()
+        assert cut_every_other_database_connection() >= 1
+        # Keep the load on until enough requests started after the cut have finished
+        # (on a busy machine a request can take seconds).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and sum(1 for when, _, _ in list(results) if when > cut_at + 2) < 8:
+            time.sleep(0.2)
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+        status, body = fetch(f"{url}/", cookies)
+    assert status == 200 and "Fault-tolerant board" in body
+    after = [(status, seconds) for when, status, seconds in results if when > cut_at]
+    assert after, "no requests were made after the cut"
+    # A request caught mid-cut may get the "unavailable" page, fast; none hangs, none is a 500.
+    assert {status for status, _ in after} <= {200, 503}
+    assert max(seconds for _, seconds in after) < 5
+    # And the service recovered by itself: the requests in the last second all succeeded.
+    assert all(status == 200 for when, status, _ in results if when > cut_at + 2)
 
 
 def test_while_the_database_is_unreachable_pages_fail_fast_with_a_clear_page():
