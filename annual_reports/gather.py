@@ -17,20 +17,46 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from boards.models import Board
+from boards.models import Agency, Board, BoardKind
+from meetings.attendance import attendance_by_agency
 from meetings.models import Meeting
 from performance.models import Indicator, IndicatorValue, is_illustrative
 from plans import due_dates
 from plans.models import Action, BusinessPlan, Objective, PriorityArea, Rag, Status, in_force_q
-from reviews.models import Finding, Recommendation, Review, ReviewKind, ReviewReport, ReviewStatus
+from reviews.models import (
+    CASE_REVIEW_KINDS,
+    CaseReviewStage,
+    Finding,
+    NotImplementedDecision,
+    Recommendation,
+    Review,
+    ReviewKind,
+    ReviewReport,
+    ReviewStatus,
+)
 from reviews.traceability import coverage_for_reviews
 
 FACTS_FORMAT = 1
 
-# Kinds of review a board arranges about one case (Care Act s.44 reviews, child safeguarding
-# practice reviews and their predecessors); the others (inspections, peer reviews, audits)
-# are independent scrutiny of the board's work.
-CASE_REVIEW_KINDS = {ReviewKind.CASE_REVIEW.value}
+# The case reviews each kind of board arranges and reports on: a SAB its safeguarding adults
+# reviews (Care Act s.44); children's boards and partnerships rapid reviews, LCSPRs and the
+# serious case reviews before them. Every other review (inspections, peer reviews, audits)
+# is independent scrutiny of the board's work.
+CHILDREN_CASE_REVIEW_KINDS = frozenset(
+    {ReviewKind.SERIOUS_INCIDENT, ReviewKind.LCSPR, ReviewKind.CASE_REVIEW}
+)
+# Stages at which a review is over without a report: not ongoing at the year's end.
+ENDED_WITHOUT_REPORT = {CaseReviewStage.NO_FURTHER_REVIEW, CaseReviewStage.CLOSED}
+
+
+def case_review_kinds_for(board: Board) -> frozenset[str]:
+    if board.kind == BoardKind.SAFEGUARDING_ADULTS_BOARD:
+        return frozenset({ReviewKind.SAR})
+    if board.kind in (BoardKind.SAFEGUARDING_CHILDREN_BOARD, BoardKind.SAFEGUARDING_CHILDREN_PARTNERSHIP):
+        return CHILDREN_CASE_REVIEW_KINDS
+    return CASE_REVIEW_KINDS
+
+
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
 
 
@@ -64,6 +90,8 @@ def _number(value) -> str | None:
 
 def gather_facts(board: Board, year: Year) -> dict[str, Any]:
     plans = gather_plans(board, year)
+    reviews = gather_reviews(board, year)
+    attendance = gather_attendance(board, year)
     return {
         "format": FACTS_FORMAT,
         "gathered_on": timezone.localdate().isoformat(),
@@ -79,7 +107,11 @@ def gather_facts(board: Board, year: Year) -> dict[str, Any]:
         **plans,
         "next_year": gather_next_year(board, year),
         "meetings": gather_meetings(board, year),
-        "reviews": gather_reviews(board, year),
+        "attendance": attendance,
+        "agencies": gather_agencies(board, plans["lead_agencies"], attendance),
+        "reviews": reviews,
+        "case_review_counts": _case_review_counts(reviews),
+        "not_implemented": gather_not_implemented(board, year, reviews),
         "indicators": gather_indicators(board, year),
     }
 
@@ -101,7 +133,7 @@ def gather_plans(board: Board, year: Year) -> dict[str, Any]:
                             Prefetch(
                                 "actions",
                                 queryset=Action.objects.with_latest_progress().select_related(
-                                    "lead_sub_committee"
+                                    "lead_sub_committee", "lead_agency"
                                 ),
                             )
                         ),
@@ -124,6 +156,7 @@ def gather_plans(board: Board, year: Year) -> dict[str, Any]:
                         "description": action.description,
                         "lead": action.lead_display,
                         "sub_committee": action.lead_sub_committee.name if action.lead_sub_committee else "",
+                        "agency_id": action.lead_agency_id,
                         "status": action.status,
                         "status_label": action.get_status_display(),
                         "rag": action.rag,
@@ -167,6 +200,11 @@ def gather_plans(board: Board, year: Year) -> dict[str, Any]:
         "totals": _counts(all_actions),
         "slipped": _slipped(actions_by_id, year),
         "leads": _by_lead(all_actions),
+        # Not shown as such: gather_agencies turns it into each agency's actions.
+        "lead_agencies": {
+            str(agency_id): [a for a in all_actions if a["agency_id"] == agency_id]
+            for agency_id in {a["agency_id"] for a in all_actions if a["agency_id"]}
+        },
     }
 
 
@@ -267,8 +305,65 @@ def gather_meetings(board: Board, year: Year) -> list[dict[str, Any]]:
     ]
 
 
-def _is_case_review(review: Review) -> bool:
-    return review.kind in CASE_REVIEW_KINDS
+def gather_attendance(board: Board, year: Year) -> list[dict[str, Any]]:
+    """Attendance at the board's meetings in the year, by agency (meetings.attendance)."""
+    summary = attendance_by_agency(board, year.start, year.end)
+    return [
+        {
+            "agency_id": row.agency_id,
+            "agency": row.agency_name,
+            "illustrative": row.illustrative,
+            "present": row.present,
+            "deputy": row.deputy,
+            "apologies": row.apologies,
+            "absent": row.absent,
+            "meetings_expected": row.meetings_expected,
+            "meetings_represented": row.meetings_represented,
+            "percent_represented": row.percent_represented,
+        }
+        for row in summary.agencies
+    ]
+
+
+def gather_agencies(
+    board: Board, lead_agencies: dict[str, list[dict[str, Any]]], attendance: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What each partner agency did: the plan's actions it led and its attendance at the
+    board's meetings. Agencies the board's members sit for, that led actions or attended."""
+    attended = {row["agency_id"]: row for row in attendance if row["agency_id"]}
+    agencies = Agency.objects.filter(partnership_id=board.partnership_id).filter(
+        Q(memberships__board=board) | Q(pk__in=[int(pk) for pk in lead_agencies]) | Q(pk__in=list(attended))
+    )
+    facts = []
+    for agency in agencies.distinct().order_by("name"):
+        actions = lead_agencies.get(str(agency.pk), [])
+        seen = attended.get(agency.pk)
+        facts.append(
+            {
+                "id": agency.pk,
+                "name": agency.name,
+                "kind_label": agency.get_kind_display(),
+                "illustrative": agency.illustrative or bool(seen and seen["illustrative"]),
+                "actions": [
+                    {"ref": a["ref"], "description": a["description"], "status_label": a["status_label"]}
+                    for a in actions
+                ],
+                "total": len(actions),
+                "complete": sum(a["complete"] for a in actions),
+                "overdue": sum(a["overdue_at_year_end"] for a in actions),
+                "attendance_label": (
+                    f"Represented at {seen['meetings_represented']} of {seen['meetings_expected']} meetings"
+                    if seen
+                    else "Not recorded"
+                ),
+            }
+        )
+    return facts
+
+
+def _concluded_on(review: Review) -> datetime.date | None:
+    """When a case review concluded: its publication, or the final report if not published."""
+    return review.published or review.report_received
 
 
 def gather_reviews(board: Board, year: Year) -> dict[str, Any]:
@@ -291,7 +386,8 @@ def gather_reviews(board: Board, year: Year) -> dict[str, Any]:
     owned_by_board = set(
         Recommendation.objects.filter(review__in=reviews, owner_board=board).values_list("pk", flat=True)
     )
-    concluded, ongoing, implementing, scrutiny = [], [], [], []
+    case_kinds = case_review_kinds_for(board)
+    concluded, ongoing, implementing, scrutiny, rapid_reviews = [], [], [], [], []
     for review in reviews:
         recommendations = [
             rec for rec in coverage[review.pk].recommendations if review.reported or rec.pk in owned_by_board
@@ -304,6 +400,10 @@ def gather_reviews(board: Board, year: Year) -> dict[str, Any]:
             "published": _date(review.published),
             "summary": review.summary,
             "judgement": review.get_overall_judgement_display() if review.overall_judgement else "",
+            "kind": review.kind,
+            "stage_label": review.get_stage_display() if review.stage else "",
+            "rapid_review_held": _date(review.rapid_review_held),
+            "decision_to_review": _date(review.decision_to_review),
             "themes": [theme.text for theme in review.focus_themes.all()],
             "findings": [
                 {
@@ -339,19 +439,81 @@ def gather_reviews(board: Board, year: Year) -> dict[str, Any]:
                 }
                 for rec in recommendations
             ],
-            "not_implemented": [],
         }
-        if _is_case_review(review):
-            if review.published and year.start <= review.published <= year.end:
+        concluded_on = _concluded_on(review)
+        if review.kind in case_kinds:
+            if review.kind == ReviewKind.SERIOUS_INCIDENT:
+                # A notification and rapid review: counted when its rapid review was held in the year.
+                if review.rapid_review_held and year.start <= review.rapid_review_held <= year.end:
+                    rapid_reviews.append(fact)
+            elif concluded_on and year.start <= concluded_on <= year.end:
                 concluded.append(fact)
             elif _ongoing_at(review, year.end):
                 ongoing.append(fact)
-            if review.published and review.published <= year.end and fact["recommendations"]:
+            if concluded_on and concluded_on <= year.end and fact["recommendations"]:
                 # Concluded in this year or before: what was done this year to implement it.
                 implementing.append(fact)
-        elif _in_year(review, year):
+        elif review.kind not in CASE_REVIEW_KINDS and _in_year(review, year):
             scrutiny.append(fact)
-    return {"concluded": concluded, "ongoing": ongoing, "implementing": implementing, "scrutiny": scrutiny}
+    return {
+        "concluded": concluded,
+        "ongoing": ongoing,
+        "implementing": implementing,
+        "scrutiny": scrutiny,
+        "rapid_reviews": rapid_reviews,
+    }
+
+
+def _case_review_counts(reviews: dict[str, Any]) -> list[dict[str, Any]]:
+    """How many of each kind of case review concluded in the year and were ongoing at its end,
+    and how many rapid reviews were held, with the themes of those concluded."""
+    counts: dict[str, dict[str, Any]] = {}
+    for key in ("concluded", "ongoing", "rapid_reviews"):
+        for review in reviews[key]:
+            row = counts.setdefault(
+                review["kind"],
+                {
+                    "label": review["kind_label"],
+                    "concluded": 0,
+                    "ongoing": 0,
+                    "rapid_reviews": 0,
+                    "themes": [],
+                },
+            )
+            row[key] += 1
+            if key != "ongoing":
+                row["themes"] += [t for t in review["themes"] if t not in row["themes"]]
+    return list(counts.values())
+
+
+def gather_not_implemented(board: Board, year: Year, reviews: dict[str, Any]) -> list[dict[str, Any]]:
+    """Decisions taken in the year not to implement a recommendation or finding of the board's
+    case reviews, each with its reason (Care Act 2014 Sch. 2 para 4(1)(g))."""
+    review_titles = {
+        review["id"]: review["title"]
+        for key in ("concluded", "ongoing", "implementing", "rapid_reviews")
+        for review in reviews[key]
+    }
+    decisions = (
+        NotImplementedDecision.objects.filter(review_id__in=list(review_titles))
+        .filter(decided_on__range=(year.start, year.end))
+        .select_related("recommendation", "finding")
+        .order_by("decided_on", "pk")
+    )
+    return [
+        {
+            "review": review_titles[decision.review_id],
+            "subject": f"Recommendation {decision.recommendation.number}"
+            if decision.recommendation_id
+            else "Finding",
+            "finding": decision.recommendation.text if decision.recommendation_id else decision.finding.text,
+            "reason": decision.reason,
+            "decided_on": decision.decided_on.isoformat(),
+            "decided_by": decision.decided_by,
+            "illustrative": decision.illustrative,
+        }
+        for decision in decisions
+    ]
 
 
 def _in_year(review: Review, year: Year) -> bool:
@@ -360,12 +522,20 @@ def _in_year(review: Review, year: Year) -> bool:
 
 
 def _ongoing_at(review: Review, day: datetime.date) -> bool:
-    if review.published and review.published <= day:
+    """Started by ``day`` (any of its dates says so) and not concluded or ended by then."""
+    concluded_on = _concluded_on(review)
+    if concluded_on and concluded_on <= day:
         return False
-    started = review.on_site_start
-    if started is not None and started > day:
+    if review.stage in ENDED_WITHOUT_REPORT:
         return False
-    return review.status in (ReviewStatus.UNDER_WAY, ReviewStatus.PLANNED) or review.published is None
+    started = [
+        d
+        for d in (review.decision_to_review, review.notified, review.became_aware, review.on_site_start)
+        if d is not None
+    ]
+    if started:
+        return min(started) <= day
+    return review.status in (ReviewStatus.UNDER_WAY, ReviewStatus.PLANNED)
 
 
 def gather_indicators(board: Board, year: Year) -> dict[str, Any]:

@@ -85,12 +85,17 @@ def write_strategy(facts: dict[str, Any]) -> str:
 
 
 def write_members(facts: dict[str, Any]) -> str:
-    groups = facts.get("agencies") or facts["leads"]
-    if not groups:
+    if facts["agencies"]:
+        return (
+            f"{_plural(len(facts['agencies']), 'partner agency', 'partner agencies')} sat on the board during the "
+            "year. The table below shows, for each, the actions of the plan it led, how many were complete at "
+            "the year's end, and how often it was represented at the board's meetings."
+        )
+    if not facts["leads"]:
         return "No actions of the plan were led by a member during the year."
     return (
-        f"{_plural(len(groups), 'member')} of the board led actions of its plan during the year. "
-        "The table below shows, for each, the actions they led and how many were complete at the year's end."
+        "No partner agencies are recorded for the board, so the table below shows each lead as the plan "
+        "names them, the actions they led and how many were complete at the year's end."
     )
 
 
@@ -125,11 +130,7 @@ def write_implementation(facts: dict[str, Any]) -> str:
 
 
 def write_not_implemented(facts: dict[str, Any]) -> str:
-    decisions = [
-        d
-        for review in facts["reviews"]["implementing"] + facts["reviews"]["concluded"]
-        for d in review.get("not_implemented", [])
-    ]
+    decisions = facts["not_implemented"]
     if not decisions:
         return "The board did not decide during the year not to implement any finding of its reviews."
     return "During the year the board decided not to implement the findings below, for the reasons given."
@@ -154,9 +155,11 @@ def write_scrutiny(facts: dict[str, Any]) -> str:
 
 def write_case_reviews(facts: dict[str, Any]) -> str:
     reviews = facts["reviews"]
+    held = len(reviews["rapid_reviews"])
     return (
-        f"During the year {_plural(len(reviews['concluded']), 'case review')} concluded and "
-        f"{_plural(len(reviews['ongoing']), 'was', 'were')} ongoing at its end."
+        f"During the year the partners held {_plural(held, 'rapid review')}; "
+        f"{_plural(len(reviews['concluded']), 'practice review')} concluded and "
+        f"{_plural(len(reviews['ongoing']), 'was', 'were')} ongoing at the year's end."
     )
 
 

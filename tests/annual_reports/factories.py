@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from annual_reports.gather import Year, twelve_months_from
-from boards.models import Board
+from boards.models import Agency, AgencyKind, Board, Membership
+from meetings.models import AttendanceStatus
 from plans.models import Action, BusinessPlan, Rag, Status
-from reviews.models import Finding, Review, ReviewKind, ReviewStatus
+from reviews.models import Finding, NotImplementedDecision, Review, ReviewKind, ReviewStatus
 from tests.factories import (
     ActionFactory,
+    AgencyFactory,
     BusinessPlanFactory,
     ObjectiveFactory,
     PriorityAreaFactory,
 )
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import AttendanceFactory, MeetingFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
 from tests.reviews.factories import (
     FindingFactory,
@@ -31,8 +33,8 @@ from tests.reviews.factories import (
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 YEAR: Year = twelve_months_from(datetime.date(2026, 4, 1))  # 2026/27
 TODAY = datetime.date(2027, 5, 14)
-# A case review kind before the statutory kinds exist; SARs once they do.
-SAR_KIND = getattr(ReviewKind, "SAR", ReviewKind.CASE_REVIEW)
+SAR_KIND = ReviewKind.SAR
+NOT_IMPLEMENTED_REASON = "The national procedures already require it; a local protocol would duplicate them."
 
 
 @dataclass
@@ -45,12 +47,24 @@ class BoardYear:
     other_board_action: Action
     concluded: Review
     concluded_finding: Finding
+    not_implemented_finding: Finding
     ongoing: Review
+    council: Agency
+    police: Agency
     other_board_review: Review
     other_board_meeting_place: str
 
 
-def make_board_year(board: Board, other_board: Board) -> BoardYear:
+def make_board_year(board: Board, other_board: Board, case_kind: str = SAR_KIND) -> BoardYear:
+    council = AgencyFactory(
+        partnership=board.partnership, name="Borough Council", kind=AgencyKind.LOCAL_AUTHORITY
+    )
+    police = AgencyFactory(partnership=board.partnership, name="Area Police", kind=AgencyKind.POLICE)
+    AgencyFactory(partnership=other_board.partnership, name="Another area's council")
+    members = list(Membership.objects.filter(board=board).select_related("user").order_by("pk"))
+    for membership, agency in zip(members, [council, police, council, police], strict=False):
+        membership.agency = agency
+        membership.save()
     plan = BusinessPlanFactory(board=board, title="Strategic Plan 2026–2028")
     area = PriorityAreaFactory(plan=plan, number=1, title="Making safeguarding personal")
     objective = ObjectiveFactory(priority_area=area)
@@ -60,6 +74,7 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
         status=Status.COMPLETE,
         rag=Rag.BLUE,
         completed_on=datetime.date(2026, 11, 30),
+        lead_agency=council,
     )
     red = ActionFactory(
         objective=objective,
@@ -67,6 +82,7 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
         status=Status.IN_PROGRESS,
         rag=Rag.RED,
         due_date=datetime.date(2026, 12, 31),
+        lead_agency=police,
     )
     draft = BusinessPlanFactory(board=board, title="Draft plan 2027–2029", status=BusinessPlan.Status.DRAFT)
     draft_action = ActionFactory(
@@ -81,8 +97,8 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
 
     concluded = ReviewFactory(
         partnership=board.partnership,
-        kind=SAR_KIND,
-        title="Safeguarding adults review: Adult A",
+        kind=case_kind,
+        title="Safeguarding adults review: Adult A" if case_kind == SAR_KIND else "Practice review: Child A",
         on_site_start=datetime.date(2026, 1, 10),
         on_site_end=None,
         published=datetime.date(2026, 10, 15),
@@ -97,19 +113,31 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
         review=concluded, finding=concluded_finding, text="Agree a self-neglect information sharing protocol."
     )
     RecommendationActionFactory(recommendation=recommendation, action=red)
+    not_implemented_finding = FindingFactory(
+        review=concluded, text="A single assessment tool would suit every agency."
+    )
+    NotImplementedDecision.objects.create(
+        review=concluded,
+        finding=not_implemented_finding,
+        reason=NOT_IMPLEMENTED_REASON,
+        decided_on=datetime.date(2027, 1, 12),
+        decided_by="The board's meeting of 12 January 2027",
+    )
     ongoing = ReviewFactory(
         partnership=board.partnership,
-        kind=SAR_KIND,
-        title="Safeguarding adults review: Adult B",
+        kind=case_kind,
+        title="Safeguarding adults review: Adult B" if case_kind == SAR_KIND else "Practice review: Child B",
         on_site_start=datetime.date(2027, 1, 20),
         on_site_end=None,
         published=None,
         status=ReviewStatus.UNDER_WAY,
+        decision_to_review=datetime.date(2027, 1, 20),
+        stage="under_way",
     )
     ReviewReportFactory(review=ongoing, board=board)
     other_board_review = ReviewFactory(
         partnership=other_board.partnership,
-        kind=SAR_KIND,
+        kind=case_kind,
         title="Another partnership's review",
         on_site_start=datetime.date(2026, 5, 1),
         on_site_end=None,
@@ -119,7 +147,15 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
 
     for month in (5, 9, 1):
         year = 2026 if month > 3 else 2027
-        MeetingFactory(board=board, starts_at=datetime.datetime(year, month, 12, 14, tzinfo=LONDON))
+        meeting = MeetingFactory(board=board, starts_at=datetime.datetime(year, month, 12, 14, tzinfo=LONDON))
+        for membership in members:
+            # The police sent apologies to the January meeting; everyone else came every time.
+            status = (
+                AttendanceStatus.APOLOGIES
+                if membership.agency == police and month == 1
+                else AttendanceStatus.PRESENT
+            )
+            AttendanceFactory(meeting=meeting, user=membership.user, agency=membership.agency, status=status)
     MeetingFactory(
         board=other_board,
         starts_at=datetime.datetime(2026, 6, 1, 10, tzinfo=LONDON),
@@ -152,7 +188,10 @@ def make_board_year(board: Board, other_board: Board) -> BoardYear:
         other_board_action=other_board_action,
         concluded=concluded,
         concluded_finding=concluded_finding,
+        not_implemented_finding=not_implemented_finding,
         ongoing=ongoing,
+        council=council,
+        police=police,
         other_board_review=other_board_review,
         other_board_meeting_place="Another town hall",
     )

@@ -3,7 +3,9 @@ heading, from this board's agreed data only."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -14,7 +16,9 @@ from annual_reports.models import AnnualReport, RecipientRole, ReportFramework
 from annual_reports.rendering import print_html
 from annual_reports.sections import display_sections
 from boards.models import Board
-from tests.annual_reports.factories import TODAY, YEAR, make_board_year
+from reviews.models import ReviewKind
+from tests.annual_reports.factories import NOT_IMPLEMENTED_REASON, TODAY, YEAR, make_board_year
+from tests.reviews.factories import FocusThemeFactory, ReviewFactory, ReviewReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +52,9 @@ def _sections_html(report: AnnualReport) -> dict[str, str]:
 
 
 def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The words a reader of a wide screen or the PDF sees (phone cards' column labels left out)."""
+    html = re.sub(r'<span class="app-card-label[^"]*">[^<]*</span>', " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @time_machine.travel(TODAY.isoformat())
@@ -72,7 +78,11 @@ def test_a_sab_report_has_every_schedule_2_item_under_its_own_heading(people):
     assert year.complete.description in strategy and year.red.description in strategy
     assert "1 of 2 actions complete (50%)" in strategy
     members = _text(html["What each member did to implement the strategy"])
-    assert "Chair of Quality Assurance Sub-committee" in members
+    # Each agency with the actions it led and how often it was at the board's meetings.
+    assert "Area Police 1 0 1 Represented at 2 of 3 meetings" in members
+    assert "Borough Council 1 1 0 Represented at 3 of 3 meetings" in members
+    assert "Area Police: actions led 1.1.2 Audit self-neglect cases across agencies: In progress" in members
+    assert "Another area's council" not in members
     concluded = _text(html["Safeguarding adults reviews concluded in the year, and their findings"])
     assert year.concluded.title in concluded and year.concluded_finding.text in concluded
     assert year.ongoing.title not in concluded
@@ -81,10 +91,16 @@ def test_a_sab_report_has_every_schedule_2_item_under_its_own_heading(people):
     implemented = _text(html["What the board did to implement the findings of its reviews"])
     assert "Agree a self-neglect information sharing protocol." in implemented
     assert year.red.description in implemented
+    not_implemented = _text(html["Findings the board decided not to implement, and why"])
+    assert year.not_implemented_finding.text in not_implemented
+    assert f"Not implemented, because: {NOT_IMPLEMENTED_REASON}" in not_implemented
+    assert "The board's meeting of 12 January 2027" in not_implemented
     performance = html["Performance indicators"]
     assert "ASC1 Section 42 enquiries concluded in 28 days" in performance and "<svg" in performance
     meetings = _text(html["Meetings held and attendance"])
     assert meetings.count("Committee Room 1, Civic Centre") == 3
+    # Attendance by agency: present, deputy, apologies, absent (two members each).
+    assert "Area Police 4 0 2 0" in meetings and "Borough Council 6 0 0 0" in meetings
 
     # The statutory recipients are listed, none yet sent.
     assert [r.role for r in report.recipients.all()] == list(RecipientRole)
@@ -113,7 +129,24 @@ def test_no_draft_plan_and_nothing_of_another_board_is_in_the_report(people):
 
 @time_machine.travel(TODAY.isoformat())
 def test_a_childrens_partnership_report_has_the_working_together_parts(people):
-    year = make_board_year(people.board, people.other_board)
+    year = make_board_year(people.board, people.other_board, case_kind=ReviewKind.LCSPR)
+    theme = FocusThemeFactory(review=year.concluded, text="Neglect of under-fives")
+    rapid = ReviewFactory(
+        partnership=people.board.partnership,
+        kind=ReviewKind.SERIOUS_INCIDENT,
+        title="Serious incident: Child C",
+        became_aware=datetime.date(2026, 6, 1),
+        notified=datetime.date(2026, 6, 3),
+        rapid_review_held=datetime.date(2026, 6, 20),
+        on_site_start=None,
+        on_site_end=None,
+    )
+    ReviewReportFactory(review=rapid, board=people.board)
+    # A SAR of the same partnership is the adults board's to report, not the children's.
+    sar = ReviewFactory(
+        partnership=people.board.partnership, kind=ReviewKind.SAR, published=datetime.date(2026, 8, 1)
+    )
+    ReviewReportFactory(review=sar, board=people.board)
     report = start_report(people.board, YEAR, people.manager)
     assert report.framework == ReportFramework.WORKING_TOGETHER
     assert [s.heading for s in report.sections.all()] == [
@@ -128,6 +161,14 @@ def test_a_childrens_partnership_report_has_the_working_together_parts(people):
     html = _sections_html(report)
     reviews = _text(html["Local child safeguarding practice reviews and rapid reviews"])
     assert year.concluded.title in reviews and year.ongoing.title in reviews
+    assert "Serious incident: Child C, held 2026-06-20" in reviews and sar.title not in reviews
+    # Counts by kind, with the themes of those concluded.
+    assert f"Local child safeguarding practice review (LCSPR) 0 1 1 {theme.text}" in reviews
+    assert "Serious incident notification and rapid review 1 0 0" in reviews
+    learning = _text(html["Learning and its impact"])
+    assert (
+        "Agree a self-neglect information sharing protocol." in learning and year.red.description in learning
+    )
     assert "Making safeguarding personal" in _text(html["Priorities for the next year"])
     # Only a SAB sends its report to the Care Act's recipients.
     assert not report.recipients.exists()
