@@ -52,56 +52,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-# --- Frameworks of cooperation ------------------------------------------------
-from .frameworks import (  # noqa: E402
-    Adoption,
-    Framework,
-    FrameworkBoard,
-    Relationship,
-    Responsibility,
-    SharedFunction,
-)
-
-
-class FrameworkBoardInline(admin.TabularInline):
-    model = FrameworkBoard
-    extra = 0
-
-
-class RelationshipInline(admin.TabularInline):
-    model = Relationship
-    extra = 0
-
-
-class SharedFunctionInline(admin.TabularInline):
-    model = SharedFunction
-    extra = 0
-
-
-@admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "version", "partnership", "status"]
-    list_filter = ["partnership", "status"]
-    inlines = [FrameworkBoardInline, RelationshipInline, SharedFunctionInline]
-
-
-class ResponsibilityInline(admin.TabularInline):
-    model = Responsibility
-    extra = 0
-
-
-@admin.register(FrameworkBoard)
-class FrameworkBoardAdmin(SimpleHistoryAdmin):
-    list_display = ["framework", "board", "primary_function", "is_party"]
-    inlines = [ResponsibilityInline]
-
-
-@admin.register(Adoption)
-class AdoptionAdmin(SimpleHistoryAdmin):
-    list_display = ["framework", "board", "decision", "meeting_date", "recorded_by"]
-    list_filter = ["decision"]
-
-
 class UniqueEmailMixin:
     """Site staff cannot give two accounts the same address: it is how people sign in."""
 

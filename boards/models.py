@@ -226,17 +226,3 @@ class Invitation(models.Model):
         if self.is_expired():
             return "Expired"
         return "Waiting"
-
-
-# Frameworks of cooperation live in their own module; importing them here registers them in this app.
-from .frameworks import (  # noqa: E402, F401
-    Adoption,
-    AdoptionDecision,
-    Framework,
-    FrameworkBoard,
-    FrameworkStatus,
-    Relationship,
-    RelationshipKind,
-    Responsibility,
-    SharedFunction,
-)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "boards",
+    "frameworks",
     "plans",
     "reviews",
     "meetings",
