@@ -11,7 +11,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0003_merge_0002_framework_of_cooperation_0002_invitation'),
+        ('boards', '0004_agencies'),
     ]
 
     operations = [
