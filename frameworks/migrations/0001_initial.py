@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ('boards', '0005_frameworks_moved_to_their_own_app'),
+        ('boards', '0006_frameworks_moved_to_their_own_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ from importlib import import_module
 import pytest
 from django.db import connection
 
-MOVE = ("boards", "0005_frameworks_moved_to_their_own_app")
+MOVE = ("boards", "0006_frameworks_moved_to_their_own_app")
 AFTER_MOVE = ("frameworks", "0001_initial")
 # The boards migration just before the move, whatever its number.
 BEFORE_MOVE = next(

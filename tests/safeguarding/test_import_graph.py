@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = [
     "safeguarding",
+    "accounts",
     "boards",
     "frameworks",
     "plans",
@@ -24,16 +25,20 @@ PROJECT_PACKAGES = [
     "notifications",
     "performance",
     "packs",
+    "annual_reports",
 ]
 
 # Highest first: a layer may import those below it, never those above, and the apps
 # of one layer do not import each other. ``safeguarding`` (settings, URLs, the Celery
 # app) is the project around the apps, not one of them.
 APP_LAYERS = [
-    grimp.Layer("packs", "notifications", independent=True),  # they gather from all; nothing imports them
+    # They gather from all the others; nothing imports them.
+    grimp.Layer("packs", "notifications", "annual_reports", independent=True),
     grimp.Layer("meetings", "reviews", "performance", independent=True),
     grimp.Layer("plans", "frameworks", independent=True),
-    grimp.Layer("boards"),  # (and accounts) at the bottom
+    # At the bottom: boards, and accounts (sign-in, invitations) just above it.
+    grimp.Layer("accounts"),
+    grimp.Layer("boards"),
 ]
 
 
