@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("performance/", include("performance.urls")),
     path("packs/", include("packs.urls")),
+    path("api/", include("api.urls")),
     path("", include("boards.urls")),
 ]
 
