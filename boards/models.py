@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,6 +27,48 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("boards:home") + f"#partnership-{self.slug}"
+
+
+class AgencyKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health / integrated care board"
+    POLICE = "police", "Police"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    FIRE = "fire", "Fire and rescue"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A partner agency of a partnership (the council, the ICB, the police…): members sit on
+    boards for an agency, and an action may be led by one."""
+
+    Kind = AgencyKind
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200, help_text="For example: Sunderland City Council.")
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data only: the source does not name this agency."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership__name", "name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
+            models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.partnership.get_absolute_url()
 
 
 class BoardQuerySet(models.QuerySet):
@@ -132,6 +175,14 @@ class Membership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="The partner agency the member sits for.",
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -148,6 +199,10 @@ class Membership(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.board.get_absolute_url() + "#members"
+
+    def clean(self) -> None:
+        if self.agency_id and self.board_id and self.agency.partnership_id != self.board.partnership_id:
+            raise ValidationError({"agency": "Choose an agency of the board's partnership."})
 
 
 class InvitationQuerySet(models.QuerySet):

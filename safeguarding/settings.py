@@ -325,6 +325,15 @@ REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=14)
 REMINDER_ESCALATE_MANAGERS_DAYS = env.int("REMINDER_ESCALATE_MANAGERS_DAYS", default=28)
 REMINDER_ESCALATE_CHAIR_DAYS = env.int("REMINDER_ESCALATE_CHAIR_DAYS", default=56)
 REMINDER_NO_PROGRESS_DAYS = env.int("REMINDER_NO_PROGRESS_DAYS", default=90)
+# Case-review clocks (reviews.clocks), in working days in England and Wales except the
+# LCSPR's, in calendar months. Defaults are the statutory ones: Working Together 2023
+# (notify the national panel within 5 working days, rapid review within 15 working days
+# of the notification, publish an LCSPR within 6 months of deciding to hold it) and
+# Ofsted's ILACS framework (a written action plan within 70 working days of the report).
+CASE_REVIEW_NOTIFY_WORKING_DAYS = env.int("CASE_REVIEW_NOTIFY_WORKING_DAYS", default=5)
+CASE_REVIEW_RAPID_REVIEW_WORKING_DAYS = env.int("CASE_REVIEW_RAPID_REVIEW_WORKING_DAYS", default=15)
+LCSPR_PUBLISH_MONTHS = env.int("LCSPR_PUBLISH_MONTHS", default=6)
+OFSTED_ACTION_PLAN_WORKING_DAYS = env.int("OFSTED_ACTION_PLAN_WORKING_DAYS", default=70)
 # SMTP failures are retried this many times with exponential back-off; the longest
 # wait stays well under Redis's visibility timeout (an hour), see FIELD-NOTES.
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)

@@ -183,14 +183,7 @@ def test_word_export_is_a4_landscape_with_the_round_trip_columns(demo_plan):
     assert [cell.text for cell in document.tables[0].rows[0].cells] == WORD_COLUMNS
 
 
-CSV_QUOTES = pytest.mark.xfail(
-    strict=True,
-    reason="Known importer defect (plans/transfer reading side): a CSV cell with a doubled quote "
-    '(\'a "Think family"" approach\') is read with the quotes doubled; xlsx and docx round-trip it.',
-)
-
-
-@pytest.mark.parametrize("fmt", ["xlsx", pytest.param("csv", marks=CSV_QUOTES), "docx"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
 def test_the_demo_plan_exported_and_imported_into_a_new_plan_is_the_same_plan(demo_plan, fmt):
     manager = demo_plan.board.memberships.get(role="manager").user
     imported, _ = import_into_new_plan(f"export.{fmt}", EXPORTERS[fmt][0](demo_plan), demo_plan, manager)
