@@ -36,6 +36,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Before the admin: its registration/ templates (sign-in, password reset) are the ones
+    # Django's auth views find first.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,7 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # A ModelBackend that also accepts an e-mail address (any case).
-    "boards.backends.EmailOrUsernameBackend",
+    "accounts.backends.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,12 +161,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes; see boards/throttling.py): failures are counted per account
+# Login throttling (django-axes; see accounts/throttling.py): failures are counted per account
 # (whatever identifier was typed) and per client address, each with its own limit; a
 # success clears neither; failures age out after the cool-off; a reset by e-mail clears
 # the account's count and signs its owner in.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_HANDLER = "boards.throttling.AccountAndAddressHandler"
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -172,13 +175,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
 CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = False
-AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 # The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
-# of its own (boards.throttling.client_ip reads X-Forwarded-For from the right, so an
+# of its own (accounts.throttling.client_ip reads X-Forwarded-For from the right, so an
 # address a client writes into the header is never used).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
-# Password-reset and invitation e-mails (boards.throttling.too_many_emails, django-ratelimit):
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# Password-reset and invitation e-mails (accounts.throttling.too_many_emails, django-ratelimit):
 # at most this many per address, and per client address, counted in Redis so every web
 # process and host shares the count.
 EMAIL_RATE_PER_ADDRESS = env("EMAIL_RATE_PER_ADDRESS", default="3/h")
@@ -187,7 +190,7 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # django-ratelimit knows django-redis but not Django's own RedisCache, whose add() and
 # incr() are Redis SETNX and INCRBY: atomic, which is what the limiter needs.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-RATELIMIT_IP_META_KEY = "boards.throttling.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

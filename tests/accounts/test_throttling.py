@@ -128,7 +128,7 @@ def test_a_reset_by_email_clears_the_lockout_and_signs_the_owner_in_however_ofte
     ],
 )
 def test_client_ip_reads_forwarded_for_from_the_right(rf, settings, trusted, forwarded, expected):
-    from boards.throttling import client_ip
+    from accounts.throttling import client_ip
 
     settings.TRUSTED_PROXY_COUNT = trusted
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)

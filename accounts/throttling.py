@@ -1,6 +1,6 @@
 """Sign-in throttling: failures are counted per account and, separately, per client address.
 
-django-axes records every failure with the account key (boards.backends.axes_username)
+django-axes records every failure with the account key (accounts.backends.axes_username)
 and the client IP (client_ip below: never from a header a client could simply send).
 Axes applies one limit; this handler gives the two counts their own limits:
 AXES_FAILURE_LIMIT for an account (from anywhere) and SIGN_IN_ADDRESS_FAILURE_LIMIT for an

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from boards import outbox
+from accounts import outbox
+from accounts.throttling import TOO_MANY_EMAILS
 from boards.models import Role
-from boards.throttling import TOO_MANY_EMAILS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +64,12 @@ def test_reset_emails_are_limited_per_client_address(client, settings, queued):
 def test_invitations_are_limited_per_invited_address(client, people, settings, queued):
     settings.EMAIL_RATE_PER_ADDRESS = "2/h"
     client.force_login(people.manager)
-    url = reverse("boards:invitations", args=[people.board.slug])
+    url = reverse("accounts:invitations", args=[people.board.slug])
     data = {"email": "nia.reed@example.org", "role": Role.MEMBER, "job_title": ""}
     assert client.post(url, data).status_code == 302
     assert (
         client.post(
-            reverse("boards:invitation_resend", args=[people.board.slug, people.board.invitations.get().pk])
+            reverse("accounts:invitation_resend", args=[people.board.slug, people.board.invitations.get().pk])
         ).status_code
         == 302
     )

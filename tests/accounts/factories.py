@@ -3,8 +3,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from boards.invitations import hash_token
-from boards.models import Invitation, Role
+from accounts.invitations import hash_token
+from accounts.models import Invitation
+from boards.models import Role
 from tests.factories import BoardFactory, UserFactory
 
 

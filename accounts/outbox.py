@@ -3,7 +3,7 @@
 The web request only records what is wanted and queues it, so it takes the same time
 whether or not an address belongs to an account (no enumeration by timing), and a slow
 or failing mail server never holds up a page. Tasks are named here and sent by name
-(boards.tasks imports the modules that queue them).
+(accounts.tasks imports the modules that queue them).
 """
 
 from __future__ import annotations

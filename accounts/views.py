@@ -28,7 +28,7 @@ UNUSABLE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 410}
 def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
     security_log.info("invitation-link-refused reason=%s ip=%s", reason, request.META.get("REMOTE_ADDR", "-"))
     return render(
-        request, "boards/invitation_unusable.html", {"reason": reason}, status=UNUSABLE_STATUS[reason]
+        request, "accounts/invitation_unusable.html", {"reason": reason}, status=UNUSABLE_STATUS[reason]
     )
 
 
@@ -47,7 +47,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             security_log.warning(
                 "invitation-wrong-account invitation=%s user=%s", invitation.pk, request.user.get_username()
             )
-            return render(request, "boards/invitation_other_account.html", context, status=403)
+            return render(request, "accounts/invitation_other_account.html", context, status=403)
         if request.method == "POST":
             try:
                 accepted = invitation_service.accept(token, request.user)
@@ -65,10 +65,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                     f"({accepted.membership.get_role_display().lower()}) is unchanged.",
                 )
             return redirect(invitation.board.get_absolute_url())
-        return render(request, "boards/invitation_accept.html", context)
+        return render(request, "accounts/invitation_accept.html", context)
 
     if email_in_use(invitation.email):
-        return render(request, "boards/invitation_sign_in.html", {**context, "next": request.path})
+        return render(request, "accounts/invitation_sign_in.html", {**context, "next": request.path})
 
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -84,19 +84,19 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 accepted = invitation_service.accept(token, user)
         except InvitationUnusableError as refusal:
             return _unusable(request, refusal.reason)
-        login(request, user, backend="boards.backends.EmailOrUsernameBackend")
+        login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
         messages.success(
             request,
             f"Your account was created and you joined {invitation.board.name} as "
             f"{accepted.membership.get_role_display().lower()}. You sign in with {invitation.email}.",
         )
         return redirect(invitation.board.get_absolute_url())
-    return render(request, "boards/invitation_new_account.html", {**context, "form": form})
+    return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
 
 
 class ResetRequestView(PasswordResetView):
-    """Ask for a reset link: limited per address and per client (boards.throttling), and
-    sent by the worker (boards.outbox), so known and unknown addresses look alike."""
+    """Ask for a reset link: limited per address and per client (accounts.throttling), and
+    sent by the worker (accounts.outbox), so known and unknown addresses look alike."""
 
     form_class = ResetRequestForm
 
@@ -120,9 +120,9 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
     form_class = NewPasswordForm
     # Signed in at once: someone keeping the account locked by failing on purpose cannot
-    # stop its owner getting in (boards/throttling.py).
+    # stop its owner getting in (accounts/throttling.py).
     post_reset_login = True
-    post_reset_login_backend = "boards.backends.EmailOrUsernameBackend"
+    post_reset_login_backend = "accounts.backends.EmailOrUsernameBackend"
 
     def form_valid(self, form):
         response = super().form_valid(form)

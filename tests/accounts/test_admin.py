@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from boards.admin import UniqueEmailUserChangeForm, UniqueEmailUserCreationForm
+from accounts.admin import UniqueEmailUserChangeForm, UniqueEmailUserCreationForm
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,5 +57,5 @@ def test_admin_add_user_page_refuses_a_duplicate_address(admin_client):
 
 
 def test_invitations_in_the_admin_show_no_token_and_cannot_be_added(admin_client):
-    response = admin_client.get(reverse("admin:boards_invitation_add"))
+    response = admin_client.get(reverse("admin:accounts_invitation_add"))
     assert response.status_code == 403

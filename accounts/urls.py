@@ -1,13 +1,19 @@
-"""Account pages outside the boards namespace: Django's password-reset views look
-their URLs up by these exact names."""
+"""Account pages, under /accounts/, without a namespace: Django's auth views look their
+URLs up by these exact names (login, password_reset_done…)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views
-from .forms import ChangePasswordForm
+from . import views as account_views
+from .forms import ChangePasswordForm, SignInForm
 
 urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
         account_views.ResetRequestView.as_view(),

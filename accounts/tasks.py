@@ -1,4 +1,4 @@
-"""Celery tasks that send account e-mails (see boards/outbox.py)."""
+"""Celery tasks that send account e-mails (see accounts/outbox.py)."""
 
 from __future__ import annotations
 

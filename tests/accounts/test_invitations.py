@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from boards.invitations import hash_token
-from boards.models import Invitation, Membership, Role
-from tests.boards.factories import InvitationFactory
+from accounts.invitations import hash_token
+from accounts.models import Invitation
+from boards.models import Membership, Role
+from tests.accounts.factories import InvitationFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def site_url(settings):
 
 
 def invitations_url(board):
-    return reverse("boards:invitations", kwargs={"slug": board.slug})
+    return reverse("accounts:invitations", kwargs={"slug": board.slug})
 
 
 def accept_path(message) -> str:
@@ -198,7 +199,7 @@ def test_resend_renews_the_link_and_the_old_one_stops_working(client, people):
     old_path = accept_path(mail.outbox[0])
     invitation = Invitation.objects.get()
     client.force_login(people.manager)
-    url = reverse("boards:invitation_resend", kwargs={"slug": people.board.slug, "pk": invitation.pk})
+    url = reverse("accounts:invitation_resend", kwargs={"slug": people.board.slug, "pk": invitation.pk})
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     new_path = accept_path(mail.outbox[1])
@@ -222,7 +223,7 @@ def test_revoke_withdraws_the_link(client, people):
     path = accept_path(mail.outbox[0])
     invitation = Invitation.objects.get()
     client.force_login(people.manager)
-    url = reverse("boards:invitation_revoke", kwargs={"slug": people.board.slug, "pk": invitation.pk})
+    url = reverse("accounts:invitation_revoke", kwargs={"slug": people.board.slug, "pk": invitation.pk})
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     invitation.refresh_from_db()
@@ -294,7 +295,7 @@ def test_another_boards_invitation_cannot_be_resent_or_revoked_through_this_boar
     """A tampered id: the manager of SSCB posts the id of LSCB's invitation under SSCB's address."""
     theirs = InvitationFactory(board=people.other_board, invited_by=people.outsider)
     client.force_login(people.manager)
-    for name in ("boards:invitation_resend", "boards:invitation_revoke"):
+    for name in ("accounts:invitation_resend", "accounts:invitation_revoke"):
         url = reverse(name, kwargs={"slug": people.board.slug, "pk": theirs.pk})
         assert client.post(url).status_code == 404
         # And through the other board's address it is the outsider's board: 404 for us.

@@ -18,9 +18,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.emails import send_templated_email
+from boards.models import Board, Membership
+
 from . import outbox
-from .emails import send_templated_email
-from .models import Board, Invitation, Membership
+from .models import Invitation
 from .outbox import SEND_INVITATION
 
 security_log = logging.getLogger("safeguarding.security")
@@ -52,7 +54,7 @@ def send_fresh_link(invitation_id: int) -> None:
 
 def _send(invitation: Invitation, token: str) -> None:
     send_templated_email(
-        "boards/emails/invitation",
+        "accounts/emails/invitation",
         [invitation.email],
         {
             "invitation": invitation,
