@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def test_a_breached_clock_is_emailed_once_by_the_worker(worker, mailbox, people):
     today = timezone.localdate()
     review = CaseReviewFactory(
-        partnership=people.board.partnership, title="Child W", became_aware=today - datetime.timedelta(days=20)
+        partnership=people.board.partnership,
+        title="Child W",
+        became_aware=today - datetime.timedelta(days=20),
     )
     assert run("clocks") == ["sent"]
     assert run("clocks") == []  # already sent: not even selected again
