@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notifications",
     "performance",
     "packs",
+    "annual_reports",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["annual-reports-send-unsent"] = {"task": "annual_reports.send_unsent", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
