@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from boards.models import Board, SubCommittee
+from boards.models import Agency, Board, SubCommittee
 
 
 class Versioned(models.Model):
@@ -387,6 +387,15 @@ class Action(Versioned):
         blank=True,
         related_name="actions",
         verbose_name="lead sub-committee",
+    )
+    lead_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_led",
+        verbose_name="lead agency",
+        help_text="The partner agency that leads the action, when the plan names one.",
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
