@@ -345,6 +345,8 @@ REMINDER_SCHEDULE = {
     "due_soon": env("REMINDER_DUE_SOON_AT", default="07:05"),
     "escalation": env("REMINDER_ESCALATION_AT", default="07:10"),
     "digest": env("REMINDER_DIGEST_AT", default="07:30"),
+    # Case-review clocks (reviews.clocks): due soon, breached, escalated; each once.
+    "clocks": env("REMINDER_CLOCKS_AT", default="07:15"),
 }
 REMINDER_DIGEST_DAY = env("REMINDER_DIGEST_DAY", default="mon")
 CELERY_BEAT_SCHEDULE = {

@@ -14,6 +14,7 @@ def test_every_job_is_scheduled_once():
         "due_soon",
         "escalation",
         "digest",
+        "clocks",
     }
     assert {entry["task"] for entry in schedule.values()} == {
         "notifications.run_job",
