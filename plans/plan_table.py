@@ -258,13 +258,13 @@ def plan_sections(
     evidence = EvidenceSource.objects.filter(objective__priority_area__plan=plan).order_by(
         "objective_id", "position", "pk"
     )
-    for source in evidence.only("pk", "objective_id", "text"):
+    for source in evidence:
         objectives[source.objective_id].evidence.append(source)
     measures = Measure.objects.filter(objective__priority_area__plan=plan).order_by(
         "objective_id", "position", "pk"
     )
     measure_ties: dict[int, set[int]] = {}
-    for measure in measures.only("pk", "objective_id", "action_id", "description"):
+    for measure in measures:
         objectives[measure.objective_id].measures.append(measure)
         if measure.action_id:
             measure_ties[measure.pk] = {measure.action_id}
