@@ -18,6 +18,7 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("packs/", include("packs.urls")),
     path("annual-reports/", include("annual_reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("accounts.board_urls")),
     path("", include("boards.urls")),
 ]
