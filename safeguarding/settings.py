@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "boards",
+    "frameworks",
     "plans",
     "reviews",
     "meetings",
