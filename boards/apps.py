@@ -5,6 +5,3 @@ class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "boards"
     verbose_name = "Boards and memberships"
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the security log receivers)

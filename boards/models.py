@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -26,6 +26,48 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("boards:home") + f"#partnership-{self.slug}"
+
+
+class AgencyKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health / integrated care board"
+    POLICE = "police", "Police"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    FIRE = "fire", "Fire and rescue"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A partner agency of a partnership (the council, the ICB, the police…): members sit on
+    boards for an agency, and an action may be led by one."""
+
+    Kind = AgencyKind
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200, help_text="For example: Sunderland City Council.")
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data only: the source does not name this agency."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership__name", "name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
+            models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.partnership.get_absolute_url()
 
 
 class BoardQuerySet(models.QuerySet):
@@ -132,6 +174,14 @@ class Membership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="The partner agency the member sits for.",
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -149,94 +199,6 @@ class Membership(models.Model):
     def get_absolute_url(self) -> str:
         return self.board.get_absolute_url() + "#members"
 
-
-class InvitationQuerySet(models.QuerySet):
-    def pending(self) -> InvitationQuerySet:
-        """Neither accepted nor revoked (it may still have expired)."""
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
-
-
-class Invitation(models.Model):
-    """A manager's invitation to join a board, sent by e-mail.
-
-    Only a SHA-256 hash of the token is stored: the link in the e-mail is the
-    only copy of the token, so a leaked database does not leak usable links.
-    """
-
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(help_text="Stored lower-cased.")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    job_title = models.CharField(
-        max_length=200, blank=True, help_text="Copied to the membership on acceptance."
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
-    )
-    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token in the link.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(help_text="When the latest e-mail was sent (resending renews the link).")
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="invitations_accepted",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["board", "-created_at"]
-        constraints = [
-            # One live invitation per address and board: inviting again renews it.
-            models.UniqueConstraint(
-                fields=["board", "email"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_pending_per_board_and_email",
-            ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
-            models.CheckConstraint(
-                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
-                name="invitation_not_both_accepted_and_revoked",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.board.short_name} as {self.get_role_display().lower()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("boards:invitations", kwargs={"slug": self.board.slug})
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-    def is_expired(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.expires_at
-
-    @property
-    def state(self) -> str:
-        if self.accepted_at:
-            return "Accepted"
-        if self.revoked_at:
-            return "Withdrawn"
-        if self.is_expired():
-            return "Expired"
-        return "Waiting"
-
-
-# Frameworks of cooperation live in their own module; importing them here registers them in this app.
-from .frameworks import (  # noqa: E402, F401
-    Adoption,
-    AdoptionDecision,
-    Framework,
-    FrameworkBoard,
-    FrameworkStatus,
-    Relationship,
-    RelationshipKind,
-    Responsibility,
-    SharedFunction,
-)
+    def clean(self) -> None:
+        if self.agency_id and self.board_id and self.agency.partnership_id != self.board.partnership_id:
+            raise ValidationError({"agency": "Choose an agency of the board's partnership."})

@@ -63,6 +63,90 @@ class Meeting(models.Model):
         return self.title or f"Meeting of the {self.board.name}"
 
 
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+    DEPUTY = "deputy", "Sent a deputy"
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def attended(self) -> AttendanceQuerySet:
+        """The member or their deputy was there: the agency was represented."""
+        return self.filter(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.DEPUTY])
+
+
+class Attendance(models.Model):
+    """Whether one member was at one meeting, and for which agency.
+
+    The agency is copied from the membership when attendance is recorded, so a year's
+    attendance by agency stays as it was even if the member later sits for another
+    agency or leaves the board (meetings.attendance reads these rows).
+    """
+
+    Status = AttendanceStatus
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendance",
+        help_text="Empty once the person's account has been deleted; their name stays.",
+    )
+    member_name = models.CharField(max_length=200, help_text="The member's name when attendance was taken.")
+    agency = models.ForeignKey(
+        "boards.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
+        help_text="The agency the member sat for at this meeting.",
+    )
+    status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
+    deputy_name = models.CharField(
+        max_length=200, blank=True, help_text="Who attended in the member's place (and their role)."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data only: the source does not record this attendance."
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
+
+    class Meta:
+        ordering = ["meeting", "member_name", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="attendance_once_per_member_and_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AttendanceStatus.DEPUTY) | Q(deputy_name=""),
+                name="attendance_deputy_name_only_for_deputy",
+            ),
+            models.CheckConstraint(condition=~Q(member_name=""), name="attendance_member_name_not_empty"),
+        ]
+        indexes = [
+            # Attendance by agency over a year (meetings.attendance) selects by agency and meeting.
+            models.Index(fields=["agency", "meeting"], name="attendance_agency_meeting_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_name}: {self.get_status_display()} ({self.meeting})"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url() + "#attendance"
+
+
 class BoardReport(models.Model):
     """A formal report to a board in the standard council format."""
 

@@ -20,9 +20,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from boards.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
-from boards.frameworks import Framework, FrameworkStatus, RelationshipKind
 from boards.models import Board
+from frameworks.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
+from frameworks.models import Framework, FrameworkStatus, RelationshipKind
 from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections

@@ -349,7 +349,7 @@ def governance_diagram(board: Board, period: PackPeriod, snapshot: dict[str, Any
     governance = snapshot.get("governance")
     if not governance:
         return None
-    # The SVG was made by boards.diagram.clean_svg (no scripts, styles, handlers or links)
+    # The SVG was made by frameworks.diagram.clean_svg (no scripts, styles, handlers or links)
     # and stored by the pack's own gatherer: it is our markup, not user input.
     svg = mark_safe(governance["svg"])
     return SectionData(

@@ -234,8 +234,10 @@ _YEAR = re.compile(r"\b(20\d{2})\b")
 
 
 def shift_note_text(text: str, years: int) -> str:
-    """Move the dates written inside a progress note by ``years``, as the demo moves its
-    due dates, so a note never speaks of a year the plan no longer covers."""
+    """Move the dates written inside a progress note or an action's wording ("beginning in
+    October 2011") by ``years``, as the demo moves its due dates, so neither speaks of a year
+    the plan no longer covers. Evidence and measures are left alone: their years are in the
+    names of documents ("Working Together 2010")."""
     if not years:
         return text
     text = _SHORT_DATE.sub(lambda m: f"{m[1]}.{m[2]}.{(int(m[3]) + years) % 100:02d}", text)
@@ -454,18 +456,28 @@ def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.
                     EvidenceSource, {"objective": objective, "position": index}, {"text": item["text"]}
                 )
                 _tie_to_row(writer, source, [actions[n] for n in item.get("actions", [])])
-            for index, measure_data in enumerate(objective_data["measures"], start=1):
-                # A measure the seed gives in one action's row is that action's (Measure.action).
-                tied = measure_data.get("actions", [])
+            # The seed's Measure column is per row: a measure in a row of actions is each of
+            # those actions' own (Measure.action, one per action; the plan page shows one
+            # cell across the row), and only a measure of the objective's one row is the
+            # objective's.
+            measures = [
+                (measure_data, actions[number] if number else None)
+                for measure_data in objective_data["measures"]
+                for number in measure_data.get("actions") or [None]
+            ]
+            for index, (measure_data, action) in enumerate(measures, start=1):
                 writer.upsert(
                     Measure,
                     {"objective": objective, "position": index},
                     {
                         "description": measure_data["description"],
                         "indicator_code": measure_data["indicator"],
-                        "action": actions[tied[0]] if tied else None,
+                        "action": action,
                     },
                 )
+            for stale in Measure.objects.filter(objective=objective, position__gt=len(measures)):
+                stale.delete()
+                writer.written += 1
     return plan
 
 
@@ -489,7 +501,7 @@ def _load_action(writer, objective, position, data, sub_committees, shift: int, 
         Action,
         {"objective": objective, "position": position},
         {
-            "description": data["description"],
+            "description": shift_note_text(data["description"], shift),
             "lead_role": data["lead"],
             "deferred_to": data["deferred_to"],
             "lead_sub_committee": sub_committees.get(data["sub_committee"]),

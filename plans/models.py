@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from boards.models import Board, SubCommittee
+from boards.models import Agency, Board, SubCommittee
 
 
 class Versioned(models.Model):
@@ -272,7 +272,8 @@ class BusinessPlan(Versioned):
         start, end = self.period_start.year - years, self.period_end.year - years
         return (
             f"The demo's dates were moved forward by {years} year{'s' if years != 1 else ''} from the "
-            f"{start}–{end} original, dates written in progress notes included."
+            f"{start}–{end} original, dates written in actions and progress notes included "
+            "(the names of documents, such as Working Together 2010, are as the source gives them)."
         )
 
     @property
@@ -478,6 +479,15 @@ class Action(Versioned):
         blank=True,
         related_name="actions",
         verbose_name="lead sub-committee",
+    )
+    lead_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_led",
+        verbose_name="lead agency",
+        help_text="The partner agency that leads the action, when the plan names one.",
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,9 +25,50 @@ class ReviewKind(models.TextChoices):
     OFSTED = "ofsted", "Ofsted inspection"
     CORE_ASSETS = "core_assets", "Core Assets review"
     CRITICAL_FRIEND = "critical_friend", "Critical friend review"
-    CASE_REVIEW = "case_review", "Serious case review / child safeguarding practice review"
+    # Before 2019 (Working Together 2018) children's case reviews were serious case reviews.
+    CASE_REVIEW = "case_review", "Serious case review (legacy SCR)"
+    SERIOUS_INCIDENT = "serious_incident", "Serious incident notification and rapid review"
+    LCSPR = "lcspr", "Local child safeguarding practice review (LCSPR)"
+    SAR = "sar", "Safeguarding adults review (SAR)"
+    DOMESTIC_HOMICIDE = "dhr", "Domestic homicide review"
     SECTION_11 = "section_11", "Section 11 audit"
     OTHER = "other", "Other"
+
+
+# The reviews of serious cases a board runs itself, to statutory clocks (reviews.clocks).
+CASE_REVIEW_KINDS = frozenset(
+    {
+        ReviewKind.CASE_REVIEW,
+        ReviewKind.SERIOUS_INCIDENT,
+        ReviewKind.LCSPR,
+        ReviewKind.SAR,
+        ReviewKind.DOMESTIC_HOMICIDE,
+    }
+)
+
+
+class CaseReviewStage(models.TextChoices):
+    """Where a case review has got to. Always empty for reviews that are not case reviews."""
+
+    NOT_RECORDED = "", "Not recorded"
+    AWARE = "aware", "Incident known, not yet notified"
+    NOTIFIED = "notified", "Notified, rapid review to hold"
+    RAPID_REVIEW_HELD = "rapid_review_held", "Rapid review held, decision to make"
+    NO_FURTHER_REVIEW = "no_further_review", "Decided not to hold a review"
+    UNDER_WAY = "under_way", "Review under way"
+    REPORT_RECEIVED = "report_received", "Report received"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed"
+
+
+# The date a stage needs before a review can be said to have reached it.
+STAGE_NEEDS_DATE = {
+    CaseReviewStage.NOTIFIED: "notified",
+    CaseReviewStage.RAPID_REVIEW_HELD: "rapid_review_held",
+    CaseReviewStage.UNDER_WAY: "decision_to_review",
+    CaseReviewStage.REPORT_RECEIVED: "report_received",
+    CaseReviewStage.PUBLISHED: "published",
+}
 
 
 class ReviewStatus(models.TextChoices):
@@ -102,6 +143,45 @@ class Review(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="The report or board paper this record was taken from."
     )
+    # The dates that drive the statutory clocks (reviews.clocks).
+    stage = models.CharField(
+        max_length=20,
+        choices=CaseReviewStage.choices,
+        blank=True,
+        default=CaseReviewStage.NOT_RECORDED,
+        help_text="Case reviews only: where the review has got to.",
+    )
+    became_aware = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Became aware",
+        help_text="When the partnership learnt of the incident.",
+    )
+    notified = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Notified",
+        help_text="When the incident was notified to the national panel (or the Home Office for a DHR).",
+    )
+    rapid_review_held = models.DateField(null=True, blank=True, verbose_name="Rapid review held")
+    decision_to_review = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Decision to review",
+        help_text="When the partnership decided to hold the review (or not to).",
+    )
+    report_received = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Report received",
+        help_text="When the final report reached the partnership (for Ofsted: the inspection report).",
+    )
+    action_plan_sent = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Action plan sent",
+        help_text="Ofsted inspections: when the written action plan was sent to Ofsted.",
+    )
 
     objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords()
@@ -131,6 +211,27 @@ class Review(models.Model):
                 condition=Q(commissioner="") | Q(intervention=True),
                 name="review_commissioner_only_with_intervention",
             ),
+            models.CheckConstraint(condition=Q(stage__in=CaseReviewStage.values), name="review_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(stage="") | Q(kind__in=sorted(CASE_REVIEW_KINDS)),
+                name="review_stage_only_for_case_reviews",
+            ),
+            models.CheckConstraint(
+                condition=Q(notified__isnull=True)
+                | Q(became_aware__isnull=True)
+                | Q(notified__gte=F("became_aware")),
+                name="review_notified_not_before_aware",
+            ),
+            models.CheckConstraint(
+                condition=Q(rapid_review_held__isnull=True)
+                | Q(notified__isnull=True)
+                | Q(rapid_review_held__gte=F("notified")),
+                name="review_rapid_review_not_before_notified",
+            ),
+        ]
+        indexes = [
+            # A board's "Reviews in progress" page and the clock reminders select open case reviews by kind.
+            models.Index(fields=["partnership", "kind", "stage"], name="review_partnership_kind_idx"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +248,17 @@ class Review(models.Model):
             errors["on_site_end"] = "The last day on site must be on or after the first."
         if self.commissioner and not self.intervention:
             errors["commissioner"] = "A commissioner is appointed only with an intervention."
+        if self.stage and self.kind not in CASE_REVIEW_KINDS:
+            errors["stage"] = "Only case reviews have a stage."
+        if (field := STAGE_NEEDS_DATE.get(self.stage)) and getattr(self, field) is None:
+            label = self._meta.get_field(field).verbose_name
+            errors.setdefault(
+                field, f"Enter the date ({label.lower()}) for the stage “{self.get_stage_display()}”."
+            )
+        if self.became_aware and self.notified and self.notified < self.became_aware:
+            errors["notified"] = "The notification must be on or after the day the partnership became aware."
+        if self.notified and self.rapid_review_held and self.rapid_review_held < self.notified:
+            errors["rapid_review_held"] = "The rapid review must be on or after the notification."
         if errors:
             raise ValidationError(errors)
 
@@ -168,6 +280,10 @@ class Review(models.Model):
     @property
     def judgement_tag_class(self) -> str:
         return JUDGEMENT_TAG_CLASSES.get(self.overall_judgement, "govuk-tag--grey")
+
+    @property
+    def is_case_review(self) -> bool:
+        return self.kind in CASE_REVIEW_KINDS
 
 
 class ReviewReport(models.Model):
@@ -572,3 +688,64 @@ class MonitoringBody(models.Model):
             raise ValidationError("Choose a board, or name another body, but not both.")
         if self.board_id and self.plan_id and self.board.partnership_id != self.plan.board.partnership_id:
             raise ValidationError({"board": "Choose a board of the plan's partnership."})
+
+
+class NotImplementedDecision(models.Model):
+    """A recorded decision not to implement a recommendation or a finding, with its reason.
+
+    Care Act 2014 Schedule 2 para 4 asks a SAB's annual report for the findings it decided
+    not to implement and why; the yearly report reads these rows.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="not_implemented_decisions")
+    recommendation = models.OneToOneField(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="not_implemented_decision",
+    )
+    finding = models.OneToOneField(
+        Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="not_implemented_decision"
+    )
+    reason = models.TextField(help_text="Why the board decided not to implement it, as it will be reported.")
+    decided_on = models.DateField(help_text="The date of the decision (the meeting that took it).")
+    decided_by = models.CharField(
+        max_length=250, blank=True, help_text="Who decided, e.g. the SSAB meeting of 12 March."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data only: the source does not record this decision."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(recommendation__isnull=False) & Q(finding__isnull=True))
+                | (Q(recommendation__isnull=True) & Q(finding__isnull=False)),
+                name="not_implemented_recommendation_xor_finding",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="not_implemented_reason_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Not implemented: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return self.subject.get_absolute_url()
+
+    @property
+    def subject(self) -> Recommendation | Finding:
+        return self.recommendation if self.recommendation_id else self.finding
+
+    def clean(self) -> None:
+        if bool(self.recommendation_id) == bool(self.finding_id):
+            raise ValidationError("Name a recommendation or a finding, but not both.")
+        if self.subject is not None and self.review_id and self.subject.review_id != self.review_id:
+            raise ValidationError("Choose a recommendation or finding of this review.")

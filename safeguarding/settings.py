@@ -36,6 +36,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Before the admin: its registration/ templates (sign-in, password reset) are the ones
+    # Django's auth views find first.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,12 +55,19 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "boards",
+    "frameworks",
     "plans",
     "reviews",
     "meetings",
     "notifications",
     "performance",
     "packs",
+    "annual_reports",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files from a package, served by whitenoise: no CDN (our CSP allows 'self' only).
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # A ModelBackend that also accepts an e-mail address (any case).
-    "boards.backends.EmailOrUsernameBackend",
+    "accounts.backends.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,12 +168,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes; see boards/throttling.py): failures are counted per account
+# Login throttling (django-axes; see accounts/throttling.py): failures are counted per account
 # (whatever identifier was typed) and per client address, each with its own limit; a
 # success clears neither; failures age out after the cool-off; a reset by e-mail clears
 # the account's count and signs its owner in.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_HANDLER = "boards.throttling.AccountAndAddressHandler"
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -172,13 +182,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # A refused form answers with our own 403 page (safeguarding.views), not Django's bare one.
 CSRF_FAILURE_VIEW = "safeguarding.views.csrf_failure"
 AXES_RESET_ON_SUCCESS = False
-AXES_USERNAME_CALLABLE = "boards.backends.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 # The client's address: REMOTE_ADDR, unless the site runs behind this many reverse proxies
-# of its own (boards.throttling.client_ip reads X-Forwarded-For from the right, so an
+# of its own (accounts.throttling.client_ip reads X-Forwarded-For from the right, so an
 # address a client writes into the header is never used).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "boards.throttling.client_ip"
-# Password-reset and invitation e-mails (boards.throttling.too_many_emails, django-ratelimit):
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# Password-reset and invitation e-mails (accounts.throttling.too_many_emails, django-ratelimit):
 # at most this many per address, and per client address, counted in Redis so every web
 # process and host shares the count.
 EMAIL_RATE_PER_ADDRESS = env("EMAIL_RATE_PER_ADDRESS", default="3/h")
@@ -187,7 +197,7 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # django-ratelimit knows django-redis but not Django's own RedisCache, whose add() and
 # incr() are Redis SETNX and INCRBY: atomic, which is what the limiter needs.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-RATELIMIT_IP_META_KEY = "boards.throttling.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.throttling.client_ip"
 
 # --- Security headers ------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -288,7 +298,14 @@ CACHES = {
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "sg",
         "TIMEOUT": CACHE_SECONDS,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 3},
+    },
+    # The API's per-token rate limit (api.throttling): shared by every process, like the one below.
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "api",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     },
     # Counters that must be shared by every process (rate limits).
     "ratelimit": {
@@ -326,6 +343,15 @@ REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=14)
 REMINDER_ESCALATE_MANAGERS_DAYS = env.int("REMINDER_ESCALATE_MANAGERS_DAYS", default=28)
 REMINDER_ESCALATE_CHAIR_DAYS = env.int("REMINDER_ESCALATE_CHAIR_DAYS", default=56)
 REMINDER_NO_PROGRESS_DAYS = env.int("REMINDER_NO_PROGRESS_DAYS", default=90)
+# Case-review clocks (reviews.clocks), in working days in England and Wales except the
+# LCSPR's, in calendar months. Defaults are the statutory ones: Working Together 2023
+# (notify the national panel within 5 working days, rapid review within 15 working days
+# of the notification, publish an LCSPR within 6 months of deciding to hold it) and
+# Ofsted's ILACS framework (a written action plan within 70 working days of the report).
+CASE_REVIEW_NOTIFY_WORKING_DAYS = env.int("CASE_REVIEW_NOTIFY_WORKING_DAYS", default=5)
+CASE_REVIEW_RAPID_REVIEW_WORKING_DAYS = env.int("CASE_REVIEW_RAPID_REVIEW_WORKING_DAYS", default=15)
+LCSPR_PUBLISH_MONTHS = env.int("LCSPR_PUBLISH_MONTHS", default=6)
+OFSTED_ACTION_PLAN_WORKING_DAYS = env.int("OFSTED_ACTION_PLAN_WORKING_DAYS", default=70)
 # SMTP failures are retried this many times with exponential back-off; the longest
 # wait stays well under Redis's visibility timeout (an hour), see FIELD-NOTES.
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
@@ -345,6 +371,8 @@ REMINDER_SCHEDULE = {
     "due_soon": env("REMINDER_DUE_SOON_AT", default="07:05"),
     "escalation": env("REMINDER_ESCALATION_AT", default="07:10"),
     "digest": env("REMINDER_DIGEST_AT", default="07:30"),
+    # Case-review clocks (reviews.clocks): due soon, breached, escalated; each once.
+    "clocks": env("REMINDER_CLOCKS_AT", default="07:15"),
 }
 REMINDER_DIGEST_DAY = env("REMINDER_DIGEST_DAY", default="mon")
 CELERY_BEAT_SCHEDULE = {
@@ -361,6 +389,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["annual-reports-send-unsent"] = {"task": "annual_reports.send_unsent", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
@@ -404,3 +433,44 @@ PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
 # WeasyPrint logs every page it lays out at INFO.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- REST API (api/) ------------------------------------------------------------
+# Personal access tokens only (Authorization: Bearer …): the API takes no session cookie,
+# so a page can never be tricked into writing through it (no CSRF surface).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalAccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    # Requests per token, counted in Redis (the "api" cache) across every web process.
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_PER_TOKEN", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safeguarding Board Planner API",
+    "DESCRIPTION": (
+        "Read a board's plans in force, actions with their latest progress and due-date ledger, "
+        "indicators and reviews; add progress, set status and RAG, and ask for new due dates. "
+        "Authenticate with a personal access token (Authorization: Bearer sbp_…), made on the "
+        "API access tokens page. Outsiders get 404, readers 403 on writes, as on the site."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "plans.models.Status",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+        "RagEnum": "plans.models.Rag",
+        "BoardKindEnum": "boards.models.BoardKind",
+        "ReviewKindEnum": "reviews.models.ReviewKind",
+        "DueDateChangeKindEnum": "plans.models.DueDateChangeKind",
+    },
+}

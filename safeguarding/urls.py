@@ -1,21 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from boards.forms import SignInForm
-
 from . import views
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("boards.account_urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     # Pages name their icon; this answers browsers and pages (the admin) that ask by the old name.
@@ -26,6 +17,10 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("performance/", include("performance.urls")),
     path("packs/", include("packs.urls")),
+    path("frameworks/", include("frameworks.urls")),
+    path("annual-reports/", include("annual_reports.urls")),
+    path("api/", include("api.urls")),
+    path("", include("accounts.board_urls")),
     path("", include("boards.urls")),
 ]
 

@@ -60,14 +60,14 @@ def empty_plan_page_cache():
 
 @pytest.fixture(autouse=True)
 def account_emails_sent_at_once(monkeypatch, settings):
-    """Account e-mails go through the worker (boards.outbox); tests that are not about
+    """Account e-mails go through the worker (accounts.outbox); tests that are not about
     the worker run the task here, at once. Rate-limit counters live in memory, fresh per test."""
     from celery import current_app
 
-    from boards import outbox
+    from accounts import outbox
 
     def run_here(task_name: str, args: list) -> None:
-        import boards.tasks  # noqa: F401 (registers the tasks)
+        import accounts.tasks  # noqa: F401 (registers the tasks)
 
         current_app.tasks[task_name].apply(args=args)
 

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from boards.models import Board, Membership, Partnership, Role, SubCommittee
+from boards.models import Agency, AgencyKind, Board, Membership, Partnership, Role, SubCommittee
 from plans.models import (
     Action,
     BusinessPlan,
@@ -36,6 +36,15 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Borough {n}")
     slug = factory.Sequence(lambda n: f"borough-{n}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = AgencyKind.LOCAL_AUTHORITY
 
 
 class BoardFactory(factory.django.DjangoModelFactory):

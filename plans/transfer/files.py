@@ -1054,6 +1054,27 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
+def sniff_dialect(text: str) -> type[csv.Dialect]:
+    """The file's delimiter (comma, semicolon or tab) and quote character, from its start.
+
+    A quote inside a quoted cell is always read as doubled (""), as Excel, LibreOffice and
+    our own export write it: the sniffer says "not doubled" whenever its sample happens to
+    hold no doubled quote, and a later cell's ``a ""Think family"" approach`` would then
+    be read with its quotes doubled."""
+    try:
+        sniffed = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+    class Sniffed(csv.excel):
+        delimiter = sniffed.delimiter
+        quotechar = sniffed.quotechar or '"'
+        skipinitialspace = sniffed.skipinitialspace
+        doublequote = True
+
+    return Sniffed
+
+
 def read_csv(data: bytes, force_header: bool = False) -> Extracted:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -1067,10 +1088,7 @@ def read_csv(data: bytes, force_header: bool = False) -> Extracted:
         )
     if not text.strip():
         raise FileRefusedError("The file is empty.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = sniff_dialect(text)
     builder = _TableBuilder("csv", force_header)
     try:
         rows = list(csv_rows(text, dialect))

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from boards.models import Invitation, Membership, Role, SubCommittee
-from tests.boards.factories import InvitationFactory
+from accounts.models import Invitation
+from boards.models import Membership, Role, SubCommittee
+from tests.accounts.factories import InvitationFactory
 from tests.factories import MembershipFactory, SubCommitteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,9 @@ def requests_for(people, objects):
     member, sub, invitation = objects["membership"], objects["sub_committee"], objects["invitation"]
 
     def url(name, **kwargs):
-        return reverse(f"boards:{name}", kwargs={"slug": slug, **kwargs})
+        # A board's invitations are the accounts app's pages, under the board's address.
+        namespace = "accounts" if name.startswith("invitation") else "boards"
+        return reverse(f"{namespace}:{name}", kwargs={"slug": slug, **kwargs})
 
     return [
         ("member_edit", "get", url("member_edit", pk=member.pk), None, 200),
@@ -274,7 +277,7 @@ def test_removing_a_chair_clears_the_sub_committees_they_chair(client, people):
 
 def test_board_page_links_administration_for_managers_only(client, people):
     SubCommitteeFactory(board=people.board)
-    invitations = reverse("boards:invitations", kwargs={"slug": people.board.slug})
+    invitations = reverse("accounts:invitations", kwargs={"slug": people.board.slug})
     client.force_login(people.manager)
     page = client.get(people.board.get_absolute_url()).text
     assert invitations in page and "Add a sub-committee" in page and "Change<span" in page
@@ -287,7 +290,7 @@ def test_board_page_links_administration_for_managers_only(client, people):
 def test_refused_access_is_logged_without_secrets(client, people, objects, caplog):
     client.force_login(people.member)
     client.post(
-        reverse("boards:invitations", kwargs={"slug": people.board.slug}),
+        reverse("accounts:invitations", kwargs={"slug": people.board.slug}),
         {"email": "x@example.org", "role": "manager"},
     )
     records = [r.getMessage() for r in caplog.records if r.name == "safeguarding.security"]

@@ -262,7 +262,7 @@ def test_axe_helper_reports_real_problems(page):
 
 def test_existing_user_accepts_an_invitation_without_axe_violations(page, live_server, people):
     from boards.models import Membership
-    from tests.boards.factories import InvitationFactory
+    from tests.accounts.factories import InvitationFactory
 
     kay = UserFactory(username="kay", email="kay@example.org", first_name="Kay", last_name="Patel")
     InvitationFactory(
@@ -304,7 +304,7 @@ def test_existing_user_accepts_an_invitation_without_axe_violations(page, live_s
 
 def test_board_administration_pages_reflow_at_320_pixels(browser, live_server, people):
     """WCAG 1.4.10: no horizontal scrolling at 320 CSS pixels wide."""
-    from tests.boards.factories import InvitationFactory
+    from tests.accounts.factories import InvitationFactory
 
     SubCommitteeFactory(board=people.board, name="Communication & Workforce Development Sub-committee")
     InvitationFactory(board=people.board, email="a.very.long.address.for.testing@partner-agency.example.org")

@@ -3,8 +3,17 @@ import zoneinfo
 
 import factory
 
-from meetings.models import AgendaItem, BoardReport, Decision, DecisionKind, Meeting, ReportRecommendation
-from tests.factories import BoardFactory
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    BoardReport,
+    Decision,
+    DecisionKind,
+    Meeting,
+    ReportRecommendation,
+)
+from tests.factories import BoardFactory, UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -71,3 +80,13 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     agenda_item = factory.SubFactory(AgendaItemFactory)
     kind = DecisionKind.NOTED
     text = "Noted the report."
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    member_name = factory.LazyAttribute(lambda a: a.user.get_full_name() or a.user.username)
+    status = AttendanceStatus.PRESENT

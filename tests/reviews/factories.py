@@ -3,11 +3,13 @@ import datetime
 import factory
 
 from reviews.models import (
+    CaseReviewStage,
     Finding,
     FocusTheme,
     ImpactEvidence,
     ImprovementPlan,
     MonitoringBody,
+    NotImplementedDecision,
     Recommendation,
     RecommendationAction,
     Review,
@@ -122,3 +124,25 @@ class MonitoringBodyFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory("tests.factories.BusinessPlanFactory")
     position = factory.Sequence(lambda n: n + 1)
     name = "Children's Scrutiny Panel"
+
+
+class CaseReviewFactory(ReviewFactory):
+    """A serious incident notified to the national panel, with its rapid review to hold."""
+
+    kind = ReviewKind.LCSPR
+    title = factory.Sequence(lambda n: f"Case review {n}")
+    on_site_start = None
+    on_site_end = None
+    status = Review.Status.UNDER_WAY
+    stage = CaseReviewStage.AWARE
+    became_aware = datetime.date(2026, 11, 2)
+
+
+class NotImplementedDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotImplementedDecision
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    review = factory.SelfAttribute("recommendation.review")
+    reason = "The service it concerns was decommissioned in the year."
+    decided_on = datetime.date(2026, 10, 15)

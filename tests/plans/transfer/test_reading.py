@@ -105,3 +105,21 @@ def test_a_csv_from_excel_with_semicolons_and_windows_encoding():
     action = draft["areas"][0]["objectives"][0]["actions"][0]
     assert draft["areas"][0]["objectives"][0]["description"] == "Children’s safety"
     assert (action["due"], action["timescale_text"]) == ("2011-12-31", "Sept 2011 – Dec 2011")
+
+
+def test_a_doubled_quote_in_a_csv_cell_is_one_quote_wherever_it_first_appears():
+    """Python's sniffer looks at the file's first 8 KB only; a file whose first doubled
+    quote comes later (the demo plan's "Think family" row) was read with both quotes."""
+    rows = [
+        f'Priority Area 1 – Child Protection,"1.{n} Objective, with a comma",Audit the plans {n},Chair,December 2011'
+        for n in range(1, 200)
+    ]
+    rows.append(
+        'Priority Area 1 – Child Protection,"1.200 Families","Establish a ""Think family"" approach",'
+        "Chair,December 2011"
+    )
+    text = "Priority area,Objective,Agreed action,Lead,Timescale\n" + "\n".join(rows) + "\n"
+    assert text.index('""') > 8192
+    draft = draft_of("plan.csv", text.encode("utf-8"))
+    last = draft["areas"][0]["objectives"][-1]["actions"][0]
+    assert last["description"] == 'Establish a "Think family" approach'

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.db import models, transaction
+from django.utils import timezone
+
+from boards.govuk_fields import GovukDateField
+from boards.models import Board
+
+from .models import (
+    AdoptionDecision,
+    Framework,
+    FrameworkBoard,
+    Relationship,
+    RelationshipKind,
+    Responsibility,
+    SharedFunction,
+)
+
+
+class AdoptionForm(forms.Form):
+    board = forms.ModelChoiceField(queryset=Board.objects.none(), label="Board", empty_label=None)
+    decision = forms.ChoiceField(
+        choices=AdoptionDecision.choices, widget=forms.RadioSelect, label="What did the board decide?"
+    )
+    meeting_date = GovukDateField(
+        label="Date of the meeting",
+        help_text="The meeting that decided. For example, 27 3 2026",
+        required_message="Enter the date of the meeting that decided",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, the minute reference.",
+    )
+
+    def __init__(self, *args, boards, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+        self.fields["decision"].error_messages["required"] = "Choose what the board decided"
+        if boards.count() == 1:
+            self.fields["board"].initial = boards.first()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("board"),
+            Field.radios("decision", legend_size=Size.SMALL, inline=True),
+            Field("meeting_date"),
+            Field.text("note"),
+            Button("submit", "Record decision", data_prevent_double_click="true"),
+        )
+
+    def clean_meeting_date(self) -> datetime.date:
+        value = self.cleaned_data["meeting_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Date of the meeting must be today or in the past")
+        return value
+
+
+class FrameworkForm(forms.ModelForm):
+    class Meta:
+        model = Framework
+        fields = ["title", "summary"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # our own error summary, not the browser's bubbles
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field.textarea("summary", rows=4),
+            Button("submit", "Save", data_prevent_double_click="true"),
+        )
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["from_board", "kind", "to_board", "note"]
+        labels = {"from_board": "Board", "kind": "Relationship", "to_board": "Other board"}
+
+    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        boards = Board.objects.filter(framework_roles__framework=framework)
+        self.fields["from_board"].queryset = boards
+        self.fields["to_board"].queryset = boards
+        self.fields["from_board"].empty_label = "Choose a board"
+        self.fields["to_board"].empty_label = "Choose the other board"
+        self.fields["kind"].choices = [("", "Choose a relationship"), *RelationshipKind.choices]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("from_board"),
+            Field.select("kind"),
+            Field.select("to_board"),
+            Field.text("note"),
+            Button("submit", "Add relationship", data_prevent_double_click="true"),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        duplicate = Relationship.objects.filter(
+            framework=self.instance.framework,
+            from_board=cleaned.get("from_board"),
+            to_board=cleaned.get("to_board"),
+            kind=cleaned.get("kind"),
+        )
+        if duplicate.exists():
+            raise forms.ValidationError("The framework already records this relationship.")
+        return cleaned
+
+
+class NewFrameworkForm(forms.Form):
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.none(),
+        label="Your board",
+        help_text="The framework belongs to this board's partnership and binds this board first.",
+        empty_label=None,
+    )
+    title = forms.CharField(max_length=250, error_messages={"required": "Enter the framework's title"})
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, boards, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.select("board"),
+            Field.text("title"),
+            Field.textarea("summary"),
+            Button("submit", "Create draft", data_prevent_double_click="true"),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        board, title = cleaned.get("board"), cleaned.get("title")
+        if (
+            board
+            and title
+            and Framework.objects.filter(partnership_id=board.partnership_id, title=title).exists()
+        ):
+            self.add_error(
+                "title", "Your partnership already has a framework with this title: start a new version of it"
+            )
+        return cleaned
+
+    def save(self) -> Framework:
+        board = self.cleaned_data["board"]
+        with transaction.atomic():
+            framework = Framework.objects.create(
+                partnership_id=board.partnership_id,
+                title=self.cleaned_data["title"],
+                summary=self.cleaned_data["summary"],
+            )
+            FrameworkBoard.objects.create(
+                framework=framework, board=board, statutory_basis=board.statutory_basis
+            )
+        return framework
+
+
+class FrameworkBoardForm(forms.ModelForm):
+    class Meta:
+        model = FrameworkBoard
+        fields = ["board", "primary_function", "statutory_basis", "is_party"]
+        labels = {"board": "Board to bind", "is_party": "This board must adopt the framework"}
+
+    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        self.fields["board"].queryset = Board.objects.filter(partnership_id=framework.partnership_id).exclude(
+            framework_roles__framework=framework
+        )
+        self.fields["board"].empty_label = "Choose a board"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("board"),
+            Field.text("primary_function"),
+            Field.text("statutory_basis"),
+            Field.checkbox("is_party"),
+            Button("submit", "Bind the board", data_prevent_double_click="true", css_id="bind-submit"),
+        )
+
+    def save(self, commit: bool = True) -> FrameworkBoard:
+        last = self.instance.framework.framework_boards.aggregate(last=models.Max("position"))["last"] or 0
+        self.instance.position = last + 1
+        return super().save(commit=commit)
+
+
+class ResponsibilityForm(forms.ModelForm):
+    class Meta:
+        model = Responsibility
+        fields = ["framework_board", "sub_group", "text"]
+        labels = {"framework_board": "Board", "sub_group": "Sub-group (optional)", "text": "Responsibility"}
+
+    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework_board"].queryset = framework.framework_boards.select_related("board")
+        self.fields["framework_board"].label_from_instance = lambda fb: str(fb.board)
+        self.fields["framework_board"].empty_label = "Choose a board"
+        self.fields["text"].widget = forms.Textarea(attrs={"rows": 2})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("framework_board"),
+            Field.text("sub_group"),
+            Field.textarea("text"),
+            Button(
+                "submit",
+                "Add responsibility",
+                data_prevent_double_click="true",
+                css_id="responsibility-submit",
+            ),
+        )
+
+    def save(self, commit: bool = True) -> Responsibility:
+        fb = self.cleaned_data["framework_board"]
+        last = fb.responsibilities.aggregate(last=models.Max("position"))["last"] or 0
+        self.instance.position = last + 1
+        return super().save(commit=commit)
+
+
+class SharedFunctionForm(forms.ModelForm):
+    class Meta:
+        model = SharedFunction
+        fields = ["name", "delivered_by", "description", "boards"]
+        labels = {"delivered_by": "Delivered through (group)", "boards": "Boards that share it"}
+        widgets = {"boards": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.framework = framework
+        self.fields["boards"].queryset = Board.objects.filter(framework_roles__framework=framework)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("name"),
+            Field.text("delivered_by"),
+            Field.textarea("description"),
+            Field.checkboxes("boards", legend_size=Size.SMALL),
+            Button("submit", "Add shared function", data_prevent_double_click="true", css_id="shared-submit"),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name and SharedFunction.objects.filter(framework=self.instance.framework, name=name).exists():
+            self.add_error("name", "The framework already has a shared function with this name")
+        boards = cleaned.get("boards")
+        if boards is not None and len(boards) < 2:
+            self.add_error("boards", "Choose at least two boards: a shared function is shared")
+        return cleaned

@@ -1,0 +1,340 @@
+"""Pages of a framework of cooperation: read it, see its diagram, record a board's decision."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from boards.models import Board, Membership, Partnership, Role
+
+from .access import FrameworkAccess, get_framework_for_user
+from .diagram import EDGE_STYLES, DiagramError, governance_svg
+from .forms import (
+    AdoptionForm,
+    FrameworkBoardForm,
+    FrameworkForm,
+    NewFrameworkForm,
+    RelationshipForm,
+    ResponsibilityForm,
+    SharedFunctionForm,
+)
+from .models import Framework, FrameworkError, FrameworkStatus, RelationshipKind, Responsibility
+from .pdf import framework_pdf
+
+log = logging.getLogger(__name__)
+
+
+@login_required
+@require_GET
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = Framework.objects.visible_to(request.user)
+    partnerships = (
+        Partnership.objects.filter(frameworks__in=frameworks)
+        .distinct()
+        .prefetch_related(Prefetch("frameworks", queryset=frameworks, to_attr="my_frameworks"))
+    )
+    can_create = Membership.objects.filter(user=request.user, role=Role.MANAGER).exists()
+    return render(request, "frameworks/list.html", {"partnerships": partnerships, "can_create": can_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_create(request: HttpRequest) -> HttpResponse:
+    """Start a draft framework in the partnership of a board the user manages."""
+    boards = Board.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGER)
+    if not boards.exists():
+        raise PermissionDenied("Only a board's managers may start a framework.")
+    form = NewFrameworkForm(request.POST or None, boards=boards)
+    if request.method == "POST" and form.is_valid():
+        framework = form.save()
+        messages.success(
+            request, "Draft created: bind the other boards, then add relationships and functions."
+        )
+        return redirect(framework)
+    return render(request, "frameworks/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, framework: Framework, access: FrameworkAccess, **forms) -> dict:
+    framework_boards = list(
+        framework.framework_boards.select_related("board").prefetch_related("responsibilities")
+    )
+    latest = framework.latest_decisions()
+    for fb in framework_boards:
+        fb.latest_decision = latest.get(fb.board_id)
+        fb.can_decide = access.can_decide_for(fb.board_id)
+        groups: dict[str, list] = {}
+        for responsibility in fb.responsibilities.all():
+            groups.setdefault(responsibility.sub_group or "General", []).append(responsibility)
+        fb.responsibility_groups = list(groups.items())
+    try:
+        svg = governance_svg(framework)
+        diagram_error = ""
+    except DiagramError as error:
+        log.warning("governance diagram failed for framework %s: %s", framework.pk, error)
+        svg, diagram_error = "", str(error)
+    decidable = Board.objects.filter(
+        pk__in=[fb.board_id for fb in framework_boards if fb.is_party and fb.can_decide]
+    )
+    can_record = (
+        framework.status in (FrameworkStatus.PROPOSED, FrameworkStatus.ADOPTED) and decidable.exists()
+    )
+    context = {
+        "framework": framework,
+        "access": access,
+        "framework_boards": framework_boards,
+        "parties_adopted": sum(
+            1
+            for fb in framework_boards
+            if fb.is_party and fb.latest_decision and fb.latest_decision.decision == "adopt"
+        ),
+        "parties": sum(1 for fb in framework_boards if fb.is_party),
+        "relationships": framework.relationships.select_related("from_board", "to_board"),
+        "shared_functions": framework.shared_functions.prefetch_related("boards"),
+        "adoptions": framework.adoptions.select_related("board", "recorded_by"),
+        "versions": framework.versions(),
+        "svg": svg,
+        "diagram_error": diagram_error,
+        "edge_styles": [(RelationshipKind(kind).label, style.legend) for kind, style in EDGE_STYLES.items()],
+        "can_record": can_record,
+        "is_draft": framework.status == FrameworkStatus.DRAFT,
+    }
+    if can_record:
+        context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(boards=decidable)
+    if access.can_edit and framework.status == FrameworkStatus.DRAFT:
+        for key, form_class in DRAFT_FORMS.items():
+            context[key] = forms.get(key) or form_class(framework=framework)
+    return context
+
+
+@login_required
+@require_GET
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    return render(request, "frameworks/detail.html", _detail_context(request, framework, access))
+
+
+@login_required
+@require_GET
+def framework_diagram(request: HttpRequest, pk: int) -> HttpResponse:
+    """The diagram alone, as an SVG file to download or embed elsewhere."""
+    framework, _ = get_framework_for_user(request.user, pk)
+    try:
+        svg = governance_svg(framework)
+    except DiagramError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="framework-{framework.pk}-v{framework.version}.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def framework_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, _ = get_framework_for_user(request.user, pk)
+    response = HttpResponse(framework_pdf(framework), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="framework-{framework.pk}-v{framework.version}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def record_adoption(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    if not access.managed_board_ids:
+        raise PermissionDenied("Only a board's managers may record its decision.")
+    boards = Board.objects.filter(
+        pk__in=access.managed_board_ids, framework_roles__framework=framework, framework_roles__is_party=True
+    )
+    form = AdoptionForm(request.POST, boards=boards)
+    if form.is_valid():
+        try:
+            adoption = framework.record_adoption(
+                form.cleaned_data["board"],
+                form.cleaned_data["decision"],
+                form.cleaned_data["meeting_date"],
+                recorded_by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except FrameworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{adoption.board.short_name}: {adoption.get_decision_display().lower()} on "
+                f"{adoption.meeting_date:%-d %B %Y}. The framework is now {framework.get_status_display().lower()}.",
+            )
+            return redirect(framework.get_absolute_url() + "#adoption")
+    context = _detail_context(request, framework, access, adoption_form=form)
+    return render(request, "frameworks/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def propose_framework(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    try:
+        framework.propose()
+    except FrameworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The framework is proposed for adoption by each board.")
+    return redirect(framework.get_absolute_url())
+
+
+@login_required
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    try:
+        new = framework.create_new_version()
+    except FrameworkError as error:
+        messages.error(request, str(error))
+        return redirect(framework.get_absolute_url())
+    messages.success(request, f"Version {new.version} is a draft: edit it, then propose it for adoption.")
+    return redirect(new.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_framework(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, "Only a draft can be edited: start a new version to change this framework.")
+        return redirect(framework.get_absolute_url())
+    form = FrameworkForm(request.POST or None, instance=framework)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Framework saved.")
+        return redirect(framework.get_absolute_url())
+    return render(
+        request,
+        "frameworks/form.html",
+        {"framework": framework, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+DRAFT_FORMS = {
+    "relationship_form": RelationshipForm,
+    "framework_board_form": FrameworkBoardForm,
+    "responsibility_form": ResponsibilityForm,
+    "shared_function_form": SharedFunctionForm,
+}
+DRAFT_ONLY = "Only a draft can be edited: start a new version to change this framework."
+
+
+def _add_to_draft(request: HttpRequest, pk: int, key: str, anchor: str) -> HttpResponse:
+    """Add one part (a board, relationship, responsibility, shared function) to a draft."""
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, DRAFT_ONLY)
+        return redirect(framework)
+    form = DRAFT_FORMS[key](request.POST, framework=framework)
+    if form.is_valid():
+        with transaction.atomic():
+            added = form.save()
+        messages.success(request, f"Added: {added}.")
+        return redirect(framework.get_absolute_url() + anchor)
+    context = _detail_context(request, framework, access, **{key: form})
+    return render(request, "frameworks/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def add_framework_board(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "framework_board_form", "#boards")
+
+
+@login_required
+@require_POST
+def add_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "responsibility_form", "#boards")
+
+
+@login_required
+@require_POST
+def add_shared_function(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_draft(request, pk, "shared_function_form", "#shared-functions")
+
+
+@login_required
+@require_POST
+def remove_from_draft(request: HttpRequest, pk: int, part: str, part_pk: int) -> HttpResponse:
+    """Remove a bound board (with its relationships), a responsibility or a shared function."""
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, DRAFT_ONLY)
+        return redirect(framework)
+    with transaction.atomic():
+        if part == "board":
+            fb = get_object_or_404(framework.framework_boards.select_related("board"), pk=part_pk)
+            if set(access.roles) <= {fb.board_id}:
+                messages.error(
+                    request, "You cannot unbind your only board: you would lose sight of the framework."
+                )
+                return redirect(framework.get_absolute_url() + "#boards")
+            framework.relationships.filter(Q(from_board=fb.board) | Q(to_board=fb.board)).delete()
+            for shared in framework.shared_functions.filter(boards=fb.board):
+                shared.boards.remove(fb.board)
+            label = str(fb.board)
+            fb.delete()
+        elif part == "responsibility":
+            responsibility = get_object_or_404(
+                Responsibility, framework_board__framework=framework, pk=part_pk
+            )
+            label = str(responsibility)
+            responsibility.delete()
+        elif part == "shared-function":
+            shared = get_object_or_404(framework.shared_functions, pk=part_pk)
+            label = str(shared)
+            shared.delete()
+        else:
+            raise Http404("Nothing of that kind to remove.")
+    messages.success(request, f"Removed: {label}.")
+    return redirect(framework)
+
+
+@login_required
+@require_POST
+def add_relationship(request: HttpRequest, pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, "Only a draft can be edited: start a new version to change this framework.")
+        return redirect(framework.get_absolute_url())
+    form = RelationshipForm(request.POST, framework=framework)
+    if form.is_valid():
+        with transaction.atomic():
+            relationship = form.save()
+        messages.success(request, f"Added: {relationship}.")
+        return redirect(framework.get_absolute_url() + "#relationships")
+    context = _detail_context(request, framework, access, relationship_form=form)
+    return render(request, "frameworks/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def delete_relationship(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    framework, access = get_framework_for_user(request.user, pk)
+    access.require_edit()
+    relationship = get_object_or_404(framework.relationships, pk=relationship_pk)
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, "Only a draft can be edited: start a new version to change this framework.")
+    else:
+        label = str(relationship)
+        relationship.delete()
+        messages.success(request, f"Removed: {label}.")
+    return redirect(framework.get_absolute_url() + "#relationships")

@@ -1,0 +1,26 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.invitations import hash_token
+from accounts.models import Invitation
+from boards.models import Role
+from tests.factories import BoardFactory, UserFactory
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation whose link token is ``token`` (only its hash is stored)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    token = factory.Sequence(lambda n: f"test-token-{n}")
+    board = factory.SubFactory(BoardFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Role.MEMBER
+    invited_by = factory.SubFactory(UserFactory)
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
