@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    # For the few templates whose rows are a page's cost: the plan table
+    # (plans/jinja2/plans/_plan_table.html, see plans.plan_table). Autoescaped like Django's.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "safeguarding.wsgi.application"
