@@ -10,8 +10,8 @@ bumped in the same transaction as every write that changes what the page shows
 (``plans.models.PlanPartQuerySet`` for bulk writes, ``plans.content_version`` for saves
 and deletes). The plan row is read before the rows the body is rendered from, so a body
 can never be stored under a version newer than its data. The key also holds a digest of
-the templates the body is made from, so a release with new templates never serves
-bodies rendered by the old ones. Entries expire after ``settings.CACHE_SECONDS``.
+the templates and code the body is made from, so a release that changes them never
+serves bodies rendered by the old ones. Entries expire after ``settings.CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -28,17 +28,27 @@ from safeguarding import shared_cache
 from .models import BusinessPlan
 
 KEY_PREFIX = "plan-body:"
-_BODY_TEMPLATES = ("plans/_plan_body.html", "plans/_error_summary.html", "includes/illustrative.html")
+# What the body is made from besides data: its templates, and the module that builds the
+# table's rows (plans.plan_table, with its Jinja2 template).
+_BODY_SOURCES = (
+    "templates/includes/illustrative.html",
+    "plans/templates/plans/_plan_body.html",
+    "plans/templates/plans/_error_summary.html",
+    "plans/jinja2/plans/_plan_table.html",
+    "plans/plan_table.py",
+    "plans/rows.py",
+    "plans/filters.py",
+)
 
 
 @functools.cache
 def templates_digest() -> str:
-    """Of the templates that make the body (and this module, which names what the key holds)."""
+    """Of the files that make the body (and this module, which names what the key holds)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for name in _BODY_TEMPLATES:
-        for folder in [settings.BASE_DIR / "templates", settings.BASE_DIR / "plans" / "templates"]:
-            if (folder / name).exists():
-                digest.update((folder / name).read_bytes())
+    for name in _BODY_SOURCES:
+        path = settings.BASE_DIR / name
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
