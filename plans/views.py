@@ -166,6 +166,8 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
     for area in priority_areas:
         area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
         area.rag_counts = rag_counts(area_actions)
+        # Counts of ratings the source does not state (demo data) are illustrative too.
+        area.illustrative_count = sum(1 for action in area_actions if action.rating_illustrative)
         area.action_count = len(area_actions)
         for objective in area.objectives.all():
             actions = objective.actions.all()
