@@ -124,7 +124,9 @@ SSCB_SUB_COMMITTEES = [
 @dataclass(frozen=True)
 class DemoUser:
     """A demo login. No seed names these people, so their names say what they are
-    ("Demo Member"), never an invented person's name."""
+    ("Demo Member"), never an invented person's name; a job title only where the seeds
+    name the post (the SSCB plan's leads, the Sunderland reports' Executive Director People
+    Services and Independent Chair), otherwise none."""
 
     username: str
     first_name: str
@@ -164,7 +166,7 @@ DEMO_USERS: list[DemoUser] = [
         "member",
         "Demo",
         "Member",
-        "Board member",
+        "",  # no seed names a member's post
         roles=(("sunderland-sscb", Role.MEMBER),),
     ),
     DemoUser(
@@ -189,10 +191,10 @@ DEMO_USERS: list[DemoUser] = [
         "stockton.manager",
         "Demo",
         "Stockton Manager",
-        "LSCB Business Manager, Stockton-on-Tees",
+        "",  # the Stockton review names no business manager
         roles=(("stockton-on-tees-lscb", Role.MANAGER),),
     ),
-    DemoUser("admin", "Site", "Administrator", "Service administrator", is_staff=True),
+    DemoUser("admin", "Site", "Administrator", "", is_staff=True),
 ]
 
 

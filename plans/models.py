@@ -146,6 +146,8 @@ class BusinessPlanQuerySet(models.QuerySet):
                 ~Q(**{f"{actions}__status": Status.COMPLETE}) & Q(**{f"{actions}__due_date__lt": today})
             ),
             complete_count=count(Q(**{f"{actions}__status": Status.COMPLETE})),
+            # Statuses the source does not state (demo data): the counts above are illustrative.
+            illustrative_count=count(Q(**{f"{actions}__rating_illustrative": True})),
         )
 
 

@@ -127,6 +127,8 @@ class AreaSection:
     objectives: list[ObjectiveRows] = field(default_factory=list)
     action_count: int = 0
     rag_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    # Ratings the source does not state (demo data): the counts say they are illustrative.
+    illustrative_count: int = 0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -292,6 +294,7 @@ def plan_sections(
             area_rows.extend(objective.rows)
         area.action_count = len(area_rows)
         area.rag_counts = rag_counts(area_rows)
+        area.illustrative_count = sum(1 for row in area_rows if row.illustrative)
         shown += len(area_rows)
     return areas, shown
 
@@ -299,6 +302,9 @@ def plan_sections(
 def render_table(areas: list[AreaSection], *, can_edit: bool, filtering: bool) -> str:
     """The priority-area sections as HTML (Jinja2: see the module's docstring)."""
     illustrative = render_to_string("includes/illustrative.html", {"about": "this status or rating"})
+    illustrative_counts = render_to_string(
+        "includes/illustrative.html", {"about": "the ratings these counts rest on"}
+    )
     return mark_safe(
         render_to_string(
             "plans/_plan_table.html",
@@ -307,6 +313,7 @@ def render_table(areas: list[AreaSection], *, can_edit: bool, filtering: bool) -
                 "can_edit": can_edit,
                 "filtering": filtering,
                 "illustrative": mark_safe(illustrative),
+                "illustrative_counts": mark_safe(illustrative_counts),
             },
             using="jinja2",
         )
