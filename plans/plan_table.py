@@ -62,6 +62,7 @@ ACTION_FIELDS = (
     "number",
     "description",
     "lead_role",
+    "lead_agency__name",
     "deferred_to",
     "due_date",
     "due_precision",
@@ -91,6 +92,7 @@ class Row:
     status_label: str
     illustrative: bool
     lead: str
+    lead_agency: str
     due: str
     recurrence: str
     overdue: bool
@@ -184,6 +186,7 @@ def _row(values: dict[str, Any], today: datetime.date, url_prefix: str) -> Row:
         status_label=STATUS_LABELS.get(values["status"], values["status"]),
         illustrative=values["rating_illustrative"],
         lead=lead,
+        lead_agency=values["lead_agency__name"] or "",
         due=due,
         # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
         recurrence=recurrence if recurrence.lower() != due.lower() else "",
