@@ -108,12 +108,23 @@ def make_board_business(board, plan: PackPlan, *, prefix: str = "") -> BoardBusi
         ReportRecommendationFactory,
     )
     from tests.reviews.factories import (
+        CaseReviewFactory,
         RecommendationActionFactory,
         RecommendationFactory,
         ReviewReportFactory,
     )
 
     review = ReviewReportFactory(board=board, review__partnership=board.partnership).review
+    # A case review on its clocks: notified a day late (aware Thursday 1 October, due the
+    # 8th), its rapid review due Friday 30 October.
+    case_review = CaseReviewFactory(
+        partnership=board.partnership,
+        title=f"{prefix}Child P",
+        became_aware=datetime.date(2026, 10, 1),
+        notified=datetime.date(2026, 10, 9),
+        stage="notified",
+    )
+    ReviewReportFactory(board=board, review=case_review)
     recommendation = RecommendationFactory(review=review, number=1, text=f"{prefix}Strengthen the MASH")
     RecommendationActionFactory(recommendation=recommendation, action=plan.red)
 
