@@ -90,6 +90,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# --- Metrics -----------------------------------------------------------------
+# /metrics for Prometheus (safeguarding.metrics_view): off unless METRICS_ENABLED, and only
+# answered to METRICS_ALLOWED_NETWORKS (the client address as accounts.throttling reads it,
+# so TRUSTED_PROXY_COUNT applies). django-prometheus times every request by view.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 ROOT_URLCONF = "safeguarding.urls"
 
 TEMPLATES = [
