@@ -52,10 +52,7 @@ def test_request_latency_is_labelled_by_view(client, metrics_on):
     client.get("/healthz/")
     client.get("/accounts/login/")
     text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").text
-    assert (
-        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="login"}'
-        in text
-    )
+    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="login"}' in text
 
 
 def test_queue_depth_is_read_from_the_broker(client, metrics_on, settings):
