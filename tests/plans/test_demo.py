@@ -8,8 +8,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from boards.models import Board, Membership, Partnership, SubCommittee
+from plans import rows
 from plans.demo import SEED_PLAN, demo_password, shift_date, year_shift
-from plans.models import Action, BusinessPlan, Measure, Objective, PriorityArea, ProgressUpdate, Status
+from plans.models import (
+    Action,
+    BusinessPlan,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+    Status,
+)
+from tests.plans.test_demo_fidelity import seed_file
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +193,13 @@ def test_a_measure_belongs_to_the_row_the_seed_ties_it_to(demo_manager):
     row = plan_page[plan_page.index("Appoint 2 Lay Members") :]
     row = row[: row.index("</tr>")]
     assert "Lay members in place" in row and "Safeguarding campaign launched" not in row
+    # 6.1: the seed gives "No cases meet the criteria…" in the Child X row (actions 1–4),
+    # and no measure in the Nursery Z row (actions 5–6).
+    no_cases = "No cases meet the criteria for a Serious Case Review"
+    for position in (1, 2, 3, 4):
+        assert [m.description for m in rows.for_action(Measure, _action("6.1", position))] == [no_cases]
+    for position in (5, 6):
+        assert not rows.for_action(Measure, _action("6.1", position)).exists()
     # Evidence too: the Nursery Z rows of 6.1 are not shown the Child X review as evidence.
     nursery = _action("6.1", 5)
     assert [e.text for e in nursery.evidence_sources.all()] == ["Nursery Z Serious Case Review"]
@@ -204,6 +222,41 @@ def test_dates_written_in_notes_move_with_the_demo_and_the_plan_says_so_once(dem
     sentence = "The demo&#x27;s dates were moved forward by 15 years from the 2011–2013 original"
     assert page.count(sentence) == 1
     assert "25.07.26" in demo_manager.get(_action("1.1", 2).get_absolute_url()).text
+
+
+SIX_MONTHLY = (
+    "SSCB to receive 6-monthly reports from Children's Trust on progress against task & Finish Group "
+    "report recommendations until fully implemented, beginning in {month}"
+)
+
+
+def test_dates_written_in_action_wording_move_with_the_demo_everywhere_it_is_shown(demo_manager):
+    """Point 16: the seed's 1.2 says "beginning in October 2011"; moved 15 years, October 2026,
+    on the plan page, the action page and the exports; document names keep their years."""
+    from plans.transfer.exporter import EXPORTERS
+
+    action = _action("1.2", 1)
+    assert action.description == SIX_MONTHLY.format(month="October 2026")
+    plan = action.objective.priority_area.plan
+    for page in (
+        demo_manager.get(plan.get_absolute_url()).text,
+        demo_manager.get(action.get_absolute_url()).text,
+        EXPORTERS["csv"][0](plan).decode("utf-8"),
+    ):
+        assert "beginning in October 2026" in page and "October 2011" not in page
+    # Evidence names a document: "Working Together 2010" is not a date to move.
+    assert EvidenceSource.objects.filter(
+        objective__priority_area__plan=plan, text="Working Together 2010"
+    ).exists()
+    assert "dates written in actions and progress notes included" in plan.dates_moved_note
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
+def test_original_dates_keep_the_action_wording():
+    call_command("load_demo", "--original-dates")
+    assert _action("1.2", 1).description == SIX_MONTHLY.format(month="October 2011")
+    call_command("load_demo")  # moving later rewrites the same action
+    assert _action("1.2", 1).description == SIX_MONTHLY.format(month="October 2026")
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
@@ -272,6 +325,59 @@ def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(demo_m
     )
 
 
+def test_every_export_and_count_marks_the_demo_ratings_illustrative(demo_manager):
+    """Point 12: the seed states no status or RAG. Each row of the CSV, Excel and Word exports
+    says so, as do the Excel summary's counts, the plan page's counts per priority area and
+    the board page's counts."""
+    import csv
+    import io
+
+    import docx
+    import openpyxl
+
+    from plans.transfer.exporter import EXPORTERS, ILLUSTRATIVE_RATING
+
+    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+    actions = Action.objects.filter(objective__priority_area__plan=plan)
+    assert actions.filter(rating_illustrative=True).count() == 45
+    rated = actions.first()
+    rated.status, rated.rag = Status.IN_PROGRESS, "red"
+    rated.save()  # someone rates it: no longer illustrative
+    reference = f"A-{rated.pk}"
+
+    rows = list(csv.DictReader(io.StringIO(EXPORTERS["csv"][0](plan).decode("utf-8-sig"))))
+    marks = {row["Reference"]: row["Illustrative"] for row in rows if row["Reference"]}
+    assert len(marks) == 45
+    assert marks.pop(reference) == ""
+    assert set(marks.values()) == {ILLUSTRATIVE_RATING}
+
+    workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
+    summary = list(workbook["Summary"].values)
+    header = next(row for row in summary if row and row[0] == "Priority area")
+    assert header[-1] == "Illustrative ratings"
+    assert summary[summary.index(header) + 1 + 10][-1] == 44  # the "All priority areas" row
+
+    document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
+    word_marks = {}
+    for table in document.tables:
+        heads = [cell.text for cell in table.rows[0].cells]
+        for line in table.rows[1:]:
+            row = dict(zip(heads, (cell.text for cell in line.cells), strict=True))
+            word_marks[row["Reference"]] = row["Illustrative"]
+    assert word_marks.pop(reference) == ""
+    assert set(word_marks.values()) == {ILLUSTRATIVE_RATING}
+
+    plan_page = demo_manager.get(plan.get_absolute_url()).text
+    counts = plan_page.split('class="govuk-body-s app-rag-counts"')[1:]
+    assert len(counts) == 10
+    assert all(
+        "the source does not state the ratings these counts rest on" in c.split("</p>")[0] for c in counts
+    )
+    board_page = demo_manager.get(plan.board.get_absolute_url()).text
+    line = board_page[board_page.index(f'id="plan-{plan.pk}"') :].split("</li>")[0]
+    assert "45 actions" in line and "the source does not state the statuses these counts rest on" in line
+
+
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
 def test_the_demo_invents_no_people_and_no_statutory_basis():
     """Point 12: demo logins are named for what they are; only Peterborough's seed states a
@@ -287,3 +393,21 @@ def test_the_demo_invents_no_people_and_no_statutory_basis():
     }
     # Nor a day an action was complete: the seed never gives one.
     assert not Action.objects.filter(completed_on__isnull=False).exists()
+    # Job titles only where a seed names the post (no "Board member", no Stockton or
+    # Peterborough business manager, no "Improvement Programme Manager").
+    seed = seed_file()
+    if seed is None:
+        pytest.skip("The seeds are not beside this checkout: job titles cannot be compared with them.")
+    seeds = "\n".join(path.read_text(encoding="utf-8") for path in seed.parent.glob("*.txt")).lower()
+    titles = set(Membership.objects.exclude(job_title="").values_list("job_title", flat=True))
+    assert titles == {
+        "SSCB Business Manager",
+        "Chair of Quality Assurance Sub-committee",
+        "Chair of Communication & Workforce Development Sub-committee",
+        "Executive Director People Services",
+        "Independent Chair, SSCB and SSAB",
+    }
+    for title in titles - {
+        "Independent Chair, SSCB and SSAB"
+    }:  # the seed: "Independent Chair of the SSCB and SSAB"
+        assert title.lower().replace("chair of communication", "chair communication") in seeds, title
