@@ -50,6 +50,10 @@ def check(page, name: str, width: int, errors: list[str]) -> None:
     page.screenshot(path=str(ARTIFACTS / f"api-{name}-{width}.png"), full_page=True)
 
 
+def _console_errors_into(errors: list[str]):
+    return lambda message: errors.append(message.text) if message.type == "error" else None
+
+
 def test_make_use_and_revoke_a_token(browser, live_server):
     ARTIFACTS.mkdir(exist_ok=True)
     manager = UserFactory(username="pat.manager", first_name="Pat", last_name="Manager")
@@ -60,7 +64,7 @@ def test_make_use_and_revoke_a_token(browser, live_server):
     for width in WIDTHS:
         page = signed_in_page(browser, live_server, manager, width)
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("console", _console_errors_into(errors))
         page.goto(f"{live_server.url}/")
         page.get_by_role("link", name="API access tokens").click()
         page.get_by_role("heading", name="API access tokens", level=1).wait_for()
@@ -85,7 +89,7 @@ def test_make_use_and_revoke_a_token(browser, live_server):
         request = urllib.request.Request(
             f"{live_server.url}/api/v1/boards/", headers={"Authorization": f"Bearer {secret}"}
         )
-        with urllib.request.urlopen(request) as answer:  # noqa: S310 (the test's own server)
+        with urllib.request.urlopen(request) as answer:
             boards = json.load(answer)["results"]
         assert [b["short_name"] for b in boards] == ["SSCB"]
 
