@@ -250,3 +250,28 @@ class InvitationForm(ErrorBorderMixin, forms.Form):
         if Membership.objects.filter(board=self.board, user__email__iexact=email).exists():
             raise forms.ValidationError("Someone with this e-mail address is already a member of this board.")
         return email
+
+
+class TwoFactorCodeForm(ErrorBorderMixin, forms.Form):
+    """A code from the authenticator app, or a recovery code (the second step of signing in)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        error_messages={"required": "Enter the code from your authenticator app, or a recovery code."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label: str = "Continue", hint: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if hint is not None:
+            self.fields["code"].help_text = hint
+        self.helper = gds_helper(
+            Field.text("code", field_width=Fluid.ONE_THIRD), Submit("submit", submit_label)
+        )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

@@ -4,15 +4,16 @@ URLs up by these exact names (login, password_reset_done…)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import two_factor_views
 from . import views as account_views
-from .forms import ChangePasswordForm, SignInForm
+from .forms import ChangePasswordForm
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
-    ),
+    path("login/", account_views.SignInView.as_view(), name="login"),
+    path("two-factor/code/", two_factor_views.authenticate, name="two_factor_authenticate"),
+    path("two-factor/", two_factor_views.manage, name="two_factor"),
+    path("two-factor/set-up/", two_factor_views.set_up, name="two_factor_set_up"),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    # Two-factor sign-in (accounts/two_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "boards",
     "plans",
     "reviews",
@@ -72,8 +76,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeguarding.middleware.NoStoreForSignedInMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "safeguarding.middleware.AbsoluteSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,6 +157,13 @@ LOGOUT_REDIRECT_URL = "login"
 # A reset link works once (the token hashes the password) and for this long.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=2 * 60 * 60)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Two-factor sign-in (accounts/two_factor.py). On, board managers and site staff who sign in
+# with a password must set up an authenticator app; everyone else may. Single sign-on relies
+# on the organisation's own MFA. Required by default in production, optional locally.
+TWO_FACTOR_REQUIRED_FOR_MANAGERS = env.bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", default=not DEBUG)
+# How long after a right password the code may be entered.
+TWO_FACTOR_PENDING_SECONDS = env.int("TWO_FACTOR_PENDING_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Safeguarding Board Planner")
 
 # Idle timeout: the cookie lives SESSION_IDLE_SECONDS from the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
