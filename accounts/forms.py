@@ -275,3 +275,25 @@ class TwoFactorCodeForm(ErrorBorderMixin, forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
+
+
+class SignOnForm(ErrorBorderMixin, forms.Form):
+    """The work address that says which organisation's sign-in page to use."""
+
+    email = forms.EmailField(
+        label="Work e-mail address",
+        max_length=254,
+        help_text="For example name@sunderland.gov.uk. You then sign in on your organisation's own page.",
+        error_messages={
+            "required": "Enter your work e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.gov.uk.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Continue to your organisation"),
+        )

@@ -51,6 +51,7 @@ def authenticate(request: HttpRequest) -> HttpResponse:
             form.add_error("code", WRONG_CODE)
         else:
             two_factor.clear_pending(request)
+            request.session.pop(two_factor.SSO_SESSION_KEY, None)
             login(request, user, backend=waiting.backend)
             otp_login(request, device)
             security_log.info(

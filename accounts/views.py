@@ -117,6 +117,7 @@ class SignInView(LoginView):
             two_factor.start_pending(self.request, user, user.backend, self.get_success_url())
             security_log.info("password-accepted-awaiting-code user=%s", user.get_username())
             return redirect("two_factor_authenticate")
+        self.request.session.pop(two_factor.SSO_SESSION_KEY, None)
         return super().form_valid(form)
 
 

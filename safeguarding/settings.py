@@ -58,6 +58,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Single sign-on with each organisation's Entra ID tenant (accounts/sso.py): allauth's
+    # OpenID Connect provider only; nobody signs up or signs in with a password through it.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "boards",
     "plans",
     "reviews",
@@ -78,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): this session passed a second factor.
     "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeguarding.middleware.NoStoreForSignedInMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
@@ -164,6 +171,21 @@ TWO_FACTOR_REQUIRED_FOR_MANAGERS = env.bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", 
 # How long after a right password the code may be entered.
 TWO_FACTOR_PENDING_SECONDS = env.int("TWO_FACTOR_PENDING_SECONDS", default=5 * 60)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Safeguarding Board Planner")
+# Single sign-on (accounts/sso.py, django-allauth): tenants are SignOnTenant rows, one per
+# organisation, set up by site staff; PKCE on; no tokens kept; the site's own checks decide
+# who may sign in, so allauth neither signs people up by itself nor links by e-mail.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SignOnAdapter"
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=5)
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
 
 # Idle timeout: the cookie lives SESSION_IDLE_SECONDS from the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
