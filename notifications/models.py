@@ -12,6 +12,7 @@ from django.urls import reverse
 from boards.models import Board
 from boards.tokens import hash_token, new_token
 from plans.models import Action
+from reviews.models import Review
 
 
 class ReminderKind(models.TextChoices):
@@ -20,6 +21,18 @@ class ReminderKind(models.TextChoices):
     ESCALATION_MANAGER = "escalation_manager", "Escalation to the board's managers"
     ESCALATION_CHAIR = "escalation_chair", "Escalation to the independent chair"
     DIGEST = "digest", "Weekly digest"
+    # Case-review clocks (reviews.clocks): to the managers of the boards a review reports to,
+    # and a breach also to their independent chairs.
+    CLOCK_DUE_SOON = "clock_due_soon", "Review clock due soon"
+    CLOCK_BREACHED = "clock_breached", "Review clock breached"
+    CLOCK_ESCALATION = "clock_escalation", "Review clock breach escalated to the independent chair"
+
+
+CLOCK_REMINDER_KINDS = (
+    ReminderKind.CLOCK_DUE_SOON,
+    ReminderKind.CLOCK_BREACHED,
+    ReminderKind.CLOCK_ESCALATION,
+)
 
 
 class ClaimStatus(models.TextChoices):
@@ -98,6 +111,56 @@ class SentReminder(models.Model):
         if self.action_id:
             return reverse("plans:action", kwargs={"pk": self.action_id})
         return reverse("boards:board", kwargs={"slug": self.board.slug})
+
+
+class SentClockReminder(models.Model):
+    """One reminder about one clock of one review, for one due date, to one person.
+
+    The unique constraint makes clock reminders exactly-once: a clock is reminded of once
+    as due soon, once as breached, and escalated once, however many days the sweep runs
+    and however many workers try. A corrected start date gives a new due date, which may
+    be reminded of again.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_clock_reminders"
+    )
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sent_clock_reminders")
+    clock = models.CharField(max_length=30, help_text="The clock's key in reviews.clocks.RULES.")
+    due = models.DateField(help_text="The clock's due date when the reminder was claimed.")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="sent_clock_reminders")
+    day = models.DateField(help_text="The sweep's date.")
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.CLAIMED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-day", "recipient", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "review", "clock", "due"], name="sent_clock_reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[kind.value for kind in CLOCK_REMINDER_KINDS]),
+                name="sent_clock_reminder_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="sent_clock_reminder_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ClaimStatus.SENT, sent_at__isnull=False) | ~Q(status=ClaimStatus.SENT),
+                name="sent_clock_reminder_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.clock}, due {self.due}) to {self.recipient} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return self.review.get_absolute_url() + "#clocks"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -27,11 +27,12 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from boards.models import Membership, Role
+from boards.models import Board, Membership, Role
 from plans.models import Action, DueDateChange, ProgressUpdate
-from reviews.models import Recommendation, RecommendationAction, Response
+from reviews.clocks import CLOCK_KINDS, clocks_of, is_in_progress
+from reviews.models import Recommendation, RecommendationAction, Response, Review
 
-from .models import ClaimStatus, NotificationPreference, ReminderKind, SentReminder
+from .models import ClaimStatus, NotificationPreference, ReminderKind, SentClockReminder, SentReminder
 
 BOARD = "objective__priority_area__plan__board_id"
 
@@ -52,6 +53,8 @@ class Batch:
     board_id: int
     action_ids: tuple[int, ...] = ()
     sections: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Clock reminders: (review id, clock key, due date ISO) for each clock reminded of.
+    clocks: tuple[tuple[int, str, str], ...] = ()
 
 
 def live_actions():
@@ -232,6 +235,8 @@ def review_recommendations_without_action(board_ids: Iterable[int]) -> dict[int,
         Recommendation.objects.filter(owner_board_id__in=list(board_ids))
         .exclude(Exists(answered))
         .exclude(response=Response.NOT_ACCEPTED)
+        # A recorded decision not to implement it: nothing left to answer.
+        .exclude(not_implemented_decision__isnull=False)
         .values_list("owner_board_id", "pk")
         .order_by("pk")
     )
@@ -293,11 +298,70 @@ def digests(today: datetime.date, period_days: int = 7, no_progress_days: int | 
     return batches
 
 
+# --- Case-review clocks -----------------------------------------------------
+
+
+def clock_reminders(today: datetime.date) -> list[Batch]:
+    """Running clocks of reviews in progress (reviews.clocks), each reminded of exactly once
+    per due date: as *due soon* (within the clock's warning, in working days) and as
+    *breached* to the managers of the boards the review reports to (every board of its
+    partnership while it reports to none), and a breach *escalated* to those boards'
+    independent chairs. A person on two such boards hears once. Five queries in all."""
+    reviews = list(Review.objects.filter(kind__in=CLOCK_KINDS).prefetch_related("reports").order_by("pk"))
+    reviews = [review for review in reviews if is_in_progress(review)]
+    boards_by_partnership: dict[int, list[int]] = defaultdict(list)
+    chairs: dict[int, int | None] = {}
+    partnership_ids = {review.partnership_id for review in reviews}
+    for board_id, partnership_id, chair_id in Board.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values_list("pk", "partnership_id", "independent_chair_id"):
+        boards_by_partnership[partnership_id].append(board_id)
+        chairs[board_id] = chair_id
+    members = _Members.of(chairs)
+    sent = set(
+        SentClockReminder.objects.filter(review__in=reviews, status=ClaimStatus.SENT).values_list(
+            "recipient_id", "kind", "review_id", "clock", "due"
+        )
+    )
+    grouped: dict[tuple[str, int, int], list[tuple[int, str, str]]] = defaultdict(list)
+    told: set[tuple[int, str, int, str]] = set()
+
+    def remind(kind: str, recipient: int, board: int, review: Review, key: str, due: datetime.date) -> None:
+        if (recipient, kind, review.pk, key, due) in sent or (recipient, kind, review.pk, key) in told:
+            return
+        told.add((recipient, kind, review.pk, key))
+        grouped[(kind, recipient, board)].append((review.pk, key, due.isoformat()))
+
+    for review in reviews:
+        reported = sorted(report.board_id for report in review.reports.all())
+        boards = reported or sorted(boards_by_partnership[review.partnership_id])
+        for clock in clocks_of(review, today):
+            if not clock.running:
+                continue
+            if clock.breached:
+                kind = ReminderKind.CLOCK_BREACHED
+            elif clock.due_soon:
+                kind = ReminderKind.CLOCK_DUE_SOON
+            else:
+                continue
+            for board in boards:
+                for manager in members.managers.get(board, []):
+                    remind(kind, manager, board, review, clock.key, clock.due)
+                chair = chairs.get(board)
+                if kind == ReminderKind.CLOCK_BREACHED and members.holds(chair, board):
+                    remind(ReminderKind.CLOCK_ESCALATION, chair, board, review, clock.key, clock.due)
+    return [
+        Batch(kind=kind, recipient_id=recipient, board_id=board, clocks=tuple(sorted(items)))
+        for (kind, recipient, board), items in sorted(grouped.items())
+    ]
+
+
 JOBS = {
     "overdue": overdue,
     "due_soon": due_soon,
     "escalation": escalations,
     "digest": digests,
+    "clocks": clock_reminders,
 }
 
 

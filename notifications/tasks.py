@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import selection
-from .delivery import SendFailedError, deliver
+from .clock_delivery import deliver_clocks
+from .delivery import Outcome, SendFailedError, deliver
 from .selection import Batch
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,13 @@ logger = logging.getLogger(__name__)
 # any other advisory locks in the database.
 ADVISORY_LOCK_NAMESPACE = 7_001
 JOB_LOCK_KEYS = {job: number for number, job in enumerate(selection.JOBS, start=1)}
+
+
+def deliver_batch(batch: Batch, day: datetime.date) -> Outcome:
+    """Send one batch: about review clocks (``batch.clocks``) or about actions."""
+    if batch.clocks:
+        return deliver_clocks(batch, day)
+    return deliver(batch, day)
 
 
 def try_job_lock(job: str) -> bool:
@@ -67,7 +75,7 @@ def send_now(job: str, today: datetime.date, on_failure=None) -> list[str] | Non
     outcomes = []
     for batch in batches:
         try:
-            outcomes.append(deliver(batch, today).status)
+            outcomes.append(deliver_batch(batch, today).status)
         except SendFailedError as exc:
             # No back-off here: the claims stay "failed" and the next run sends them.
             if on_failure is not None:
@@ -77,20 +85,23 @@ def send_now(job: str, today: datetime.date, on_failure=None) -> list[str] | Non
 
 
 def enqueue(batch: Batch, today: datetime.date) -> str:
-    result = deliver_reminder.delay(
+    args = [
         batch.kind,
         batch.recipient_id,
         batch.board_id,
         today.isoformat(),
         list(batch.action_ids),
         {name: list(ids) for name, ids in batch.sections.items()},
-    )
+    ]
+    if batch.clocks:
+        args.append([list(item) for item in batch.clocks])
+    result = deliver_reminder.delay(*args)
     return result.id
 
 
 @shared_task(name="notifications.run_job")
 def run_job(job: str, day: str | None = None) -> list[str]:
-    """Fan out one job ("overdue", "due_soon", "escalation", "digest"): one task per e-mail.
+    """Fan out one job ("overdue", "due_soon", "escalation", "digest", "clocks"): one task per e-mail.
     Returns the ids of the tasks it enqueued (empty if another run holds the lock)."""
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     return fan_out(job, today, enqueue) or []
@@ -111,6 +122,7 @@ def deliver_reminder(
     day: str,
     action_ids: list[int],
     sections: dict[str, list[int]] | None = None,
+    clocks: list[list] | None = None,
 ) -> str:
     batch = Batch(
         kind=kind,
@@ -118,9 +130,10 @@ def deliver_reminder(
         board_id=board_id,
         action_ids=tuple(action_ids),
         sections={name: tuple(ids) for name, ids in (sections or {}).items()},
+        clocks=tuple((int(review), str(key), str(due)) for review, key, due in (clocks or [])),
     )
     try:
-        return deliver(batch, datetime.date.fromisoformat(day)).status
+        return deliver_batch(batch, datetime.date.fromisoformat(day)).status
     except SendFailedError as exc:
         # Exponential back-off, capped below Redis's visibility timeout (FIELD-NOTES).
         countdown = min(

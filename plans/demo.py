@@ -454,18 +454,28 @@ def _load_plan(writer, data, board, sub_committees, shift: int, today: datetime.
                     EvidenceSource, {"objective": objective, "position": index}, {"text": item["text"]}
                 )
                 _tie_to_row(writer, source, [actions[n] for n in item.get("actions", [])])
-            for index, measure_data in enumerate(objective_data["measures"], start=1):
-                # A measure the seed gives in one action's row is that action's (Measure.action).
-                tied = measure_data.get("actions", [])
+            # The seed's Measure column is per row: a measure in a row of actions is each of
+            # those actions' own (Measure.action, one per action; the plan page shows one
+            # cell across the row), and only a measure of the objective's one row is the
+            # objective's.
+            measures = [
+                (measure_data, actions[number] if number else None)
+                for measure_data in objective_data["measures"]
+                for number in measure_data.get("actions") or [None]
+            ]
+            for index, (measure_data, action) in enumerate(measures, start=1):
                 writer.upsert(
                     Measure,
                     {"objective": objective, "position": index},
                     {
                         "description": measure_data["description"],
                         "indicator_code": measure_data["indicator"],
-                        "action": actions[tied[0]] if tied else None,
+                        "action": action,
                     },
                 )
+            for stale in Measure.objects.filter(objective=objective, position__gt=len(measures)):
+                stale.delete()
+                writer.written += 1
     return plan
 
 

@@ -32,17 +32,26 @@ def items_for(action_pk: int, items: Sequence[Any], ties: dict[int, set[int]]) -
     return [item for item in items if not ties.get(item.pk) or action_pk in ties[item.pk]]
 
 
+def same(item: Any) -> Any:
+    """What makes two items one cell: their words (a measure the seed gives for a row of
+    several actions is held once per action, and shows as one cell across that row)."""
+    if isinstance(item, Measure):
+        return (item.description, item.indicator_code)
+    return getattr(item, "text", item.pk)
+
+
 def row_cells(
     actions: Sequence[Action], items: Sequence[Any], ties: dict[int, set[int]]
 ) -> list[RowCell | None]:
     """One entry per action: a cell where a run of actions with the same items starts
     (its rowspan covers the run), None where the run continues. Items for the whole
-    objective make one run, as in a plan without per-row items."""
+    objective make one run, as in a plan without per-row items; so do the same words held
+    once per action (``same``)."""
     cells: list[RowCell | None] = []
     current: RowCell | None = None
     for action in actions:
         mine = items_for(action.pk, items, ties)
-        if current is not None and [i.pk for i in mine] == [i.pk for i in current.items]:
+        if current is not None and [same(i) for i in mine] == [same(i) for i in current.items]:
             current.rowspan += 1
             cells.append(None)
         else:

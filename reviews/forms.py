@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
 from boards.govuk_fields import GovukDateField, autocomplete_select
@@ -23,6 +23,7 @@ from .models import (
     ImpactEvidence,
     Judgement,
     MonitoringBody,
+    NotImplementedDecision,
     Recommendation,
     Review,
     ReviewKind,
@@ -53,6 +54,32 @@ class ReviewForm(forms.ModelForm):
     on_site_start = GovukDateField(label="First day on site", required=False)
     on_site_end = GovukDateField(label="Last day on site", required=False)
     published = GovukDateField(label="Date published", required=False)
+    became_aware = GovukDateField(
+        label="Became aware", required=False, help_text="When the partnership learnt of the incident."
+    )
+    notified = GovukDateField(
+        label="Notified",
+        required=False,
+        help_text="When the incident was notified to the national panel (the Home Office for a domestic "
+        "homicide review).",
+    )
+    rapid_review_held = GovukDateField(label="Rapid review held", required=False)
+    decision_to_review = GovukDateField(
+        label="Decision to review",
+        required=False,
+        help_text="When the partnership decided to hold the review.",
+    )
+    report_received = GovukDateField(
+        label="Report received",
+        required=False,
+        help_text="The final report (for an Ofsted inspection: the inspection report, which starts the "
+        "action plan's clock).",
+    )
+    action_plan_sent = GovukDateField(
+        label="Action plan sent",
+        required=False,
+        help_text="Ofsted inspections: when the action plan was sent.",
+    )
     reports_to = forms.ModelMultipleChoiceField(
         queryset=Board.objects.none(),
         required=False,
@@ -70,6 +97,13 @@ class ReviewForm(forms.ModelForm):
             "on_site_end",
             "dates_note",
             "published",
+            "stage",
+            "became_aware",
+            "notified",
+            "rapid_review_held",
+            "decision_to_review",
+            "report_received",
+            "action_plan_sent",
             "commissioned_by",
             "reports_to",
             "summary",
@@ -87,6 +121,10 @@ class ReviewForm(forms.ModelForm):
             self.initial["reports_to"] = list(self.instance.reports.values_list("board_id", flat=True))
         self.fields["overall_judgement"].help_text = "Ofsted inspections only: leave as Not judged otherwise."
         self.fields["kind"].choices = [("", "Choose the kind of review"), *ReviewKind.choices]
+        self.fields["stage"].help_text = (
+            "Case reviews only (serious incidents, LCSPRs, SARs, SCRs and domestic homicide reviews). The "
+            "clocks run from the dates below, whatever the stage."
+        )
         _require(self, {"kind": "Choose the kind of review", "title": "Enter the review's title"})
         self.helper = _helper(
             Field.select("kind"),
@@ -96,6 +134,17 @@ class ReviewForm(forms.ModelForm):
             Field("on_site_end"),
             Field.text("dates_note"),
             Field("published"),
+            Fieldset(
+                Field.select("stage"),
+                Field("became_aware"),
+                Field("notified"),
+                Field("rapid_review_held"),
+                Field("decision_to_review"),
+                Field("report_received"),
+                Field("action_plan_sent"),
+                legend="Case review and inspection dates",
+                legend_size=Size.MEDIUM,
+            ),
             Field.text("commissioned_by"),
             Field.checkboxes("reports_to"),
             Field.textarea("summary", rows=4),
@@ -131,6 +180,48 @@ class ReviewForm(forms.ModelForm):
     def _save_m2m(self) -> None:
         # reports_to goes through ReviewReport rows, handled in save().
         pass
+
+
+class NotImplementedForm(forms.ModelForm):
+    """A decision not to implement a recommendation or finding, and why."""
+
+    decided_on = GovukDateField(label="Date of the decision")
+
+    class Meta:
+        model = NotImplementedDecision
+        fields = ["reason", "decided_on", "decided_by"]
+        labels = {"reason": "Why it will not be implemented", "decided_by": "Who decided"}
+        help_texts = {
+            "reason": "As it will be reported: a SAB's annual report gives the reason for every finding it "
+            "decided not to implement (Care Act 2014, Schedule 2).",
+        }
+
+    def __init__(self, *args, review: Review, subject: Recommendation | Finding, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        if isinstance(subject, Recommendation):
+            self.instance.recommendation = subject
+        else:
+            self.instance.finding = subject
+        _require(
+            self,
+            {
+                "reason": "Enter why it will not be implemented",
+                "decided_on": "Enter the date of the decision",
+            },
+        )
+        self.helper = _helper(
+            Field.textarea("reason", rows=5),
+            Field("decided_on"),
+            Field.text("decided_by"),
+            submit="Record the decision",
+        )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why it will not be implemented")
+        return reason
 
 
 class RecommendationForm(forms.ModelForm):

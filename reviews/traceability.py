@@ -13,8 +13,9 @@ Rules, as boards use the words:
 - a recommendation is *complete* when it has at least one action and all of
   them are complete, and *fully answered* when, in addition, every action's
   impact is verified (it has verified impact evidence);
-- a recommendation the owning board did not accept is listed but neither
-  flagged nor counted in the percentages: there is nothing to answer;
+- a recommendation the owning board did not accept, or decided not to implement
+  (a recorded decision with its reason), is listed but neither flagged nor counted
+  in the percentages: there is nothing to answer;
 - only actions of plans in force count (``Action.objects.in_force()``): an action in a
   draft plan answers nothing until a manager approves its plan.
 """
@@ -30,7 +31,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 
 from plans.models import RAG_TAG_CLASSES, Action, ProgressUpdate, Rag, Status, note_date_label
 
-from .models import ImpactEvidence, Recommendation, RecommendationAction, Response
+from .models import ImpactEvidence, NotImplementedDecision, Recommendation, RecommendationAction, Response
 
 FLAG_NO_ACTION = "No action"
 FLAG_ALL_OVERDUE = "All actions overdue"
@@ -73,10 +74,21 @@ class RecommendationCoverage:
     owner_board: str
     illustrative: bool
     actions: list[LinkedAction]
+    # A recorded decision not to implement it (reviews.models.NotImplementedDecision).
+    not_implemented_reason: str = ""
+    not_implemented_on: datetime.date | None = None
+    not_implemented_by: str = ""
+    not_implemented_illustrative: bool = False
+    not_implemented_pk: int | None = None
+
+    @property
+    def not_implemented(self) -> bool:
+        return self.not_implemented_on is not None
 
     @property
     def accepted(self) -> bool:
-        return self.response != Response.NOT_ACCEPTED
+        """To be answered: accepted, and not decided against since."""
+        return self.response != Response.NOT_ACCEPTED and not self.not_implemented
 
     @property
     def has_no_action(self) -> bool:
@@ -104,6 +116,8 @@ class RecommendationCoverage:
 
     @property
     def progress_label(self) -> str:
+        if self.not_implemented:
+            return "Not to be implemented"
         if not self.accepted:
             return "Not accepted"
         if self.fully_answered:
@@ -212,12 +226,26 @@ def _links_queryset():
     )
 
 
+def _not_implemented(rec: Recommendation) -> dict:
+    try:
+        decision = rec.not_implemented_decision
+    except NotImplementedDecision.DoesNotExist:
+        return {}
+    return {
+        "not_implemented_reason": decision.reason,
+        "not_implemented_on": decision.decided_on,
+        "not_implemented_by": decision.decided_by,
+        "not_implemented_illustrative": decision.illustrative,
+        "not_implemented_pk": decision.pk,
+    }
+
+
 def coverage_for_reviews(review_pks: Iterable[int], today: datetime.date) -> dict[int, ReviewCoverage]:
     """Coverage of each review, in two queries whatever the counts."""
     review_pks = list(review_pks)
     recommendations = list(
         Recommendation.objects.filter(review_id__in=review_pks)
-        .select_related("owner_board")
+        .select_related("owner_board", "not_implemented_decision")
         .order_by("review_id", "number")
     )
     links_by_recommendation: dict[int, list[RecommendationAction]] = defaultdict(list)
@@ -237,6 +265,7 @@ def coverage_for_reviews(review_pks: Iterable[int], today: datetime.date) -> dic
                 owner_board=rec.owner_board.short_name if rec.owner_board else "",
                 illustrative=rec.illustrative,
                 actions=[_linked_action(link, today) for link in links_by_recommendation[rec.pk]],
+                **_not_implemented(rec),
             )
         )
     return {pk: ReviewCoverage(review_pk=pk, recommendations=recs) for pk, recs in by_review.items()}

@@ -13,6 +13,15 @@ urlpatterns = [
     path("<int:pk>/recommendations/new/", views.recommendation_create, name="recommendation_create"),
     path("<int:pk>/<slug:part>/add/", views.review_part_add, name="review_part_add"),
     path("<int:pk>/<slug:part>/<int:item_pk>/remove/", views.review_part_remove, name="review_part_remove"),
+    path("boards/<slug:slug>/in-progress/", views.board_in_progress, name="board_in_progress"),
+    path(
+        "<int:pk>/<slug:subject>/<int:item_pk>/not-implemented/",
+        views.not_implemented_record,
+        name="not_implemented_record",
+    ),
+    path(
+        "not-implemented/<int:pk>/withdraw/", views.not_implemented_withdraw, name="not_implemented_withdraw"
+    ),
     path("<int:pk>/improvement-plan/", views.improvement_plan_create, name="improvement_plan_create"),
     path("recommendations/<int:pk>/edit/", views.recommendation_edit, name="recommendation_edit"),
     path("recommendations/<int:pk>/link/", views.recommendation_link, name="recommendation_link"),

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from boards.access import get_board_for_user
 from plans.models import BusinessPlan
 
 from .access import (
@@ -24,18 +25,30 @@ from .access import (
     partnership_access,
     visible_partnerships,
 )
+from .clocks import RULES, clocks_of
 from .forms import (
     REVIEW_PARTS,
     ImpactEvidenceForm,
     ImprovementPlanForm,
     LinkActionForm,
     MonitoringBodyForm,
+    NotImplementedForm,
     RecommendationForm,
     ReviewForm,
 )
 from .improvement import start_improvement_plan
+from .in_progress import reviews_in_progress
 from .linking import link_action, unlink_action
-from .models import Finding, ImprovementPlan, MonitoringBody, Response, Review, ReviewReport
+from .models import (
+    Finding,
+    ImprovementPlan,
+    MonitoringBody,
+    NotImplementedDecision,
+    Recommendation,
+    Response,
+    Review,
+    ReviewReport,
+)
 from .traceability import coverage_for_reviews, review_coverage
 
 
@@ -84,7 +97,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team",
             "focus_themes",
             "strands",
-            Prefetch("findings", queryset=Finding.objects.select_related("theme")),
+            Prefetch(
+                "findings", queryset=Finding.objects.select_related("theme", "not_implemented_decision")
+            ),
             Prefetch(
                 "improvement_plans",
                 queryset=ImprovementPlan.objects.select_related("plan__board").prefetch_related(
@@ -104,6 +119,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "access": access,
             "coverage": coverage,
+            "clocks": clocks_of(review, today),
             "today": today,
             "themes": [t for t in review.focus_themes.all() if t.kind == "theme"],
             "issues": [t for t in review.focus_themes.all() if t.kind == "issue"],
@@ -421,3 +437,81 @@ def review_part_remove(request: HttpRequest, pk: int, part: str, item_pk: int) -
     item.delete()
     messages.success(request, f"Removed {item_name}.")
     return redirect(review.get_absolute_url() + f"#{part}")
+
+
+@login_required
+def board_in_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """A board's "Reviews in progress": case reviews and inspections under way, each clock's
+    due date, working days left and whether it is breached."""
+    board, access = get_board_for_user(request.user, slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reviews/board_in_progress.html",
+        {
+            "board": board,
+            "access": access,
+            "today": today,
+            "items": reviews_in_progress(board, today),
+            "rules": RULES,
+        },
+    )
+
+
+# The things a decision not to implement may be about, by their URL segment.
+NOT_IMPLEMENTED_SUBJECTS = {"recommendations": Recommendation, "findings": Finding}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def not_implemented_record(request: HttpRequest, pk: int, subject: str, item_pk: int) -> HttpResponse:
+    """Record a decision not to implement one recommendation or finding, with its reason."""
+    review, access = get_review_for_user(request.user, pk)
+    access.require_manage()
+    model = NOT_IMPLEMENTED_SUBJECTS.get(subject)
+    if model is None:
+        raise Http404("No such part of a review.")
+    item = get_object_or_404(model, pk=item_pk, review=review)
+    existing = NotImplementedDecision.objects.filter(**{model._meta.model_name: item}).first()
+    if existing is not None:
+        messages.info(request, "A decision not to implement it is already recorded.")
+        return redirect(item)
+    form = NotImplementedForm(request.POST or None, review=review, subject=item)
+    if request.method == "POST" and form.is_valid():
+
+        def save():
+            # Race: two managers recording at once; the one-to-one constraint lets one win,
+            # and _save_or_report tells the other.
+            form.instance.recorded_by = request.user
+            return form.save()
+
+        if _save_or_report(form, save):
+            messages.success(request, "The decision not to implement it, and why, is recorded.")
+            return redirect(item)
+    label = f"recommendation {item.number}" if isinstance(item, Recommendation) else "this finding"
+    return _form_page(
+        request,
+        "reviews/form_page.html",
+        form,
+        review=review,
+        heading=f"Record a decision not to implement {label}",
+        back=review,
+        quoted=item,
+    )
+
+
+@login_required
+@require_POST
+def not_implemented_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a decision recorded in error (history keeps it)."""
+    decision = get_object_or_404(
+        NotImplementedDecision.objects.select_related("review", "recommendation", "finding"),
+        pk=pk,
+        review__in=Review.objects.visible_to(request.user),
+    )
+    _, access = get_review_for_user(request.user, decision.review_id)
+    access.require_manage()
+    subject = decision.subject
+    decision.delete()
+    messages.success(request, "The decision not to implement it was withdrawn.")
+    return redirect(subject)

@@ -71,6 +71,12 @@ INSTALLED_APPS = [
     "notifications",
     "performance",
     "packs",
+    "annual_reports",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files from a package, served by whitenoise: no CDN (our CSP allows 'self' only).
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +322,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's per-token rate limit (api.throttling): shared by every process, like the one below.
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "api",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    },
     # Counters that must be shared by every process (rate limits).
     "ratelimit": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -380,6 +393,8 @@ REMINDER_SCHEDULE = {
     "due_soon": env("REMINDER_DUE_SOON_AT", default="07:05"),
     "escalation": env("REMINDER_ESCALATION_AT", default="07:10"),
     "digest": env("REMINDER_DIGEST_AT", default="07:30"),
+    # Case-review clocks (reviews.clocks): due soon, breached, escalated; each once.
+    "clocks": env("REMINDER_CLOCKS_AT", default="07:15"),
 }
 REMINDER_DIGEST_DAY = env("REMINDER_DIGEST_DAY", default="mon")
 CELERY_BEAT_SCHEDULE = {
@@ -396,6 +411,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Work whose message never reached Redis (it was down) is sent again once it is back.
 CELERY_BEAT_SCHEDULE["packs-send-unsent"] = {"task": "packs.send_unsent", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["annual-reports-send-unsent"] = {"task": "annual_reports.send_unsent", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
@@ -439,3 +455,44 @@ PACKS_PDF_VARIANT = env("PACKS_PDF_VARIANT", default="pdf/ua-1")
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1024 * 1024)
 # WeasyPrint logs every page it lays out at INFO.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- REST API (api/) ------------------------------------------------------------
+# Personal access tokens only (Authorization: Bearer …): the API takes no session cookie,
+# so a page can never be tricked into writing through it (no CSRF surface).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalAccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    # Requests per token, counted in Redis (the "api" cache) across every web process.
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_PER_TOKEN", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safeguarding Board Planner API",
+    "DESCRIPTION": (
+        "Read a board's plans in force, actions with their latest progress and due-date ledger, "
+        "indicators and reviews; add progress, set status and RAG, and ask for new due dates. "
+        "Authenticate with a personal access token (Authorization: Bearer sbp_…), made on the "
+        "API access tokens page. Outsiders get 404, readers 403 on writes, as on the site."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "plans.models.Status",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+        "RagEnum": "plans.models.Rag",
+        "BoardKindEnum": "boards.models.BoardKind",
+        "ReviewKindEnum": "reviews.models.ReviewKind",
+        "DueDateChangeKindEnum": "plans.models.DueDateChangeKind",
+    },
+}

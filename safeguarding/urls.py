@@ -19,6 +19,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("performance/", include("performance.urls")),
     path("packs/", include("packs.urls")),
+    path("annual-reports/", include("annual_reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("accounts.board_urls")),
     path("", include("boards.urls")),
 ]

@@ -11,7 +11,7 @@ import csv
 import datetime
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -23,6 +23,7 @@ from plans.models import (
     PriorityArea,
     ProgressUpdate,
     Rag,
+    Recurrence,
 )
 from plans.rows import RowCell
 
@@ -44,13 +45,19 @@ COLUMNS = [
     "Due date",
     "Completed on",
     "Originally due",
+    "Action number",
+    "Recurrence",
+    "Priority area lead",
 ]
 SEVEN = COLUMNS[2:9]
 # Word keeps the seven columns the plans are written in, and adds what a round trip needs
-# (status, RAG, completion) and what the plan page says beside the timescale.
-WORD_COLUMNS = [*SEVEN, "Status", "RAG", "Completed on", "Originally due", "Reference"]
+# (status, RAG, completion, the plan's own action number, ongoing or recurring work) and
+# what the plan page says beside the timescale. The priority area's lead is a "Strategic
+# lead: …" paragraph under the area's heading, as boards write it.
+WORD_COLUMNS = [*SEVEN, "Status", "RAG", "Completed on", "Originally due", "Recurrence", "No.", "Reference"]
+WORD_HEADINGS = {"No.": "Action number"}  # Word's short heading → the column it holds
 # Centimetres, filling an A4 landscape page (29.7 cm) inside 1 cm margins.
-WORD_WIDTHS_CM = (3.2, 2.6, 3.8, 2.4, 1.9, 3.9, 2.6, 1.5, 1.4, 1.6, 1.6, 1.2)
+WORD_WIDTHS_CM = (2.8, 2.4, 3.4, 2.2, 1.8, 3.5, 2.4, 1.5, 1.3, 1.4, 1.4, 1.4, 1.0, 1.2)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,6 +79,16 @@ def timescale_cell(action: Action) -> str:
     wording is not repeated once the date has moved from it (the demo moves every date),
     so an export never says one date in Timescale and another in Due date."""
     return action.timescale if action.due_date is not None else action.timescale_text
+
+
+def recurrence_cell(action: Action) -> str:
+    """ "Ongoing" or "Recurring" as the action page says it; nothing for a one-off action."""
+    return Recurrence(action.recurrence).label if action.recurrence else ""
+
+
+def area_lead_line(area: PriorityArea) -> str:
+    """The area's strategic lead as a Word plan writes it under the heading (read back as the lead)."""
+    return f"Strategic lead: {area.lead}" if area.lead else ""
 
 
 def note_lines(note: ProgressUpdate) -> str:
@@ -106,20 +123,29 @@ class Row:
     # objective on its first row, or for the row of actions the source ties them to.
     evidence: RowCell | None = None
     measures: RowCell | None = None
+    # This row's own evidence and measures, whether or not its cell starts here: a
+    # spreadsheet has no merged cells, so each row says all of its own (an import reads an
+    # item on every row of its objective as the objective's, on some rows as those actions').
+    row_evidence: list = field(default_factory=list)
+    row_measures: list = field(default_factory=list)
 
-    def values(self) -> list[str]:
+    def values(self, spans: bool = False) -> list[str]:
+        """The row's cells under COLUMNS. ``spans``: evidence and measures only where their
+        cell starts (Word merges it down the rows it is for); otherwise on every row."""
         action, objective = self.action, self.objective
         notes = ordered_notes(action) if action else []
+        evidence = (self.evidence.items if self.evidence else []) if spans else self.row_evidence
+        measures = (self.measures.items if self.measures else []) if spans else self.row_measures
         return [
             action_reference(action) if action else "",
             area_heading(self.area),
             f"{objective.number} {objective.description}" if self.first else "",
-            "\n".join(source.text for source in self.evidence.items) if self.evidence else "",
+            "\n".join(source.text for source in evidence),
             action.description if action else "",
             action.lead_display if action else "",
             timescale_cell(action) if action else "",
             "\n".join(note_lines(note) for note in notes),
-            "\n".join(measure.description for measure in self.measures.items) if self.measures else "",
+            "\n".join(measure.description for measure in measures),
             action.get_status_display() if action else "",
             (action.get_rag_display() if action.rag else "") if action else "",
             format_due(action.due_date, action.due_precision) if action else "",
@@ -127,6 +153,9 @@ class Row:
             if action and action.completed_on
             else "",
             action.original_timescale if action else "",
+            action.number if action else "",
+            recurrence_cell(action) if action else "",
+            self.area.lead,
         ]
 
 
@@ -144,23 +173,30 @@ def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
     evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
     for objective in all_objectives:
         actions = list(objective.actions.all())
+        evidence, measures = list(objective.evidence_sources.all()), list(objective.measures.all())
         if actions:
-            objective.evidence_cells = plan_rows.row_cells(
-                actions, objective.evidence_sources.all(), evidence_ties
-            )
-            objective.measure_cells = plan_rows.row_cells(actions, objective.measures.all(), measure_ties)
+            objective.evidence_cells = plan_rows.row_cells(actions, evidence, evidence_ties)
+            objective.measure_cells = plan_rows.row_cells(actions, measures, measure_ties)
+            objective.row_items = [
+                (
+                    plan_rows.items_for(action.pk, evidence, evidence_ties),
+                    plan_rows.items_for(action.pk, measures, measure_ties),
+                )
+                for action in actions
+            ]
         else:  # an objective without actions still shows its evidence and measures on its one row
-            objective.evidence_cells = [RowCell(1, list(objective.evidence_sources.all()))]
-            objective.measure_cells = [RowCell(1, list(objective.measures.all()))]
+            objective.evidence_cells = [RowCell(1, evidence)]
+            objective.measure_cells = [RowCell(1, measures)]
+            objective.row_items = [(evidence, measures)]
     return areas
 
 
 def objective_rows(area: PriorityArea, objective: Objective) -> list[Row]:
     actions = list(objective.actions.all()) or [None]
     return [
-        Row(area, objective, action, index == 0, evidence, measures)
-        for index, (action, evidence, measures) in enumerate(
-            zip(actions, objective.evidence_cells, objective.measure_cells, strict=True)
+        Row(area, objective, action, index == 0, evidence, measures, *row_items)
+        for index, (action, evidence, measures, row_items) in enumerate(
+            zip(actions, objective.evidence_cells, objective.measure_cells, objective.row_items, strict=True)
         )
     ]
 
@@ -231,7 +267,9 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
         for row in area_rows(area):
             sheet.append([safe(value) for value in row.values()])
         for column, width in zip(
-            "ABCDEFGHIJKLMN", (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16), strict=True
+            "ABCDEFGHIJKLMNOPQ",
+            (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16, 12, 12, 30),
+            strict=True,
         ):
             sheet.column_dimensions[column].width = width
         for line in sheet.iter_rows(min_row=3):
@@ -263,6 +301,8 @@ def export_docx(plan: BusinessPlan) -> bytes:
     headings = WORD_COLUMNS
     for area in load_areas(plan):
         document.add_heading(area_heading(area), level=2)
+        if area.lead:
+            document.add_paragraph(area_lead_line(area))
         table = document.add_table(rows=1, cols=len(headings))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headings, strict=True):
@@ -272,10 +312,11 @@ def export_docx(plan: BusinessPlan) -> bytes:
             rows = objective_rows(area, objective)
             first_row = len(table.rows)
             for row in rows:
-                by_heading = dict(zip(COLUMNS, row.values(), strict=True))
+                by_heading = dict(zip(COLUMNS, row.values(spans=True), strict=True))
                 cells = table.add_row().cells
                 for cell, heading in zip(cells, headings, strict=True):
-                    _paragraphs(cell, by_heading[heading].split("\n") if by_heading[heading] else [])
+                    text = by_heading[WORD_HEADINGS.get(heading, heading)]
+                    _paragraphs(cell, text.split("\n") if text else [])
             # The objective spans its rows, and evidence and measures span the rows they are
             # for (all of them, unless the source ties them to some), as in Word plans.
             spans = [(0, first_row, len(rows))]

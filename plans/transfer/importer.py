@@ -171,51 +171,63 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
             objectives.append((objective, data))
     _bulk(Objective, [objective for objective, data in objectives if not data["existing_id"]], user, tick)
 
-    evidence, measures, actions = [], [], []
-    next_measure: dict[int, int] = {}
+    evidence: list[tuple[EvidenceSource, list[Action]]] = []
+    actions: list[tuple[Action, dict]] = []
+    objective_actions: list[list[Action]] = []
     for objective, data in objectives:
         existing = bool(data["existing_id"])
-        first = _next(objective.evidence_sources) if existing else 1
-        evidence += [
-            EvidenceSource(objective=objective, position=first + offset, text=text)
-            for offset, text in enumerate(data["evidence"])
+        first = _next(objective.actions) if existing else 1
+        mine = [
+            _action(objective, first + offset, action_data, sub_committees)
+            for offset, action_data in enumerate(data["actions"])
         ]
-        first = _next(objective.measures) if existing else 1
+        actions += zip(mine, data["actions"], strict=True)
+        objective_actions.append(mine)
+        first = _next(objective.evidence_sources) if existing else 1
+        # Evidence an export gives for some of the objective's actions is tied to them.
+        ties = data.get("evidence_actions") or [[] for _ in data["evidence"]]
+        evidence += [
+            (
+                EvidenceSource(objective=objective, position=first + offset, text=text),
+                [mine[index] for index in tied],
+            )
+            for offset, (text, tied) in enumerate(zip(data["evidence"], ties, strict=True))
+        ]
+    _bulk(EvidenceSource, [source for source, _ in evidence], user, tick)
+    _bulk(Action, [action for action, _ in actions], user, tick)
+    links = EvidenceSource.actions.through
+    links.objects.bulk_create(
+        [
+            links(evidencesource_id=source.pk, action_id=action.pk)
+            for source, tied in evidence
+            for action in tied
+        ]
+    )
+    # The objective's measures, then those the plan gives for one action (Measure.action),
+    # numbered after them; an export's rows say the order of both ("order").
+    measures = []
+    by_objective = zip(objectives, objective_actions, strict=True)
+    for (objective, data), own_actions in by_objective:
+        entries = [(measure, None) for measure in data["measures"]]
+        entries += [
+            (measure, action)
+            for action, action_data in zip(own_actions, data["actions"], strict=True)
+            for measure in action_data.get("measures", [])
+        ]
+        if entries and all("order" in measure for measure, _ in entries):
+            entries.sort(key=lambda entry: entry[0]["order"])  # stable: a measure's copies in row order
+        first = _next(objective.measures) if data["existing_id"] else 1
         measures += [
             Measure(
                 objective=objective,
+                action=action,
                 position=first + offset,
                 description=measure["description"],
                 indicator_code=measure["indicator_code"],
             )
-            for offset, measure in enumerate(data["measures"])
+            for offset, (measure, action) in enumerate(entries)
         ]
-        next_measure[id(objective)] = first + len(data["measures"])
-        first = _next(objective.actions) if existing else 1
-        actions += [
-            (_action(objective, first + offset, action_data, sub_committees), action_data)
-            for offset, action_data in enumerate(data["actions"])
-        ]
-    _bulk(EvidenceSource, evidence, user, tick)
     _bulk(Measure, measures, user, tick)
-    _bulk(Action, [action for action, _ in actions], user, tick)
-    # A measure the plan gives for one action belongs to that action (and to its objective),
-    # numbered after the objective's own measures.
-    action_measures = []
-    for action, data in actions:
-        for measure in data.get("measures", []):
-            position = next_measure[id(action.objective)]
-            next_measure[id(action.objective)] += 1
-            action_measures.append(
-                Measure(
-                    objective=action.objective,
-                    action=action,
-                    position=position,
-                    description=measure["description"],
-                    indicator_code=measure["indicator_code"],
-                )
-            )
-    _bulk(Measure, action_measures, user, tick)
     # Notes from a source document have no author: the import is in the history instead.
     notes = [
         ProgressUpdate(

@@ -30,6 +30,8 @@ FIELDS: list[tuple[str, str]] = [
     ("rag", "RAG rating"),
     ("due", "Due date"),
     ("completed_on", "Completed on"),
+    ("recurrence", "Ongoing or recurring (a timescale that is not one date)"),
+    ("area_lead", "Strategic lead of the priority area"),
     ("q1", "Q1 update (a progress note dated 30 June)"),
     ("q2", "Q2 update (a progress note dated 30 September)"),
     ("q3", "Q3 update (a progress note dated 31 December)"),
@@ -199,6 +201,8 @@ SYNONYMS: dict[str, list[str]] = {
     "rag": ["rag", "r a g", "rag rating", "rag status", "rating", "red amber green", "status rag"],
     "due": ["due date", "due", "due by"],
     "completed_on": ["completed on", "date completed", "completion date", "completed"],
+    "recurrence": ["recurrence", "ongoing or recurring"],
+    "area_lead": ["priority area lead", "priority lead", "area lead", "lead of the priority area"],
 }
 
 _LOOKUP = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}

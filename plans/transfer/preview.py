@@ -24,7 +24,16 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from plans.models import RAG_TAG_CLASSES, Action, BusinessPlan, ProgressUpdate, Rag, Status, note_date_label
+from plans.models import (
+    RAG_TAG_CLASSES,
+    Action,
+    BusinessPlan,
+    ProgressUpdate,
+    Rag,
+    Recurrence,
+    Status,
+    note_date_label,
+)
 
 from .mapping import IGNORE, MULTI_FIELDS, QUARTER_FIELDS
 from .parsing import (
@@ -68,6 +77,12 @@ RAG_WORDS |= {
     "b": Rag.BLUE,
     "complete": Rag.BLUE,
     "": Rag.NOT_RATED,
+}
+# The Recurrence column an export writes (Recurrence labels), and plain words for it.
+RECURRENCE_WORDS = {normalise_heading(label): value for value, label in Recurrence.choices} | {
+    "ongoing": Recurrence.ONGOING,
+    "recurring": Recurrence.RECURRING,
+    "once": Recurrence.ONCE,
 }
 _FINANCIAL_YEAR_IN_HEADING = re.compile(r"\b(20\d{2})\s*[/-]\s*(\d{2}|20\d{2})\b")
 GENERIC_SHEET = re.compile(r"^(?:sheet|tabelle|feuil)\s*\d*$", re.IGNORECASE)
@@ -130,6 +145,19 @@ class _Row:
         """The first year of a financial year named in a column's heading ("Q1 2024/25 update")."""
         match = _FINANCIAL_YEAR_IN_HEADING.search(self.header[index] if index < len(self.header) else "")
         return int(match[1]) if match else None
+
+
+def merged_order(lists: list[list]) -> list:
+    """One order for items that several rows list, each row in its own order (each a part
+    of one ordered list): an item is placed before the next item of its row already placed."""
+    order: list = []
+    for items in lists:
+        for index, item in enumerate(items):
+            if item in order:
+                continue
+            later = [order.index(other) for other in items[index + 1 :] if other in order]
+            order.insert(min(later) if later else len(order), item)
+    return order
 
 
 def financial_year_of(day: datetime.date) -> Period:
@@ -233,6 +261,7 @@ class _DraftBuilder:
             for objective in area["objectives"]:
                 objective.pop("known_evidence", None)
                 objective.pop("known_measures", None)
+                self._tie_row_items(objective)
                 if not objective["description"]:
                     # Actions written straight under a priority: the objective is the priority.
                     objective["description"] = area["title"]
@@ -262,6 +291,36 @@ class _DraftBuilder:
             "counts": counts,
             "matched": self.matched,
         }
+
+    @staticmethod
+    def _tie_row_items(objective: dict) -> None:
+        """When every row of an objective came from an export (each names its own evidence
+        and measures), an item on every row is the objective's and an item on some rows is
+        those actions' own (a measure: one per action, ``Measure.action``; evidence: one
+        entry tied to them, ``evidence_actions``), in the order the rows give them."""
+        actions = objective["actions"]
+        if not actions or not all("row_evidence" in action for action in actions):
+            for action in actions:
+                action.pop("row_evidence", None)
+                action.pop("row_measures", None)
+            return
+        evidence_rows = [action.pop("row_evidence") for action in actions]
+        measure_rows = [action.pop("row_measures") for action in actions]
+        evidence = merged_order(evidence_rows)
+        objective["evidence"] = evidence
+        objective["evidence_actions"] = [
+            [] if len(rows) == len(actions) else rows
+            for rows in ([i for i, own in enumerate(evidence_rows) if text in own] for text in evidence)
+        ]
+        objective["measures"] = []
+        for order, (description, code) in enumerate(merged_order(measure_rows)):
+            measure = {"description": description, "indicator_code": code[:20], "order": order}
+            rows = [i for i, own in enumerate(measure_rows) if (description, code) in own]
+            if len(rows) == len(actions):
+                objective["measures"].append(measure)
+            else:
+                for index in rows:
+                    actions[index]["measures"].append(dict(measure))
 
     def _skip(self, where: str, text: str, reason: str) -> None:
         self.skipped.append({"where": where, "text": clean(text)[:200], "reason": reason})
@@ -502,6 +561,12 @@ class _DraftBuilder:
             elif state["area"] is None or state["area"]["number"] != heading.number:
                 self._enter_heading(heading, state, where)
 
+        if area_lead := clean(row.cell("area_lead")):
+            # An export's "Priority area lead" column: the area's strategic lead, on each of its rows.
+            area = self._need_area(state, where)
+            if area["existing_id"] is None:
+                area["lead"] = area_lead[: LIMITS["title"]]
+
         has_objective_column = "objective" in state["columns"]
         objective_text = row.cell("objective")
         if clean(objective_text):
@@ -567,6 +632,26 @@ class _DraftBuilder:
                 self._skip(where, " ".join(row.texts()), "No agreed action in this row: left out.")
             return
         self._add_actions(row, action_items, notes, action_measures, state, where, reference=bool(reference))
+        if reference:
+            # An exported row says which evidence and measures are its own (merged down in
+            # Word): build() reads from all of an objective's rows which items are for it all.
+            state["action"]["row_evidence"] = state["row_evidence"] = self._row_items(
+                row, "evidence", evidence, state
+            )
+            state["action"]["row_measures"] = state["row_measure"] = self._row_items(
+                row,
+                "measure",
+                [parse_measure(item).value for value in measure_cells for item in split_items(value)],
+                state,
+            )
+
+    @staticmethod
+    def _row_items(row: _Row, name: str, items: list, state: dict) -> list:
+        """A row's own items; a Word cell merged with the one above has that row's items."""
+        indexes = [i for i in row.columns.get(name, []) if i < len(row.cells)]
+        if indexes and not any(row._readable(i) for i in indexes):
+            return list(state.get(f"row_{name}") or [])
+        return [tuple(item) if isinstance(item, list) else item for item in items]
 
     def _objective_measure(self, objective: dict, text: str) -> None:
         description, code = parse_measure(text).value
@@ -653,6 +738,7 @@ class _DraftBuilder:
         area["objectives"].append(objective)
         # Empty lead and timescale cells mean "as above" within an objective, not across them.
         state["objective"], state["action"], state["lead"], state["timescale"] = objective, None, None, None
+        state["row_evidence"] = state["row_measure"] = None
 
     def _free_number(self, area: dict, number: str) -> str:
         taken = {objective["number"] for objective in area["objectives"]}
@@ -728,6 +814,15 @@ class _DraftBuilder:
             number_cell = number_cell[:20]
         due_text = clean(row.cell("due"))
         completed_text = clean(row.cell("completed_on"))
+        recurrence_text = normalise_heading(row.cell("recurrence"))
+        recurrence_given = recurrence_text in RECURRENCE_WORDS
+        if recurrence_text and not recurrence_given:
+            self.issues.warn(
+                where,
+                f"“{clean(row.cell('recurrence'))}” is not “Ongoing” or “Recurring”: the timescale says which.",
+            )
+        # An exported row says it in its Recurrence column, an empty cell meaning a one-off action.
+        recurrence_given = recurrence_given or (reference and "recurrence" in state["columns"])
         for index, description in enumerate(items):
             number = ""
             if number_cell:
@@ -803,7 +898,9 @@ class _DraftBuilder:
                 "timescale_display": format_due(due, precision) or timescale_text or "Not set",
                 "due": due.isoformat() if due else None,
                 "precision": precision or MONTH,
-                "recurrence": timescale.recurrence,
+                "recurrence": RECURRENCE_WORDS.get(recurrence_text, "")
+                if recurrence_given
+                else timescale.recurrence,
                 "status": status,
                 "rag": rag,
                 "rag_label": Rag(rag).label if rag else "",

@@ -32,8 +32,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTHS = (1366, 320)
 PAGES_PER_SHAPE = 2
 MAX_PAGES = 120
-# Files and sign-out: not pages to look at (a download aborts the navigation).
-SKIP = re.compile(r"/accounts/logout/|/admin/|/download/|\.(pdf|ics|svg|csv|xlsx|docx)(\?|$)|/export\.")
+# Files and sign-out: not pages to look at (a download aborts the navigation); the API and its
+# Swagger UI docs are not our pages (tests/api checks the docs page).
+SKIP = re.compile(
+    r"/accounts/logout/|/admin/|/api/v1/|/download/|\.(pdf|ics|svg|csv|xlsx|docx)(\?|$)|/export\."
+)
 
 # Measured in the page: the widest element and what sticks out past the viewport,
 # so a failure names the culprit rather than only the page.

@@ -14,10 +14,12 @@ def test_every_job_is_scheduled_once():
         "due_soon",
         "escalation",
         "digest",
+        "clocks",
     }
     assert {entry["task"] for entry in schedule.values()} == {
         "notifications.run_job",
         "packs.send_unsent",
+        "annual_reports.send_unsent",
         "plans.transfer.send_unsent",
         "plans.transfer.purge_import_jobs",
     }

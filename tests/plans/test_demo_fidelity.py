@@ -188,6 +188,28 @@ def test_every_action_lead_timescale_note_and_measure_is_in_its_seed_row(seed):
                     found, offset = found + 1, offset + 1
                 assert found, f"{objective['number']}: {text!r} is not in the seed rows it is tied to"
 
+    # The seed's Measure column is per row: a measure is for exactly the actions of the rows
+    # whose Measure cell holds it (6.1's "No cases meet the criteria…" is in the Child X row,
+    # not the Nursery Z row below it); one tied to no action is in the objective's one row.
+    for objective in objectives(data):
+        number = objective["number"]
+        numbers = range(1, len(objective["actions"]) + 1)
+        first = line_of_action[(number, 1)][0]
+        last = line_of_action[(number, len(objective["actions"]))][1]
+        for measure in objective["measures"]:
+            holding, offset = set(), seed.starts[first][MEASURE]
+            while (offset := seed.find(MEASURE, measure["description"], offset)) >= 0:
+                line = seed.line_of(MEASURE, offset)
+                if line >= last:
+                    break
+                holding |= {
+                    n
+                    for n in numbers
+                    if line_of_action[(number, n)][0] <= line < line_of_action[(number, n)][1]
+                }
+                offset += 1
+            assert holding == set(measure.get("actions") or numbers), (number, measure["description"][:50])
+
     for column, name in (
         (ACTION, "action"),
         (PROGRESS, "progress"),

@@ -47,7 +47,10 @@ def plan_snapshot(
                     "number": objective.number,
                     "description": objective.description,
                     "evidence": [source.text for source in objective.evidence_sources.all()],
-                    "measures": [(m.description, m.indicator_code) for m in objective.measures.all()],
+                    # A measure held once per action of its row (Measure.action) is one measure here.
+                    "measures": list(
+                        dict.fromkeys((m.description, m.indicator_code) for m in objective.measures.all())
+                    ),
                     "actions": actions,
                 }
             )

@@ -17,7 +17,7 @@ import time_machine
 from plans.demo import load_demo
 from plans.due_dates import change_due_date
 from plans.editing import month_end
-from plans.models import Action, BusinessPlan, DuePrecision, Rag, Status
+from plans.models import Action, BusinessPlan, DuePrecision, Measure, Rag, Recurrence, Status
 from plans.transfer.exporter import EXPORTERS, WORD_COLUMNS, load_areas
 from plans.transfer.files import read_upload
 from plans.transfer.importer import write_draft
@@ -60,9 +60,12 @@ def full_snapshot(plan: BusinessPlan) -> list:
         objectives = []
         for objective in area.objectives.all():
             actions = []
-            for action in objective.actions.all():
+            for action, (evidence, measures) in zip(
+                objective.actions.all(), objective.row_items, strict=False
+            ):
                 actions.append(
                     {
+                        "number": action.number,
                         "description": action.description,
                         "lead": action.lead_role,
                         "deferred_to": action.deferred_to,
@@ -80,16 +83,18 @@ def full_snapshot(plan: BusinessPlan) -> list:
                         "progress": sorted(
                             (str(n.date), n.date_precision, n.text) for n in action.progress_updates.all()
                         ),
+                        # The evidence and measures of the action's row, in the row's order
+                        # (plans.rows): the objective's own and those tied to this action.
+                        "evidence": [source.text for source in evidence],
+                        "measures": [(m.description, m.indicator_code) for m in measures],
                     }
                 )
             objectives.append(
                 {
                     "number": objective.number,
                     "description": objective.description,
-                    "evidence": [source.text for source in objective.evidence_sources.all()],
-                    # Which row a measure belongs to (plans.rows) is not compared: the importer
-                    # reads an exported Measure column as the objective's (a known gap).
-                    "measures": sorted((m.description, m.indicator_code) for m in objective.measures.all()),
+                    "evidence": sorted({source.text for source in objective.evidence_sources.all()}),
+                    "measures": sorted({(m.description, m.indicator_code) for m in objective.measures.all()}),
                     "actions": actions,
                 }
             )
@@ -193,7 +198,10 @@ def test_the_demo_plan_exported_and_imported_into_a_new_plan_is_the_same_plan(de
 @pytest.fixture
 def generated_plan() -> BusinessPlan:
     """300 actions across 6 priority areas: every status, RAG, both precisions, undated
-    timescales, deferrals, multi-line and dated progress, evidence and measures."""
+    timescales, deferrals, multi-line and dated progress, evidence and measures; the plan's
+    own action numbers, ongoing and recurring work (with and without a date), strategic
+    leads of areas, measures of one action and evidence for some actions between the
+    objective's own, and an objective with no actions yet."""
     plan = BusinessPlanFactory(title="Generated plan", period_start=datetime.date(2026, 4, 1))
     manager = UserFactory()
     MembershipFactory(user=manager, board=plan.board, role="manager")
@@ -202,17 +210,25 @@ def generated_plan() -> BusinessPlan:
     n = 0
     for area_number in range(1, 7):
         area = PriorityAreaFactory(
-            plan=plan, number=area_number, title=f"Priority {area_number} – safeguarding"
+            plan=plan,
+            number=area_number,
+            title=f"Priority {area_number} – safeguarding",
+            lead="Director of Children's Services" if area_number % 2 else "",
         )
         for position in range(1, 6):
             objective = ObjectiveFactory(
                 priority_area=area, position=position, number=f"{area_number}.{position}"
             )
             EvidenceSourceFactory(objective=objective, position=1, text=f"Audit {area_number}.{position}")
-            EvidenceSourceFactory(objective=objective, position=2, text="Section 11 returns")
+            # Evidence for the objective's first three actions only (tied below).
+            some_rows = EvidenceSourceFactory(
+                objective=objective, position=2, text=f"Serious case review {area_number}.{position}"
+            )
+            EvidenceSourceFactory(objective=objective, position=3, text="Section 11 returns")
             MeasureFactory(
                 objective=objective, position=1, description=f"Measure {area_number}.{position} improved"
             )
+            objective_actions = []
             for index in range(1, 11):
                 n += 1
                 status = next(statuses)
@@ -230,7 +246,13 @@ def generated_plan() -> BusinessPlan:
                     deferred_to="Stay Safe Partnership" if n % 17 == 0 else "",
                     due_date=(due if day else due.replace(day=28)) if dated else None,
                     due_precision=DuePrecision.DAY if day and dated else DuePrecision.MONTH,
-                    timescale_text="" if dated else "To be agreed with partners",
+                    timescale_text=""
+                    if dated
+                    else ("Quarterly" if n % 20 == 7 else "To be agreed with partners"),
+                    recurrence=Recurrence.RECURRING
+                    if n % 20 == 7 or n % 25 == 0
+                    else (Recurrence.ONGOING if n % 30 == 1 else Recurrence.ONCE),
+                    number=f"{area_number}.{position}.{index}" if n % 3 else "",
                     status=status,
                     rag=rag,
                     completed_on=datetime.date(2026, 6, 1 + n % 28) if status == Status.COMPLETE else None,
@@ -239,14 +261,49 @@ def generated_plan() -> BusinessPlan:
                     # A month timescale is stored as the month's last day (as forms and imports do).
                     action.due_date = month_end(action.due_date)
                     action.save()
+                objective_actions.append(action)
                 for k in range(n % 4):
                     ProgressUpdateFactory(
                         action=action,
                         date=datetime.date(2026, 5 + k, 10 + n % 15),
                         text=f"Note {k} on action {n}" + ("\nwith a second line" if k == 1 else ""),
                     )
+            some_rows.actions.set(objective_actions[:3])
+            # Measures of one action each, numbered between the objective's own.
+            MeasureFactory(
+                objective=objective,
+                position=2,
+                action=objective_actions[1],
+                description="Lay members in place",
+            )
+            MeasureFactory(
+                objective=objective,
+                position=3,
+                description=f"Fewer repeat referrals {area_number}.{position}",
+            )
+            for copy, action in enumerate(objective_actions[5:8], start=4):
+                # One measure the plan gives for a row of three actions: held once per action.
+                MeasureFactory(
+                    objective=objective, position=copy, action=action, description="Audit completed"
+                )
+        ObjectiveFactory(
+            priority_area=area, position=6, number=f"{area_number}.6", description="Not started yet"
+        )
     assert n == 300
     return plan
+
+
+def test_the_generated_plan_has_what_its_round_trip_must_keep(generated_plan):
+    """The fixture really holds each thing the round trip is asked to keep."""
+    actions = Action.objects.filter(objective__priority_area__plan=generated_plan)
+    assert {a.recurrence for a in actions} == set(Recurrence.values)
+    assert actions.filter(recurrence=Recurrence.RECURRING, due_date__isnull=False).exists()
+    assert actions.exclude(number="").exists() and actions.filter(number="").exists()
+    assert generated_plan.priority_areas.exclude(lead="").exists()
+    assert (
+        Measure.objects.filter(objective__priority_area__plan=generated_plan, action__isnull=False).count()
+        == 30 * 4
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
