@@ -127,11 +127,15 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A safeguarding beat --loglevel=INFO
 
+# Each script prints its own figures; bench/summary.py then prints issue 18's table, every
+# row beside its goal, from what they reported in this run (.make/bench-results.jsonl).
 bench: install
+	@mkdir -p $(STAMP) && rm -f $(STAMP)/bench-results.jsonl
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_revision.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_reminders $(PY) bench/reminder_sweep.py
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
+	$(PY) bench/summary.py
 
 # The database (pg_dump, or SQLite's online backup) and MEDIA_ROOT, into backups/<UTC time>/.
 backup: $(STAMP)/system $(STAMP)/python

@@ -202,17 +202,3 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.agency_id and self.board_id and self.agency.partnership_id != self.board.partnership_id:
             raise ValidationError({"agency": "Choose an agency of the board's partnership."})
-
-
-# Frameworks of cooperation live in their own module; importing them here registers them in this app.
-from .frameworks import (  # noqa: E402, F401
-    Adoption,
-    AdoptionDecision,
-    Framework,
-    FrameworkBoard,
-    FrameworkStatus,
-    Relationship,
-    RelationshipKind,
-    Responsibility,
-    SharedFunction,
-)

@@ -20,9 +20,9 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from boards.demo_frameworks import Upserter, load_framework_demo
-from boards.frameworks import Adoption, FrameworkStatus
 from boards.models import Board, Membership, Partnership, Role
+from frameworks.demo import Upserter, load_framework_demo
+from frameworks.models import Adoption, FrameworkStatus
 from plans.demo import demo_password
 
 from .forms import save_recommendations

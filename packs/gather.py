@@ -20,9 +20,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from boards.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
-from boards.frameworks import Framework, FrameworkStatus, RelationshipKind
 from boards.models import Board
+from frameworks.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
+from frameworks.models import Framework, FrameworkStatus, RelationshipKind
 from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
@@ -39,6 +39,7 @@ from plans.models import (
     Status,
     in_force_q,
 )
+from reviews.in_progress import reviews_in_progress
 from reviews.models import Recommendation, Review, ReviewReport
 from reviews.traceability import coverage_for_reviews
 
@@ -321,6 +322,10 @@ def gather_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> li
                         "owner_board": rec.owner_board,
                         "illustrative": rec.illustrative,
                         "progress_label": rec.progress_label,
+                        "not_implemented_reason": rec.not_implemented_reason,
+                        "not_implemented_on": _date(rec.not_implemented_on),
+                        "not_implemented_by": rec.not_implemented_by,
+                        "not_implemented_illustrative": rec.not_implemented_illustrative,
                         "fully_answered": rec.fully_answered,
                         "flags": rec.flags,
                         "actions": [
@@ -345,6 +350,33 @@ def gather_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> li
             }
         )
     return gathered
+
+
+def gather_case_reviews(board: Board, period: PackPeriod, as_of: datetime.date) -> list[dict[str, Any]]:
+    """The board's case reviews and inspections in progress on ``as_of`` with their clocks
+    (reviews.in_progress). Only dates are stored: the section works out days left and
+    breach from the pack's as-of date, so unchanged reviews give an unchanged snapshot."""
+    return [
+        {
+            "id": item.review.pk,
+            "title": item.review.title,
+            "kind_label": item.review.get_kind_display(),
+            "stage_label": item.review.get_stage_display() if item.review.is_case_review else "",
+            "status_label": item.review.get_status_display(),
+            "clocks": [
+                {
+                    "key": clock.key,
+                    "name": clock.name,
+                    "length_label": clock.rule.length_label,
+                    "started_on": _date(clock.started_on),
+                    "due": _date(clock.due),
+                    "stopped_on": _date(clock.stopped_on),
+                }
+                for clock in item.clocks
+            ],
+        }
+        for item in reviews_in_progress(board, as_of)
+    ]
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -529,6 +561,7 @@ GATHERERS: list[tuple[str, Gatherer]] = [
     ("plan", gather_plans),
     ("indicators", gather_indicators),
     ("reviews", gather_reviews),
+    ("case_reviews", gather_case_reviews),
     ("meeting", gather_meeting),
     ("earlier_meetings", gather_earlier_meetings),
     ("governance", gather_governance),

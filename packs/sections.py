@@ -24,6 +24,7 @@ from boards.models import Board
 from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
 from performance.models import is_illustrative
 from plans.models import note_date_label
+from reviews.clocks import RULES_BY_KEY, STATE_TAG_CLASSES, ClockState, clock_state, left_label
 
 from .gather import all_actions
 from .periods import PackPeriod, next_quarter
@@ -235,7 +236,11 @@ def review_recommendations(board: Board, period: PackPeriod, snapshot: dict[str,
         {
             **review,
             "recommendations": [
-                {**rec, "actions": [{**a, "due_date": _date(a["due_date"])} for a in rec["actions"]]}
+                {
+                    **rec,
+                    "actions": [{**a, "due_date": _date(a["due_date"])} for a in rec["actions"]],
+                    "not_implemented_on": _date(rec.get("not_implemented_on")),
+                }
                 for rec in review["recommendations"]
             ],
         }
@@ -250,6 +255,40 @@ def review_recommendations(board: Board, period: PackPeriod, snapshot: dict[str,
             "as_of": _date(snapshot["as_of"]),
             "illustrative": any(rec["illustrative"] for r in reviews for rec in r["recommendations"]),
         },
+    )
+
+
+def case_review_clocks(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> SectionData | None:
+    """Case reviews in progress and their statutory clocks, as they stood on the pack's date."""
+    reviews = snapshot.get("case_reviews") or []
+    if not reviews:
+        return None
+    as_of = _date(snapshot["as_of"])
+    shown = []
+    for review in reviews:
+        clocks = []
+        for clock in review["clocks"]:
+            due, stopped = _date(clock["due"]), _date(clock["stopped_on"])
+            rule = RULES_BY_KEY.get(clock["key"])
+            state = clock_state(due, stopped, as_of, rule.warn_working_days if rule else 0)
+            clocks.append(
+                {
+                    **clock,
+                    "started_on": _date(clock["started_on"]),
+                    "due": due,
+                    "stopped_on": stopped,
+                    "state": state,
+                    "state_class": STATE_TAG_CLASSES[state],
+                    "left": left_label(due, stopped, as_of),
+                }
+            )
+        breached = [clock["name"] for clock in clocks if clock["state"] == ClockState.BREACHED]
+        shown.append({**review, "clocks": clocks, "breached": breached})
+    return SectionData(
+        "case-reviews",
+        "Case reviews and their statutory clocks",
+        "packs/sections/case_reviews.html",
+        {"reviews": shown, "as_of": as_of, "breached": sum(len(r["breached"]) for r in shown)},
     )
 
 
@@ -349,7 +388,7 @@ def governance_diagram(board: Board, period: PackPeriod, snapshot: dict[str, Any
     governance = snapshot.get("governance")
     if not governance:
         return None
-    # The SVG was made by boards.diagram.clean_svg (no scripts, styles, handlers or links)
+    # The SVG was made by frameworks.diagram.clean_svg (no scripts, styles, handlers or links)
     # and stored by the pack's own gatherer: it is our markup, not user input.
     svg = mark_safe(governance["svg"])
     return SectionData(
@@ -382,6 +421,7 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     progress_in_period,
     due_next_quarter,
     review_recommendations,
+    case_review_clocks,
     performance_measures,
     meeting_actions_and_decisions,
     what_changed,

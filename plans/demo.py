@@ -234,8 +234,10 @@ _YEAR = re.compile(r"\b(20\d{2})\b")
 
 
 def shift_note_text(text: str, years: int) -> str:
-    """Move the dates written inside a progress note by ``years``, as the demo moves its
-    due dates, so a note never speaks of a year the plan no longer covers."""
+    """Move the dates written inside a progress note or an action's wording ("beginning in
+    October 2011") by ``years``, as the demo moves its due dates, so neither speaks of a year
+    the plan no longer covers. Evidence and measures are left alone: their years are in the
+    names of documents ("Working Together 2010")."""
     if not years:
         return text
     text = _SHORT_DATE.sub(lambda m: f"{m[1]}.{m[2]}.{(int(m[3]) + years) % 100:02d}", text)
@@ -499,7 +501,7 @@ def _load_action(writer, objective, position, data, sub_committees, shift: int, 
         Action,
         {"objective": objective, "position": position},
         {
-            "description": data["description"],
+            "description": shift_note_text(data["description"], shift),
             "lead_role": data["lead"],
             "deferred_to": data["deferred_to"],
             "lead_sub_committee": sub_committees.get(data["sub_committee"]),

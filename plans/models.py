@@ -183,7 +183,8 @@ class BusinessPlan(Versioned):
         start, end = self.period_start.year - years, self.period_end.year - years
         return (
             f"The demo's dates were moved forward by {years} year{'s' if years != 1 else ''} from the "
-            f"{start}–{end} original, dates written in progress notes included."
+            f"{start}–{end} original, dates written in actions and progress notes included "
+            "(the names of documents, such as Working Together 2010, are as the source gives them)."
         )
 
     @property

@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from boards.models import Board
 
 from . import access as plan_access
-from . import due_dates, page_cache, rows
+from . import due_dates, page_cache, plan_table, rows
 from .access import (
     ARCHIVED_MESSAGE,
     can_manage_board,
@@ -54,7 +54,7 @@ from .editing import (
     save_quick_update,
 )
 from .extensions import action_panels, approval_decision_choices, plan_panels
-from .filters import PlanFilterForm, filter_actions, rag_counts
+from .filters import PlanFilterForm
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
 from .models import (
     Action,
@@ -64,9 +64,6 @@ from .models import (
     Measure,
     Objective,
     PlanStatus,
-    PriorityArea,
-    Rag,
-    Recurrence,
     Status,
 )
 
@@ -124,57 +121,11 @@ def _approval_context(plan: BusinessPlan, access) -> dict:
     return {}
 
 
-RAG_LABELS = dict(Rag.choices)
-STATUS_LABELS = dict(Status.choices)
-RECURRENCE_LABELS = dict(Recurrence.choices)
-
-
-def _prepare_row(action: Action, today: datetime.date, url_prefix: str) -> None:
-    """Everything a plan-table row prints, as plain strings: with 1,000 rows the
-    template's method calls and filters are the page's cost (FIELD-NOTES)."""
-    action.row_url = f"{url_prefix}{action.pk}/"
-    action.row_rag = RAG_LABELS.get(action.rag, action.rag)
-    action.row_rag_class = action.rag_tag_class
-    action.row_status = STATUS_LABELS.get(action.status, action.status)
-    action.row_lead = action.lead_display
-    original = action.original_timescale
-    action.row_due = f"Originally {original}, now {action.timescale}" if original else action.timescale
-    recurrence = RECURRENCE_LABELS.get(action.recurrence, "") if action.recurrence else ""
-    # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
-    action.row_recurrence = recurrence if recurrence.lower() != action.row_due.lower() else ""
-    action.row_overdue = action.is_overdue(today)
-    action.row_progress_date = action.latest_progress_label
-
-
 def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
+    """The filters and the table (plans.plan_table builds and draws the rows)."""
     filters = PlanFilterForm(request.GET or None, plan=plan)
-    actions = filter_actions(
-        Action.objects.with_latest_progress().with_first_due_date().select_related("lead_sub_committee"),
-        filters,
-        today,
-    )
-    objectives = Objective.objects.prefetch_related(
-        "evidence_sources", "measures", Prefetch("actions", queryset=actions)
-    )
-    priority_areas = list(
-        PriorityArea.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
-    )
+    priority_areas, shown = plan_table.plan_sections(plan, filters, today)
     filters.set_areas(priority_areas)
-    url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
-    all_objectives = [objective for area in priority_areas for objective in area.objectives.all()]
-    evidence_ties, measure_ties = rows.all_ties(all_objectives)
-    for area in priority_areas:
-        area_actions = [a for objective in area.objectives.all() for a in objective.actions.all()]
-        area.rag_counts = rag_counts(area_actions)
-        area.action_count = len(area_actions)
-        for objective in area.objectives.all():
-            actions = objective.actions.all()
-            evidence = rows.row_cells(actions, objective.evidence_sources.all(), evidence_ties)
-            measures = rows.row_cells(actions, objective.measures.all(), measure_ties)
-            for action, evidence_cell, measure_cell in zip(actions, evidence, measures, strict=True):
-                action.evidence_cell, action.measure_cell = evidence_cell, measure_cell
-        for action in area_actions:
-            _prepare_row(action, today, url_prefix)
     filtering = filters.active
     if filtering:
         priority_areas = [area for area in priority_areas if area.action_count]
@@ -182,9 +133,10 @@ def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: 
         "plan": plan,
         "access": access,
         "priority_areas": priority_areas,
+        "table": plan_table.render_table(priority_areas, can_edit=access.can_edit, filtering=filtering),
         "filters": filters,
         "filtering": filtering,
-        "matching_count": sum(area.action_count for area in priority_areas) if filtering else None,
+        "matching_count": shown if filtering else None,
         "today": today,
     }
 

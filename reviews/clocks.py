@@ -157,21 +157,15 @@ class Clock:
 
     @property
     def breached(self) -> bool:
-        if self.stopped_on is not None:
-            return self.stopped_on > self.due
-        return self.today > self.due
+        return is_breached(self.due, self.stopped_on, self.today)
 
     @property
     def due_soon(self) -> bool:
-        return self.running and not self.breached and self.working_days_left <= self.rule.warn_working_days
+        return self.state == ClockState.DUE_SOON
 
     @property
     def state(self) -> str:
-        if self.stopped_on is not None:
-            return ClockState.MET_LATE if self.breached else ClockState.MET
-        if self.breached:
-            return ClockState.BREACHED
-        return ClockState.DUE_SOON if self.due_soon else ClockState.RUNNING
+        return clock_state(self.due, self.stopped_on, self.today, self.rule.warn_working_days)
 
     @property
     def state_tag_class(self) -> str:
@@ -180,17 +174,42 @@ class Clock:
     @property
     def left_label(self) -> str:
         """Days left in words, as the page and the pack show them."""
-        if self.stopped_on is not None:
-            late = working_days_between(self.due, self.stopped_on)
-            return f"Stopped {self.stopped_on.day} {self.stopped_on:%B %Y}" + (
-                f", {late} working day{'s' if late != 1 else ''} late" if late > 0 else ""
-            )
-        left = self.working_days_left
-        if left == 0:
-            return "Due today"
-        if left > 0:
-            return f"{left} working day{'s' if left != 1 else ''} left"
-        return f"{-left} working day{'s' if left != -1 else ''} overdue"
+        return left_label(self.due, self.stopped_on, self.today)
+
+
+def is_breached(due: datetime.date, stopped_on: datetime.date | None, today: datetime.date) -> bool:
+    if stopped_on is not None:
+        return stopped_on > due
+    return today > due
+
+
+def clock_state(
+    due: datetime.date, stopped_on: datetime.date | None, today: datetime.date, warn_working_days: int
+) -> str:
+    """Met, met late, breached, due soon (within ``warn_working_days``) or running on ``today``.
+
+    Plain dates in, so a board pack works a clock out from its snapshot as the page does."""
+    if stopped_on is not None:
+        return ClockState.MET_LATE if stopped_on > due else ClockState.MET
+    if today > due:
+        return ClockState.BREACHED
+    if working_days_between(today, due) <= warn_working_days:
+        return ClockState.DUE_SOON
+    return ClockState.RUNNING
+
+
+def left_label(due: datetime.date, stopped_on: datetime.date | None, today: datetime.date) -> str:
+    if stopped_on is not None:
+        late = working_days_between(due, stopped_on)
+        return f"Stopped {stopped_on.day} {stopped_on:%B %Y}" + (
+            f", {late} working day{'s' if late != 1 else ''} late" if late > 0 else ""
+        )
+    left = working_days_between(today, due)
+    if left == 0:
+        return "Due today"
+    if left > 0:
+        return f"{left} working day{'s' if left != 1 else ''} left"
+    return f"{-left} working day{'s' if left != -1 else ''} overdue"
 
 
 def clocks_of(review: Review, today: datetime.date) -> list[Clock]:

@@ -1,7 +1,12 @@
 from django.http import HttpRequest
 
 # URL namespaces whose pages belong to one entry of the service navigation.
-_SECTION_OF_NAMESPACE = {"meetings": "meetings", "reviews": "reviews", "notifications": "notifications"}
+_SECTION_OF_NAMESPACE = {
+    "meetings": "meetings",
+    "frameworks": "frameworks",
+    "reviews": "reviews",
+    "notifications": "notifications",
+}
 
 
 def navigation(request: HttpRequest) -> dict[str, str]:
@@ -12,5 +17,5 @@ def navigation(request: HttpRequest) -> dict[str, str]:
     if match.url_name == "my_actions":
         return {"nav_section": "my_actions"}
     if match.namespace == "boards":
-        return {"nav_section": "frameworks" if "framework" in (match.url_name or "") else "boards"}
+        return {"nav_section": "boards"}
     return {"nav_section": _SECTION_OF_NAMESPACE.get(match.namespace, "")}

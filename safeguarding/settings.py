@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "boards",
+    "frameworks",
     "plans",
     "reviews",
     "meetings",
@@ -118,6 +119,14 @@ TEMPLATES = [
                 "safeguarding.context_processors.navigation",
             ],
         },
+    },
+    # For the few templates whose rows are a page's cost: the plan table
+    # (plans/jinja2/plans/_plan_table.html, see plans.plan_table). Autoescaped like Django's.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": True},
     },
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("performance/", include("performance.urls")),
     path("packs/", include("packs.urls")),
+    path("frameworks/", include("frameworks.urls")),
     path("annual-reports/", include("annual_reports.urls")),
     path("api/", include("api.urls")),
     path("", include("accounts.board_urls")),

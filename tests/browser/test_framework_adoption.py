@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from boards.models import AdoptionDecision, Framework, FrameworkStatus, RelationshipKind, Role
-from tests.boards.factories_framework import RelationshipFactory, SharedFunctionFactory, framework_binding
+from boards.models import Role
+from frameworks.models import AdoptionDecision, Framework, FrameworkStatus, RelationshipKind
 from tests.factories import BoardFactory, MembershipFactory, PartnershipFactory, UserFactory
+from tests.frameworks.factories import RelationshipFactory, SharedFunctionFactory, framework_binding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from boards.models import Adoption, Board, Framework, FrameworkStatus, Relationship, SharedFunction
+from boards.models import Board
+from frameworks.models import Adoption, Framework, FrameworkStatus, Relationship, SharedFunction
 from meetings.models import AgendaItem, BoardReport, Decision, Meeting, ReportRecommendation
 
 pytestmark = pytest.mark.django_db

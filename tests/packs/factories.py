@@ -2,7 +2,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from boards.frameworks import FrameworkStatus
+from frameworks.models import FrameworkStatus
 from plans.models import Rag, Status
 from tests.factories import ActionFactory, MeasureFactory, ObjectiveFactory, ProgressUpdateFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
@@ -99,7 +99,7 @@ def make_board_business(board, plan: PackPlan, *, prefix: str = "") -> BoardBusi
     """Reviews, meetings and governance for a board made by make_pack_plan (texts kept short,
     so pdftotext's layout mode keeps each on one line of its table cell)."""
     from meetings.models import ActionArising, DecisionKind
-    from tests.boards.factories_framework import FrameworkBoardFactory, RelationshipFactory, framework_binding
+    from tests.frameworks.factories import FrameworkBoardFactory, RelationshipFactory, framework_binding
     from tests.meetings.factories import (
         AgendaItemFactory,
         DecisionFactory,
@@ -108,12 +108,23 @@ def make_board_business(board, plan: PackPlan, *, prefix: str = "") -> BoardBusi
         ReportRecommendationFactory,
     )
     from tests.reviews.factories import (
+        CaseReviewFactory,
         RecommendationActionFactory,
         RecommendationFactory,
         ReviewReportFactory,
     )
 
     review = ReviewReportFactory(board=board, review__partnership=board.partnership).review
+    # A case review on its clocks: notified a day late (aware Thursday 1 October, due the
+    # 8th), its rapid review due Friday 30 October.
+    case_review = CaseReviewFactory(
+        partnership=board.partnership,
+        title=f"{prefix}Child P",
+        became_aware=datetime.date(2026, 10, 1),
+        notified=datetime.date(2026, 10, 9),
+        stage="notified",
+    )
+    ReviewReportFactory(board=board, review=case_review)
     recommendation = RecommendationFactory(review=review, number=1, text=f"{prefix}Strengthen the MASH")
     RecommendationActionFactory(recommendation=recommendation, action=plan.red)
 

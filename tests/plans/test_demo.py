@@ -8,8 +8,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from boards.models import Board, Membership, Partnership, SubCommittee
+from plans import rows
 from plans.demo import SEED_PLAN, demo_password, shift_date, year_shift
-from plans.models import Action, BusinessPlan, Measure, Objective, PriorityArea, ProgressUpdate, Status
+from plans.models import (
+    Action,
+    BusinessPlan,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PriorityArea,
+    ProgressUpdate,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +192,13 @@ def test_a_measure_belongs_to_the_row_the_seed_ties_it_to(demo_manager):
     row = plan_page[plan_page.index("Appoint 2 Lay Members") :]
     row = row[: row.index("</tr>")]
     assert "Lay members in place" in row and "Safeguarding campaign launched" not in row
+    # 6.1: the seed gives "No cases meet the criteria…" in the Child X row (actions 1–4),
+    # and no measure in the Nursery Z row (actions 5–6).
+    no_cases = "No cases meet the criteria for a Serious Case Review"
+    for position in (1, 2, 3, 4):
+        assert [m.description for m in rows.for_action(Measure, _action("6.1", position))] == [no_cases]
+    for position in (5, 6):
+        assert not rows.for_action(Measure, _action("6.1", position)).exists()
     # Evidence too: the Nursery Z rows of 6.1 are not shown the Child X review as evidence.
     nursery = _action("6.1", 5)
     assert [e.text for e in nursery.evidence_sources.all()] == ["Nursery Z Serious Case Review"]
@@ -204,6 +221,41 @@ def test_dates_written_in_notes_move_with_the_demo_and_the_plan_says_so_once(dem
     sentence = "The demo&#x27;s dates were moved forward by 15 years from the 2011–2013 original"
     assert page.count(sentence) == 1
     assert "25.07.26" in demo_manager.get(_action("1.1", 2).get_absolute_url()).text
+
+
+SIX_MONTHLY = (
+    "SSCB to receive 6-monthly reports from Children's Trust on progress against task & Finish Group "
+    "report recommendations until fully implemented, beginning in {month}"
+)
+
+
+def test_dates_written_in_action_wording_move_with_the_demo_everywhere_it_is_shown(demo_manager):
+    """Point 16: the seed's 1.2 says "beginning in October 2011"; moved 15 years, October 2026,
+    on the plan page, the action page and the exports; document names keep their years."""
+    from plans.transfer.exporter import EXPORTERS
+
+    action = _action("1.2", 1)
+    assert action.description == SIX_MONTHLY.format(month="October 2026")
+    plan = action.objective.priority_area.plan
+    for page in (
+        demo_manager.get(plan.get_absolute_url()).text,
+        demo_manager.get(action.get_absolute_url()).text,
+        EXPORTERS["csv"][0](plan).decode("utf-8"),
+    ):
+        assert "beginning in October 2026" in page and "October 2011" not in page
+    # Evidence names a document: "Working Together 2010" is not a date to move.
+    assert EvidenceSource.objects.filter(
+        objective__priority_area__plan=plan, text="Working Together 2010"
+    ).exists()
+    assert "dates written in actions and progress notes included" in plan.dates_moved_note
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
+def test_original_dates_keep_the_action_wording():
+    call_command("load_demo", "--original-dates")
+    assert _action("1.2", 1).description == SIX_MONTHLY.format(month="October 2011")
+    call_command("load_demo")  # moving later rewrites the same action
+    assert _action("1.2", 1).description == SIX_MONTHLY.format(month="October 2026")
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
-from .frameworks import Framework, RelationshipKind
+from .models import Framework, RelationshipKind
 
 STYLESHEET = Path(__file__).parent / "print" / "framework.css"
 
@@ -29,7 +29,7 @@ def framework_html(framework: Framework) -> str:
     except DiagramError:
         svg = ""
     return render_to_string(
-        "boards/framework_pdf.html",
+        "frameworks/pdf.html",
         {
             "framework": framework,
             "framework_boards": framework_boards,

@@ -13,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from boards.models import Board, Membership, Partnership, Role
+
+from .access import FrameworkAccess, get_framework_for_user
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
-from .framework_access import FrameworkAccess, get_framework_for_user
-from .framework_forms import (
+from .forms import (
     AdoptionForm,
     FrameworkBoardForm,
     FrameworkForm,
@@ -24,9 +26,8 @@ from .framework_forms import (
     ResponsibilityForm,
     SharedFunctionForm,
 )
-from .framework_pdf import framework_pdf
-from .frameworks import Framework, FrameworkError, FrameworkStatus, RelationshipKind, Responsibility
-from .models import Board, Membership, Partnership, Role
+from .models import Framework, FrameworkError, FrameworkStatus, RelationshipKind, Responsibility
+from .pdf import framework_pdf
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("frameworks", queryset=frameworks, to_attr="my_frameworks"))
     )
     can_create = Membership.objects.filter(user=request.user, role=Role.MANAGER).exists()
-    return render(
-        request, "boards/framework_list.html", {"partnerships": partnerships, "can_create": can_create}
-    )
+    return render(request, "frameworks/list.html", {"partnerships": partnerships, "can_create": can_create})
 
 
 @login_required
@@ -60,7 +59,7 @@ def framework_create(request: HttpRequest) -> HttpResponse:
             request, "Draft created: bind the other boards, then add relationships and functions."
         )
         return redirect(framework)
-    return render(request, "boards/framework_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "frameworks/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _detail_context(request, framework: Framework, access: FrameworkAccess, **forms) -> dict:
@@ -119,7 +118,7 @@ def _detail_context(request, framework: Framework, access: FrameworkAccess, **fo
 @require_GET
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     framework, access = get_framework_for_user(request.user, pk)
-    return render(request, "boards/framework_detail.html", _detail_context(request, framework, access))
+    return render(request, "frameworks/detail.html", _detail_context(request, framework, access))
 
 
 @login_required
@@ -174,7 +173,7 @@ def record_adoption(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(framework.get_absolute_url() + "#adoption")
     context = _detail_context(request, framework, access, adoption_form=form)
-    return render(request, "boards/framework_detail.html", context, status=400)
+    return render(request, "frameworks/detail.html", context, status=400)
 
 
 @login_required
@@ -220,7 +219,7 @@ def edit_framework(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(framework.get_absolute_url())
     return render(
         request,
-        "boards/framework_form.html",
+        "frameworks/form.html",
         {"framework": framework, "form": form},
         status=400 if form.errors else 200,
     )
@@ -249,7 +248,7 @@ def _add_to_draft(request: HttpRequest, pk: int, key: str, anchor: str) -> HttpR
         messages.success(request, f"Added: {added}.")
         return redirect(framework.get_absolute_url() + anchor)
     context = _detail_context(request, framework, access, **{key: form})
-    return render(request, "boards/framework_detail.html", context, status=400)
+    return render(request, "frameworks/detail.html", context, status=400)
 
 
 @login_required
@@ -323,7 +322,7 @@ def add_relationship(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Added: {relationship}.")
         return redirect(framework.get_absolute_url() + "#relationships")
     context = _detail_context(request, framework, access, relationship_form=form)
-    return render(request, "boards/framework_detail.html", context, status=400)
+    return render(request, "frameworks/detail.html", context, status=400)
 
 
 @login_required

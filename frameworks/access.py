@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .frameworks import Framework
-from .models import Membership, Role
+from boards.models import Membership, Role
+
+from .models import Framework
 
 
 @dataclass(frozen=True)

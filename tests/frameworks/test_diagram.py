@@ -4,10 +4,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from boards.diagram import EDGE_STYLES, governance_dot, governance_svg
-from boards.models import RelationshipKind
-from tests.boards.factories_framework import RelationshipFactory, SharedFunctionFactory, framework_binding
+from frameworks.diagram import EDGE_STYLES, governance_dot, governance_svg
+from frameworks.models import RelationshipKind
 from tests.factories import BoardFactory, PartnershipFactory
+from tests.frameworks.factories import RelationshipFactory, SharedFunctionFactory, framework_binding
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_framework_pdf_draws_the_diagram_with_every_board_and_label(client, fram
     user = UserFactory()
     MembershipFactory(user=user, board=framework.framework_boards.first().board, role=Role.MEMBER)
     client.force_login(user)
-    response = client.get(reverse("boards:framework_pdf", args=[framework.pk]))
+    response = client.get(reverse("frameworks:pdf", args=[framework.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True

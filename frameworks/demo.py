@@ -18,7 +18,9 @@ from typing import Any
 
 from django.db import models
 
-from .frameworks import (
+from boards.models import Board, Partnership
+
+from .models import (
     Framework,
     FrameworkBoard,
     FrameworkStatus,
@@ -27,7 +29,6 @@ from .frameworks import (
     Responsibility,
     SharedFunction,
 )
-from .models import Board, Partnership
 
 
 class Upserter:

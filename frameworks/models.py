@@ -1,9 +1,12 @@
 """Frameworks of cooperation: which board scrutinises, advises or delivers what,
 and each bound board's decision to adopt it.
 
-Imported at the bottom of ``boards/models.py`` so Django registers the models
-in the ``boards`` app; the status rules live here as model methods, each one a
-transaction.
+The status rules live here as model methods, each one a transaction.
+
+These models lived in the ``boards`` app until the frameworks app was split out;
+they keep their ``boards_*`` tables (``db_table``, and ``table_name`` for their
+history), so existing databases keep their rows: the move was a change of Django's
+state only (see ``migrations/0001_initial.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .models import Board, Partnership
+from boards.models import Board, Partnership
 
 
 class FrameworkStatus(models.TextChoices):
@@ -68,9 +71,10 @@ class Framework(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FrameworkQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicalframework")
 
     class Meta:
+        db_table = "boards_framework"
         ordering = ["partnership__name", "title", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -86,7 +90,7 @@ class Framework(models.Model):
         return f"{self.title} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("boards:framework", kwargs={"pk": self.pk})
+        return reverse("frameworks:detail", kwargs={"pk": self.pk})
 
     @property
     def status_tag_class(self) -> str:
@@ -260,9 +264,10 @@ class FrameworkBoard(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicalframeworkboard")
 
     class Meta:
+        db_table = "boards_frameworkboard"
         ordering = ["framework", "position", "board__short_name"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "board"], name="framework_board_unique"),
@@ -291,9 +296,10 @@ class Responsibility(models.Model):
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicalresponsibility")
 
     class Meta:
+        db_table = "boards_responsibility"
         ordering = ["framework_board", "position", "pk"]
         verbose_name_plural = "responsibilities"
 
@@ -311,12 +317,15 @@ class SharedFunction(models.Model):
     name = models.CharField(max_length=200, help_text="Quality assurance, Section 11 compliance…")
     delivered_by = models.CharField(max_length=200, help_text="The group that delivers it.")
     description = models.TextField(blank=True)
-    boards = models.ManyToManyField(Board, related_name="shared_functions")
+    boards = models.ManyToManyField(
+        Board, related_name="shared_functions", db_table="boards_sharedfunction_boards"
+    )
     position = models.PositiveSmallIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicalsharedfunction")
 
     class Meta:
+        db_table = "boards_sharedfunction"
         ordering = ["framework", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "name"], name="shared_function_unique_in_framework"),
@@ -348,9 +357,10 @@ class Relationship(models.Model):
     kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
     note = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicalrelationship")
 
     class Meta:
+        db_table = "boards_relationship"
         ordering = ["framework", "from_board__short_name", "kind", "to_board__short_name"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_board=F("to_board")), name="relationship_not_to_itself"),
@@ -420,9 +430,10 @@ class Adoption(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="boards_historicaladoption")
 
     class Meta:
+        db_table = "boards_adoption"
         ordering = ["framework", "-meeting_date", "-recorded_at", "-pk"]
         constraints = [
             models.CheckConstraint(

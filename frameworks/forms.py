@@ -8,7 +8,10 @@ from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 
-from .frameworks import (
+from boards.govuk_fields import GovukDateField
+from boards.models import Board
+
+from .models import (
     AdoptionDecision,
     Framework,
     FrameworkBoard,
@@ -17,8 +20,6 @@ from .frameworks import (
     Responsibility,
     SharedFunction,
 )
-from .govuk_fields import GovukDateField
-from .models import Board
 
 
 class AdoptionForm(forms.Form):

@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from boards.models import AdoptionDecision, Framework, FrameworkStatus, Relationship, RelationshipKind
-from tests.boards.factories_framework import RelationshipFactory, framework_binding
+from frameworks.models import AdoptionDecision, Framework, FrameworkStatus, Relationship, RelationshipKind
 from tests.dates import date_input
 from tests.factories import BoardFactory
+from tests.frameworks.factories import RelationshipFactory, framework_binding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -31,7 +31,7 @@ def framework(people):
 
 
 def adopt_url(framework):
-    return reverse("boards:framework_adopt", args=[framework.pk])
+    return reverse("frameworks:adopt", args=[framework.pk])
 
 
 @pytest.mark.parametrize("role", ["manager", "chair", "member", "executive"])
@@ -42,7 +42,7 @@ def test_members_of_a_bound_board_read_the_framework_and_its_diagram(client, peo
     assert "<svg" in response.text and 'role="img"' in response.text
     assert "advises" in response.text
     assert ("Record your board" in response.text) == (role == "manager")
-    svg = client.get(reverse("boards:framework_diagram", args=[framework.pk]))
+    svg = client.get(reverse("frameworks:diagram", args=[framework.pk]))
     assert svg["Content-Type"] == "image/svg+xml"
 
 
@@ -57,11 +57,11 @@ def test_outsider_and_anonymous_cannot_see_it(client, people, framework):
     assert client.get(framework.get_absolute_url()).status_code == 302
     client.force_login(people.outsider)
     assert client.get(framework.get_absolute_url()).status_code == 404
-    assert client.get(reverse("boards:framework_diagram", args=[framework.pk])).status_code == 404
+    assert client.get(reverse("frameworks:diagram", args=[framework.pk])).status_code == 404
     response = client.post(adopt_url(framework), {"decision": "adopt"})
     assert response.status_code == 404
-    assert client.get(reverse("boards:frameworks")).status_code == 200
-    assert framework.title not in client.get(reverse("boards:frameworks")).text
+    assert client.get(reverse("frameworks:list")).status_code == 200
+    assert framework.title not in client.get(reverse("frameworks:list")).text
 
 
 @pytest.mark.parametrize("role", ["chair", "member", "executive"])
@@ -78,8 +78,8 @@ def test_readers_cannot_record_a_decision(client, people, framework, role):
 def test_recording_is_post_only(client, people, framework):
     client.force_login(people.manager)
     assert client.get(adopt_url(framework)).status_code == 405
-    assert client.get(reverse("boards:framework_propose", args=[framework.pk])).status_code == 405
-    assert client.get(reverse("boards:framework_new_version", args=[framework.pk])).status_code == 405
+    assert client.get(reverse("frameworks:propose", args=[framework.pk])).status_code == 405
+    assert client.get(reverse("frameworks:new_version", args=[framework.pk])).status_code == 405
 
 
 def test_manager_records_their_boards_decision(client, people, framework):
@@ -144,25 +144,23 @@ def test_last_board_adopting_makes_it_adopted(client, people, framework):
 
 def test_manager_starts_a_new_version_edits_and_proposes_it(client, people, framework):
     client.force_login(people.manager)
-    response = client.post(reverse("boards:framework_new_version", args=[framework.pk]))
+    response = client.post(reverse("frameworks:new_version", args=[framework.pk]))
     new = Framework.objects.get(supersedes=framework)
     assert response.url == new.get_absolute_url()
     response = client.post(
-        reverse("boards:framework_relationship_add", args=[new.pk]),
+        reverse("frameworks:relationship_add", args=[new.pk]),
         {"from_board": people.board.pk, "to_board": people.board.pk, "kind": RelationshipKind.SCRUTINISES},
     )
     assert response.status_code == 400
     assert "cannot have a relationship with itself" in response.text
     hwb = new.framework_boards.exclude(board=people.board).get().board
     client.post(
-        reverse("boards:framework_relationship_add", args=[new.pk]),
+        reverse("frameworks:relationship_add", args=[new.pk]),
         {"from_board": hwb.pk, "to_board": people.board.pk, "kind": RelationshipKind.HOLDS_TO_ACCOUNT},
     )
     assert new.relationships.count() == 2
-    client.post(
-        reverse("boards:framework_edit", args=[new.pk]), {"title": "Revised framework", "summary": ""}
-    )
-    client.post(reverse("boards:framework_propose", args=[new.pk]))
+    client.post(reverse("frameworks:edit", args=[new.pk]), {"title": "Revised framework", "summary": ""})
+    client.post(reverse("frameworks:propose", args=[new.pk]))
     new.refresh_from_db()
     assert (new.title, new.status) == ("Revised framework", FrameworkStatus.PROPOSED)
     assert Framework.objects.get(pk=framework.pk).status == FrameworkStatus.SUPERSEDED
@@ -170,10 +168,10 @@ def test_manager_starts_a_new_version_edits_and_proposes_it(client, people, fram
 
 def test_readers_cannot_edit(client, people, framework):
     client.force_login(people.member)
-    assert client.post(reverse("boards:framework_new_version", args=[framework.pk])).status_code == 403
-    assert client.get(reverse("boards:framework_edit", args=[framework.pk])).status_code == 403
+    assert client.post(reverse("frameworks:new_version", args=[framework.pk])).status_code == 403
+    assert client.get(reverse("frameworks:edit", args=[framework.pk])).status_code == 403
     relationship = framework.relationships.get()
-    url = reverse("boards:framework_relationship_delete", args=[framework.pk, relationship.pk])
+    url = reverse("frameworks:relationship_delete", args=[framework.pk, relationship.pk])
     assert client.post(url).status_code == 403
     assert Relationship.objects.filter(pk=relationship.pk).exists()
 
@@ -181,7 +179,7 @@ def test_readers_cannot_edit(client, people, framework):
 def test_a_manager_of_an_unbound_board_is_an_outsider(client, people, framework):
     # The outsider manages another board (people.other_board), not one this framework binds.
     client.force_login(people.outsider)
-    assert client.post(reverse("boards:framework_new_version", args=[framework.pk])).status_code == 404
+    assert client.post(reverse("frameworks:new_version", args=[framework.pk])).status_code == 404
 
 
 def test_detail_query_count_is_fixed(client, people, framework, django_assert_max_num_queries):
@@ -204,22 +202,22 @@ def test_framework_page_has_unique_ids(client, people, framework):
 def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
     hwb = BoardFactory(partnership=people.board.partnership, short_name="HWB")
     client.force_login(people.manager)
-    assert client.get(reverse("boards:framework_create")).status_code == 200
+    assert client.get(reverse("frameworks:create")).status_code == 200
     response = client.post(
-        reverse("boards:framework_create"), {"board": people.board.pk, "title": "Framework of Cooperation"}
+        reverse("frameworks:create"), {"board": people.board.pk, "title": "Framework of Cooperation"}
     )
     framework = Framework.objects.get()
     assert response.url == framework.get_absolute_url()
     assert (framework.status, framework.partnership) == (FrameworkStatus.DRAFT, people.board.partnership)
 
     client.post(
-        reverse("boards:framework_board_add", args=[framework.pk]),
+        reverse("frameworks:board_add", args=[framework.pk]),
         {"board": hwb.pk, "primary_function": "delivery and performance", "is_party": "on"},
     )
     assert framework.framework_boards.get(board=hwb).primary_function == "delivery and performance"
     fb = framework.framework_boards.get(board=people.board)
     client.post(
-        reverse("boards:framework_responsibility_add", args=[framework.pk]),
+        reverse("frameworks:responsibility_add", args=[framework.pk]),
         {
             "framework_board": fb.pk,
             "sub_group": "Serious Case Review Process",
@@ -228,12 +226,12 @@ def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
     )
     assert fb.responsibilities.get().sub_group == "Serious Case Review Process"
     response = client.post(
-        reverse("boards:framework_shared_add", args=[framework.pk]),
+        reverse("frameworks:shared_add", args=[framework.pk]),
         {"name": "Quality assurance", "delivered_by": "Stay Safe Partnership", "boards": [people.board.pk]},
     )
     assert response.status_code == 400 and "Choose at least two boards" in response.text
     client.post(
-        reverse("boards:framework_shared_add", args=[framework.pk]),
+        reverse("frameworks:shared_add", args=[framework.pk]),
         {
             "name": "Quality assurance",
             "delivered_by": "Stay Safe Partnership",
@@ -242,7 +240,7 @@ def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
     )
     assert framework.shared_functions.get().boards.count() == 2
     client.post(
-        reverse("boards:framework_relationship_add", args=[framework.pk]),
+        reverse("frameworks:relationship_add", args=[framework.pk]),
         {"from_board": people.board.pk, "to_board": hwb.pk, "kind": RelationshipKind.SCRUTINISES},
     )
     page = client.get(framework.get_absolute_url()).text
@@ -250,31 +248,29 @@ def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
 
     # Unbinding a board takes its relationships and shares with it; your only board stays.
     hwb_fb = framework.framework_boards.get(board=hwb)
-    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", hwb_fb.pk]))
+    client.post(reverse("frameworks:part_remove", args=[framework.pk, "board", hwb_fb.pk]))
     assert not framework.relationships.exists()
     assert list(framework.shared_functions.get().boards.all()) == [people.board]
-    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", fb.pk]))
+    client.post(reverse("frameworks:part_remove", args=[framework.pk, "board", fb.pk]))
     assert framework.framework_boards.filter(pk=fb.pk).exists()
 
 
 def test_a_draft_title_must_be_new_in_the_partnership(client, people, framework):
     client.force_login(people.manager)
-    response = client.post(
-        reverse("boards:framework_create"), {"board": people.board.pk, "title": framework.title}
-    )
+    response = client.post(reverse("frameworks:create"), {"board": people.board.pk, "title": framework.title})
     assert response.status_code == 400
     assert "start a new version" in response.text
 
 
 def test_only_managers_start_frameworks_and_only_drafts_change(client, people, framework):
     client.force_login(people.member)
-    assert client.get(reverse("boards:framework_create")).status_code == 403
+    assert client.get(reverse("frameworks:create")).status_code == 403
     client.force_login(people.manager)
     hwb_fb = framework.framework_boards.exclude(board=people.board).get()
-    client.post(reverse("boards:framework_part_remove", args=[framework.pk, "board", hwb_fb.pk]))
+    client.post(reverse("frameworks:part_remove", args=[framework.pk, "board", hwb_fb.pk]))
     assert framework.framework_boards.count() == 2, "a proposed framework is not edited in place"
     response = client.post(
-        reverse("boards:framework_shared_add", args=[framework.pk]),
+        reverse("frameworks:shared_add", args=[framework.pk]),
         {"name": "QA", "delivered_by": "Group", "boards": [people.board.pk, hwb_fb.board_id]},
     )
     assert response.status_code == 302 and not framework.shared_functions.exists()

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from boards.models import (
+from frameworks.models import (
     Adoption,
     AdoptionDecision,
     Framework,

@@ -6,16 +6,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from boards.frameworks import FrameworkError
-from boards.models import AdoptionDecision, Framework, FrameworkStatus, Relationship, RelationshipKind
-from tests.boards.factories_framework import (
+from frameworks.models import (
+    AdoptionDecision,
+    Framework,
+    FrameworkError,
+    FrameworkStatus,
+    Relationship,
+    RelationshipKind,
+)
+from tests.factories import BoardFactory, PartnershipFactory
+from tests.frameworks.factories import (
     FrameworkBoardFactory,
     RelationshipFactory,
     ResponsibilityFactory,
     SharedFunctionFactory,
     framework_binding,
 )
-from tests.factories import BoardFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .frameworks import Framework, RelationshipKind
+from .models import Framework, RelationshipKind
 
 DOT_TIMEOUT_SECONDS = 10
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -1,0 +1,35 @@
+"""Each bench script reports its figures beside their goals here; ``bench/summary.py`` prints
+issue 18's table from them at the end of ``make bench`` (one run, every row).
+
+Results are appended as JSON lines to ``BENCH_RESULTS`` (default ``.make/bench-results.jsonl``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / ".make" / "bench-results.jsonl"))
+
+# Issue 18's table, in its order: key → (what is measured, goal).
+ROWS = {
+    "plan_uncached": ("plan page, 1,000 actions, uncached", "≤ 60 ms"),
+    "plan_cached": ("plan page, cached, against a bare view of the same bytes", "≤ 2×"),
+    "plan_history": ("cached plan page, 1,000 → 76,000 progress history rows", "flat"),
+    "board_pack": ("board pack, 1,000 actions", "≤ 20 s wall, ≤ 500 MiB per process"),
+    "reminder_sweep": (
+        "reminder sweep, first daily sweep, 100,000 → 1,000,000 actions",
+        "queries flat, ≤ 10× the 100,000 time",
+    ),
+}
+
+
+def report(key: str, figure: str, met: bool) -> None:
+    """Print ``figure`` beside the row's goal and keep it for the summary."""
+    what, goal = ROWS[key]
+    print(f"{what}: {figure} (goal {goal}: {'met' if met else 'NOT met'})")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("a") as results:
+        results.write(json.dumps({"key": key, "figure": figure, "met": met}) + "\n")
