@@ -27,6 +27,7 @@ from . import two_factor
 from .backends import account_key
 from .forms import NewAccountForm, NewPasswordForm, ResetRequestForm, SignInForm, email_in_use
 from .invitations import InvitationUnusableError
+from .models import SignOnTenant
 from .throttling import TOO_MANY_EMAILS, client_ip, too_many_emails
 
 security_log = logging.getLogger("safeguarding.security")
@@ -76,6 +77,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(invitation.board.get_absolute_url())
         return render(request, "accounts/invitation_accept.html", context)
 
+    # Their organisation's tenant, if it has one: signing in through it comes back here.
+    context["sso_available"] = SignOnTenant.objects.for_email(invitation.email).exists()
     if email_in_use(invitation.email):
         return render(request, "accounts/invitation_sign_in.html", {**context, "next": request.path})
 

@@ -295,3 +295,25 @@ def test_tenants_are_found_by_whole_domain_only(db):
     assert SignOnTenant.objects.for_email("a@SUNDERLAND.gov.uk").count() == 1
     assert SignOnTenant.objects.for_email("a@evil-sunderland.gov.uk").count() == 0
     assert SignOnTenant.objects.for_email("a@sunderland.gov.uk.evil.org").count() == 0
+
+
+def test_an_invitation_offers_the_organisations_sign_in_when_it_has_one(client, tenant, oidc_provider):
+    InvitationFactory(email="new.person@sunderland.gov.uk", token="with-sso")
+    InvitationFactory(email="someone@elsewhere.org", token="without-sso")
+    link = reverse("sso_start") + "?next=" + reverse("accept_invitation", kwargs={"token": "with-sso"})
+    page = client.get(reverse("accept_invitation", kwargs={"token": "with-sso"})).content.decode()
+    assert link in page
+    page = client.get(reverse("accept_invitation", kwargs={"token": "without-sso"})).content.decode()
+    assert reverse("sso_start") not in page
+
+
+def test_an_invitee_signing_in_through_the_tenant_comes_back_to_the_invitation(client, tenant, oidc_provider):
+    board = BoardFactory(partnership=tenant.partnership)
+    InvitationFactory(board=board, email="new.person@sunderland.gov.uk", token="come-back")
+    provider_user(oidc_provider, "new-person-2", email="new.person@sunderland.gov.uk")
+    accept = reverse("accept_invitation", kwargs={"token": "come-back"})
+    authorize = start(client, "new.person@sunderland.gov.uk", next_url=accept)
+    response = come_back(client, provider_signs_in(authorize, "new-person-2"))
+    assert response.status_code == 302 and response.url == accept
+    client.post(accept)
+    assert Membership.objects.filter(user=signed_in_as(client), board=board).exists()
