@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .models import Board, Membership, Role, SubCommittee
+from .models import Agency, AgencyKind, Board, Membership, Role, SubCommittee
 
 
 def gds_helper(*fields) -> FormHelper:
@@ -57,15 +57,55 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ["role", "job_title"]
+        fields = ["role", "job_title", "agency"]
+        labels = {"agency": "Agency"}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            partnership_id=self.instance.board.partnership_id
+        )
+        self.fields["agency"].empty_label = "Not recorded"
+        self.fields[
+            "agency"
+        ].help_text = "The partner agency the member sits for. Managers add agencies on the board's Partner agencies page."
         self.helper = gds_helper(
             Field.radios("role", legend_size=Size.SMALL),
             Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Field.select("agency"),
             Submit("submit", "Save changes"),
         )
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "kind"]
+        labels = {"name": "Agency name", "kind": "Kind of agency"}
+        error_messages = {
+            "name": {"required": "Enter the agency's name."},
+            "kind": {"required": "Choose the kind of agency."},
+        }
+
+    def __init__(self, *args, partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["kind"].choices = AgencyKind.choices
+        self.fields["kind"].widget = forms.RadioSelect(choices=AgencyKind.choices)
+        self.helper = gds_helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Submit("submit", "Save agency"),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Agency.objects.filter(partnership=self.instance.partnership, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError("The partnership already has an agency with this name.")
+        return name
 
 
 class SubCommitteeForm(forms.ModelForm):

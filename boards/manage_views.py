@@ -31,12 +31,18 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             change_membership(
-                membership.pk, form.cleaned_data["role"], form.cleaned_data["job_title"], request.user
+                membership.pk,
+                form.cleaned_data["role"],
+                form.cleaned_data["job_title"],
+                request.user,
+                agency=form.cleaned_data["agency"],
             )
         except LastManagerError:
             form.add_error("role", LAST_MANAGER)
         else:
-            messages.success(request, f"{_name(membership.user)}’s role on {board.short_name} was saved.")
+            messages.success(
+                request, f"{_name(membership.user)}’s role and agency on {board.short_name} were saved."
+            )
             return redirect(board.get_absolute_url() + "#members")
     return render(
         request, "boards/member_edit.html", {"board": board, "membership": membership, "form": form}

@@ -27,18 +27,38 @@ def _lock_managers(board_id: int) -> list[int]:
     )
 
 
-def change_membership(membership_pk: int, role: str, job_title: str, changed_by) -> Membership:
+# Passed for ``agency`` when the caller does not change it.
+UNCHANGED = object()
+
+
+def change_membership(
+    membership_pk: int, role: str, job_title: str, changed_by, agency=UNCHANGED
+) -> Membership:
+    """Change a member's role and job title (and the agency they sit for, when given: an
+    Agency of the board's partnership, or None)."""
     with transaction.atomic():
         membership = Membership.objects.select_related("board", "user").get(pk=membership_pk)
         managers = _lock_managers(membership.board_id)
         if role != Role.MANAGER and managers == [membership.pk]:
             raise LastManagerError
-        changed = membership.role != role or membership.job_title != job_title
+        agency_id = membership.agency_id if agency is UNCHANGED else (agency.pk if agency else None)
+        # Checked again here, in the writing transaction: the form's choices were the
+        # partnership's agencies when it was shown.
+        if (
+            agency_id is not None
+            and agency is not UNCHANGED
+            and agency.partnership_id != membership.board.partnership_id
+        ):
+            raise ValueError("The agency is not one of the board's partnership.")
+        changed = (
+            membership.role != role or membership.job_title != job_title or membership.agency_id != agency_id
+        )
         old_role = membership.role
         membership.role = role
         membership.job_title = job_title
+        membership.agency_id = agency_id
         if changed:  # simple-history writes a row on every save, even an empty one
-            membership.save(update_fields=["role", "job_title"])
+            membership.save(update_fields=["role", "job_title", "agency"])
     if old_role != role:
         security_log.info(
             "role-changed board=%s user=%s from=%s to=%s by=%s",

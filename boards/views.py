@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board, access = get_board_for_user(request.user, slug)
     sub_committees = board.sub_committees.select_related("chair")
-    memberships = board.memberships.select_related("user")
+    memberships = board.memberships.select_related("user", "agency")
     # Counts come from plans in force only: a draft's actions are not the board's yet.
     plans = board.plans.select_related("revision_of").with_action_counts(timezone.localdate())
     return render(

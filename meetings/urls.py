@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
+    path("boards/<slug:slug>/attendance/", views.board_attendance, name="board_attendance"),
     path("<int:pk>/items/", views.agenda_item_add, name="agenda_item_add"),
     path("items/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("items/<int:pk>/move/<str:direction>/", views.agenda_item_move, name="agenda_item_move"),

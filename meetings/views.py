@@ -6,6 +6,7 @@ Outsiders get 404, readers who try to write 403.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.contrib import messages
@@ -25,6 +26,13 @@ from boards.models import Board
 
 from . import calendar
 from .access import get_agenda_item_for_user, get_meeting_for_user, get_report_for_user
+from .attendance import (
+    attendance_by_agency,
+    attendance_lines,
+    financial_year_of,
+    read_attendance_form,
+    record_attendance,
+)
 from .forms import (
     ActionArisingForm,
     AgendaItemForm,
@@ -33,7 +41,7 @@ from .forms import (
     MeetingForm,
     recommend_to_choices,
 )
-from .models import ActionArising, AgendaItem, Decision, Meeting, MeetingFeedToken
+from .models import ActionArising, AgendaItem, AttendanceStatus, Decision, Meeting, MeetingFeedToken
 from .pdf import report_pdf
 from .report_format import CONTACT_HEADING, report_sections
 
@@ -133,6 +141,7 @@ def _meeting_context(request, meeting: Meeting, access, bound: dict | None = Non
         "board": meeting.board,
         "access": access,
         "items": items,
+        "attendance": list(meeting.attendance.select_related("agency").order_by("member_name")),
         "agenda_form": bound.get("agenda")
         or (AgendaItemForm(meeting=meeting) if access.can_manage else None),
     }
@@ -372,3 +381,55 @@ def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
     decision.delete()
     messages.success(request, f"Removed the decision on item {item.position}.")
     return redirect(item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record who attended a meeting: present, apologies, absent or a deputy, per member."""
+    meeting, access = get_meeting_for_user(request.user, pk)
+    access.require_manage()
+    lines = attendance_lines(meeting)
+    if request.method == "POST" and read_attendance_form(lines, request.POST):
+        record_attendance(meeting, lines, request.user)
+        messages.success(request, "Attendance saved.")
+        return redirect(meeting.get_absolute_url() + "#attendance")
+    errors = [line for line in lines if line.error]
+    return render(
+        request,
+        "meetings/attendance_form.html",
+        {
+            "meeting": meeting,
+            "board": meeting.board,
+            "lines": lines,
+            "errors": errors,
+            "statuses": AttendanceStatus.choices,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def board_attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    """Attendance by agency at the board's meetings over a financial year (?year=2026 for
+    April 2026 to March 2027; the current year by default)."""
+    board, access = get_board_for_user(request.user, slug)
+    today = timezone.localdate()
+    current_start, _ = financial_year_of(today)
+    try:
+        first_year = int(request.GET.get("year", current_start.year))
+    except ValueError:
+        first_year = current_start.year
+    first_year = min(max(first_year, 1990), current_start.year + 1)
+    start, end = financial_year_of(datetime.date(first_year, 4, 1))
+    return render(
+        request,
+        "meetings/board_attendance.html",
+        {
+            "board": board,
+            "access": access,
+            "summary": attendance_by_agency(board, start, end),
+            "year": first_year,
+            "years": list(range(current_start.year, current_start.year - 6, -1)),
+        },
+    )

@@ -88,7 +88,7 @@ def gather_plans(
                             Prefetch(
                                 "actions",
                                 queryset=Action.objects.with_latest_progress().select_related(
-                                    "lead_sub_committee"
+                                    "lead_sub_committee", "lead_agency"
                                 ),
                             ),
                         ),
@@ -134,6 +134,7 @@ def gather_plans(
                             "sub_committee": action.lead_sub_committee.name
                             if action.lead_sub_committee
                             else "",
+                            **({"lead_agency": action.lead_agency.name} if action.lead_agency else {}),
                             "due_date": _date(action.due_date),
                             "timescale": action.timescale,
                             "original_due_date": _date(original),

@@ -11,7 +11,7 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -39,6 +39,71 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+# --- The plan's content version ----------------------------------------------
+#
+# BusinessPlan.content_version is bumped in the same transaction as every write that
+# changes what the plan's page and exports show, so a rendered page or file can be cached
+# under (plan, content_version) in the shared cache and never be served stale. Saves and
+# deletes bump it through signals (plans.content_version); bulk writes that send no signals
+# (QuerySet.update, bulk_create, bulk_update, also through simple-history's
+# *_with_history helpers) bump it here. One indexed UPDATE by primary key: its cost does not
+# grow with the plan or its history (FIELD-NOTES: counting history rows did).
+
+# For each part of a plan: the field naming its parent, and the path from BusinessPlan to
+# that parent (empty: the parent is the plan). Filled in below the models.
+PLAN_PARENTS: dict[type[models.Model], tuple[str, str]] = {}
+
+
+def bump_content_version(model: type[models.Model], parent_ids) -> None:
+    """Bump the content version of the plans holding these parents of ``model`` rows
+    (a list of ids, or a values() queryset, run as a subquery)."""
+    path_from_plan = PLAN_PARENTS[model][1]
+    lookup = f"{path_from_plan}__in" if path_from_plan else "pk__in"
+    BusinessPlan._base_manager.filter(**{lookup: parent_ids}).update(content_version=F("content_version") + 1)
+
+
+class PlanPartQuerySet(models.QuerySet):
+    """Bulk writes to a part of a plan bump its plan's content version (see above)."""
+
+    def _parent_field(self) -> str:
+        return PLAN_PARENTS[self.model][0]
+
+    def update(self, **kwargs) -> int:
+        parent_field = self._parent_field()
+        with transaction.atomic(using=self.db, savepoint=False):
+            # The plans the rows are in before the write (a subquery, one statement)...
+            bump_content_version(self.model, self.values(f"{parent_field}_id"))
+            updated = super().update(**kwargs)
+            # ...and the plan they move to, when the write moves them.
+            for name in (parent_field, f"{parent_field}_id"):
+                if name in kwargs and kwargs[name] is not None:
+                    parent = kwargs[name]
+                    bump_content_version(self.model, [getattr(parent, "pk", parent)])
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            parent_ids = {getattr(obj, f"{self._parent_field()}_id") for obj in created}
+            if parent_ids:
+                bump_content_version(self.model, list(parent_ids))
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        objs = list(objs)
+        parent_field = self._parent_field()
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = self.filter(pk__in=[obj.pk for obj in objs]).values(f"{parent_field}_id")
+            bump_content_version(self.model, before)
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            if parent_field in fields or f"{parent_field}_id" in fields:
+                bump_content_version(self.model, list({getattr(obj, f"{parent_field}_id") for obj in objs}))
+        return updated
+
+
+PlanPartManager = models.Manager.from_queryset(PlanPartQuerySet)
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     APPROVED = "approved", "Approved"
@@ -54,6 +119,11 @@ def in_force_q(plan_path: str = "") -> Q:
 
 
 class BusinessPlanQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """A bulk write to plans changes what their pages show: bump their content version."""
+        kwargs.setdefault("content_version", F("content_version") + 1)
+        return super().update(**kwargs)
+
     def in_force(self) -> BusinessPlanQuerySet:
         return self.filter(in_force_q())
 
@@ -76,6 +146,8 @@ class BusinessPlanQuerySet(models.QuerySet):
                 ~Q(**{f"{actions}__status": Status.COMPLETE}) & Q(**{f"{actions}__due_date__lt": today})
             ),
             complete_count=count(Q(**{f"{actions}__status": Status.COMPLETE})),
+            # Statuses the source does not state (demo data): the counts above are illustrative.
+            illustrative_count=count(Q(**{f"{actions}__rating_illustrative": True})),
         )
 
 
@@ -83,7 +155,7 @@ PLAN_OF_OBJECTIVE = "priority_area__plan__"
 PLAN_OF_ACTION = "objective__priority_area__plan__"
 
 
-class ObjectiveQuerySet(models.QuerySet):
+class ObjectiveQuerySet(PlanPartQuerySet):
     def in_force(self) -> ObjectiveQuerySet:
         """Objectives of approved plans: where new actions (e.g. from a meeting) may go live."""
         return self.filter(in_force_q(PLAN_OF_OBJECTIVE))
@@ -136,9 +208,16 @@ class BusinessPlan(Versioned):
     revision_number = models.PositiveSmallIntegerField(
         default=1, help_text="Version 1 is the first plan; each revision adds one."
     )
+    content_version = models.PositiveBigIntegerField(
+        default=1,
+        editable=False,
+        help_text="Bumped in the same transaction as every write that changes what the plan's page "
+        "or exports show; cached pages and files are keyed on it.",
+    )
 
     objects = BusinessPlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The content version is bookkeeping, not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["content_version"])
 
     class Meta:
         ordering = ["board", "-period_start", "title", "-revision_number"]
@@ -166,6 +245,18 @@ class BusinessPlan(Versioned):
 
     def __str__(self) -> str:
         return f"{self.title} {self.period_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            # Bumped by the database, never written from this (possibly stale) copy: a copy
+            # loaded before someone else's write would otherwise set the number back.
+            self.content_version = F("content_version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "content_version"}
+        super().save(*args, **kwargs)
+        if not isinstance(self.__dict__.get("content_version"), int):
+            # Read again from the database when next asked for.
+            self.__dict__.pop("content_version", None)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan", kwargs={"pk": self.pk})
@@ -224,6 +315,7 @@ class PriorityArea(Versioned):
         help_text="The area's strategic lead or sponsor, as the plan names them (not an action's lead).",
     )
 
+    objects = PlanPartManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -283,6 +375,7 @@ class EvidenceSource(models.Model):
         help_text="The objective's actions this evidence is for, when not all of them.",
     )
 
+    objects = PlanPartManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -340,7 +433,7 @@ class Recurrence(models.TextChoices):
     RECURRING = "recurring", "Recurring"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(PlanPartQuerySet):
     def in_force(self) -> ActionQuerySet:
         """Actions of approved plans: every reader outside the plan's own pages starts here."""
         return self.filter(in_force_q(PLAN_OF_ACTION))
@@ -591,6 +684,7 @@ class ProgressUpdate(models.Model):
     rag = models.CharField(max_length=10, choices=Rag.choices, blank=True, default=Rag.NOT_RATED)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PlanPartManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -655,6 +749,7 @@ class Measure(Versioned):
         max_length=20, blank=True, help_text="National or local indicator code, e.g. NI64."
     )
 
+    objects = PlanPartManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -701,7 +796,7 @@ MOVING_KINDS = (
 )
 
 
-class DueDateChangeQuerySet(models.QuerySet):
+class DueDateChangeQuerySet(PlanPartQuerySet):
     def moves(self) -> DueDateChangeQuerySet:
         """Entries that moved the due date, oldest first: the action's due-date history."""
         return self.filter(kind__in=MOVING_KINDS).order_by("action", "made_at", "pk")
@@ -816,6 +911,21 @@ class DueDateChange(models.Model):
         return self.request.reason
 
     @property
+    def reason_shown(self) -> str:
+        """The Reason column's words. A revert's own reason is written by the system, not
+        given by anyone, so its row says where the date went back to and which change (with
+        that change's reason) it undid, not "Reason given: Reverted the change …"."""
+        if self.kind != DueDateChangeKind.REVERTED:
+            return self.stated_reason
+        back_to = f"{self.new_due_date.day} {self.new_due_date:%B %Y}" if self.new_due_date else "no due date"
+        undone = self.reverses
+        if undone is None:
+            return f"Reverted to {back_to} ({self.reason})" if self.reason else f"Reverted to {back_to}"
+        when = timezone.localtime(undone.made_at)
+        said = f" (“{undone.stated_reason}”)" if undone.stated_reason else ""
+        return f"Reverted to {back_to}: the change of {when.day} {when:%B %Y}{said} was undone"
+
+    @property
     def is_open_request(self) -> bool:
         """A request no manager has decided yet (load with select_related("decision"))."""
         if self.kind != DueDateChangeKind.REQUESTED:
@@ -825,6 +935,19 @@ class DueDateChange(models.Model):
         except DueDateChange.DoesNotExist:
             return True
         return False
+
+
+PLAN_PARENTS.update(
+    {
+        PriorityArea: ("plan", ""),
+        Objective: ("priority_area", "priority_areas"),
+        EvidenceSource: ("objective", "priority_areas__objectives"),
+        Measure: ("objective", "priority_areas__objectives"),
+        Action: ("objective", "priority_areas__objectives"),
+        ProgressUpdate: ("action", "priority_areas__objectives__actions"),
+        DueDateChange: ("action", "priority_areas__objectives__actions"),
+    }
+)
 
 
 class ImportJobState(models.TextChoices):

@@ -1,17 +1,17 @@
 """Cache of the plan page's body (filters and the seven-column table).
 
 Rendering 1,000 rows is the plan page's cost (FIELD-NOTES: template work, not the
-database), so the body is rendered once per change of the plan and kept.
+database), so the body is rendered once per change of the plan and kept in Django's
+cache, which is Redis in production (``safeguarding.shared_cache``): a body rendered by
+one web process is served by every other process and host.
 
-The key is a *change stamp* read with the plan itself (no extra query): for each
-history table that feeds the page, the number of history rows of this plan and the
-highest history id. Any save or delete through the ORM writes a history row, so
-it changes the stamp. Both numbers are needed: a transaction that started
-earlier can commit later with a lower id, but it still raises the count.
-
-Not seen by the stamp (so keep them out of the body, or bust the cache): writes
-that skip simple-history (QuerySet.update, bulk_create without history), and
-renamed users in the lead filter. Entries also expire after CACHE_SECONDS.
+The key is the plan's ``content_version`` (read with the plan itself, no extra query),
+bumped in the same transaction as every write that changes what the page shows
+(``plans.models.PlanPartQuerySet`` for bulk writes, ``plans.content_version`` for saves
+and deletes). The plan row is read before the rows the body is rendered from, so a body
+can never be stored under a version newer than its data. The key also holds a digest of
+the templates and code the body is made from, so a release that changes them never
+serves bodies rendered by the old ones. Entries expire after ``settings.CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -19,76 +19,54 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+from pathlib import Path
 
-from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.conf import settings
 
-from boards.models import SubCommittee
+from safeguarding import shared_cache
 
-from .models import Action, BusinessPlan, EvidenceSource, Measure, Objective, PriorityArea, ProgressUpdate
+from .models import BusinessPlan
 
-CACHE_SECONDS = 10 * 60
-# Per process and bounded: a 1,000-action body is about 600 KB.
-_cache = LocMemCache("plan-page-bodies", {"TIMEOUT": CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 50}})
-
-# (history model, path from a history row to the plan's pk or board's pk, outer field)
-_SOURCES = [
-    (BusinessPlan, "id", "pk"),
-    (PriorityArea, "plan", "pk"),
-    (Objective, "priority_area__plan", "pk"),
-    (EvidenceSource, "objective__priority_area__plan", "pk"),
-    (Measure, "objective__priority_area__plan", "pk"),
-    (Action, "objective__priority_area__plan", "pk"),
-    (ProgressUpdate, "action__objective__priority_area__plan", "pk"),
-    (SubCommittee, "board", "board"),
-]
+KEY_PREFIX = "plan-body:"
+# What the body is made from besides data: its templates, and the module that builds the
+# table's rows (plans.plan_table, with its Jinja2 template).
+_BODY_SOURCES = (
+    "templates/includes/illustrative.html",
+    "plans/templates/plans/_plan_body.html",
+    "plans/templates/plans/_error_summary.html",
+    "plans/jinja2/plans/_plan_table.html",
+    "plans/plan_table.py",
+    "plans/rows.py",
+    "plans/filters.py",
+)
 
 
 @functools.cache
-def _built_annotations() -> dict:
-    """Building eight subqueries costs more ORM time than running them: build once.
-    (annotate() resolves a copy, so the shared expressions are never changed.)"""
-    annotations = {}
-    for index, (model, path, outer) in enumerate(_SOURCES):
-        rows = (
-            model.history.model.objects.filter(**{path: OuterRef(outer)})
-            .order_by()
-            .values(path)
-            .annotate(
-                stamp=Concat(
-                    Cast(Count("history_id"), CharField()),
-                    Value(":"),
-                    Cast(Max("history_id"), CharField()),
-                    output_field=CharField(),
-                )
-            )
-            .values("stamp")[:1]
-        )
-        annotations[f"change_stamp_{index}"] = Coalesce(
-            Subquery(rows), Value("0:0"), output_field=CharField()
-        )
-    return annotations
-
-
-def stamp_annotations() -> dict:
-    """Annotations for a BusinessPlan query: one "count:max id" string per history table."""
-    return dict(_built_annotations())
+def templates_digest() -> str:
+    """Of the files that make the body (and this module, which names what the key holds)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in _BODY_SOURCES:
+        path = settings.BASE_DIR / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def body_key(plan: BusinessPlan, can_manage: bool, query_string: str, today: datetime.date) -> str:
-    stamps = ",".join(str(getattr(plan, f"change_stamp_{i}")) for i in range(len(_SOURCES)))
-    raw = f"{plan.pk}|{stamps}|{int(can_manage)}|{today.isoformat()}|{query_string}"
-    return "plan-body:" + hashlib.sha256(raw.encode()).hexdigest()
+    query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
+    return (
+        f"{KEY_PREFIX}{plan.pk}:v{plan.content_version}:{templates_digest()}:"
+        f"{int(can_manage)}:{today.isoformat()}:{query}"
+    )
 
 
 def get(key: str) -> str | None:
-    return _cache.get(key)
+    return shared_cache.get(key)
 
 
 def put(key: str, body: str) -> None:
-    _cache.set(key, body)
+    shared_cache.put(key, body)
 
 
 def clear() -> None:
-    _cache.clear()
+    shared_cache.clear_prefix(KEY_PREFIX)

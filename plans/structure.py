@@ -1,7 +1,7 @@
 """Managers shape a plan: add parts at the end, move them up or down, archive and restore.
 
 Every change goes through ``save()`` or ``delete()`` so django-simple-history records
-who did it (and the plan page's cache, keyed on history counts, sees it). Each
+who did it (and the save bumps the plan's content version, which keys the cached plan page). Each
 function takes the rows it changes under lock and checks the writer again inside
 that transaction (``may_write``), as the edit views do.
 """

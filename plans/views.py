@@ -77,8 +77,9 @@ HISTORY_PAGE_SIZE = 20
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The seven-column plan, one section per priority area, with filters.
 
-    The filters and table are cached per change of the plan (plans.page_cache):
-    a repeat view costs the plan query alone instead of rendering every row.
+    The filters and table are cached per content version of the plan (plans.page_cache),
+    shared by every web process: a repeat view costs the plan query and one cache read
+    instead of rendering every row.
     """
     draft_revision = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), status=PlanStatus.DRAFT)
     replacement = BusinessPlan.objects.filter(revision_of=OuterRef("pk"), approved_at__isnull=False)
@@ -86,7 +87,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk,
         {
-            **page_cache.stamp_annotations(),
             "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
             "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
             "replaced_by_pk": Subquery(replacement.values("pk")[:1]),
@@ -150,9 +150,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_sources = rows.for_action(EvidenceSource, action)
     # The ledger, newest first; a request shows whether it is still waiting.
     due_date_changes = list(
-        action.due_date_changes.select_related("made_by", "request", "decision", "reversal").order_by(
-            "-made_at", "-pk"
-        )
+        action.due_date_changes.select_related(
+            "made_by", "request", "decision", "reversal", "reverses__request"
+        ).order_by("-made_at", "-pk")
     )
     moves = [c for c in due_date_changes if c.moves_date]
     latest_move = moves[0] if moves else None

@@ -329,8 +329,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Rendered plan pages and exports (safeguarding.shared_cache), shared by every web process
+# and host through Redis; `CACHE_URL=locmem://` keeps them in each process instead (one
+# process without Redis). Short timeouts: with Redis down a page renders instead of waiting.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHE_SECONDS = env.int("CACHE_SECONDS", default=10 * 60)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": CACHE_SECONDS}
+    if CACHE_URL.startswith("locmem:")
+    else {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "sg",
+        "TIMEOUT": CACHE_SECONDS,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 3},
+    },
     # The API's per-token rate limit (api.throttling): shared by every process, like the one below.
     "api": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -49,9 +49,12 @@ def fast_password_hashing(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def empty_plan_page_cache():
-    """Each test starts with no cached plan page bodies (plans.page_cache)."""
+    """Each test starts with no cached plan page bodies (plans.page_cache), with the shared
+    cache taken as reachable (safeguarding.shared_cache)."""
     from plans import page_cache
+    from safeguarding import shared_cache
 
+    shared_cache.reset_outage()
     page_cache.clear()
 
 

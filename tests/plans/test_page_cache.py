@@ -1,4 +1,5 @@
-"""The plan page body is cached per change of the plan, and every change shows at once."""
+"""The plan page body is cached in the shared cache per content version of the plan, and
+every change shows at once."""
 
 import datetime
 
@@ -73,15 +74,64 @@ def test_every_change_shows_at_once(client, people, own, change):
     assert expected in client.get(url).text
 
 
-def test_a_later_commit_with_an_earlier_id_still_changes_the_stamp(people, own):
-    """Counting history rows catches a transaction that commits after a newer one."""
+def test_the_key_follows_the_plan_s_content_version(people, own):
     from plans.access import get_plan_for_user
 
-    plan, _ = get_plan_for_user(people.member, own.plan.pk, page_cache.stamp_annotations())
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
     before = page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
     ProgressUpdateFactory(action=own.led)
-    plan, _ = get_plan_for_user(people.member, own.plan.pk, page_cache.stamp_annotations())
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
     assert page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23)) != before
+
+
+def test_the_body_is_kept_in_the_shared_cache(client, people, own):
+    """Django's cache framework (Redis in production), not a per-process dictionary."""
+    from django.core.cache import cache
+
+    from plans.access import get_plan_for_user
+
+    client.force_login(people.member)
+    client.get(own.plan.get_absolute_url())
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
+    stored = cache.get(page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23)))
+    assert own.led.description in stored
+
+
+def test_clear_removes_only_plan_bodies(client, people, own):
+    from django.core.cache import cache
+
+    cache.set("something-else", "kept")
+    client.force_login(people.member)
+    client.get(own.plan.get_absolute_url())
+    page_cache.clear()
+    assert cache.get("something-else") == "kept"
+    cache.delete("something-else")
+
+
+def test_with_the_cache_down_the_page_renders_at_once(client, people, own, settings):
+    """Redis down: every plan page still answers, without waiting on Redis each time."""
+    import time
+
+    from safeguarding import shared_cache
+    from tests.servers import free_port
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        },
+    }
+    try:
+        client.force_login(people.member)
+        assert own.led.description in client.get(own.plan.get_absolute_url()).text
+        started = time.monotonic()
+        for _ in range(3):
+            assert own.led.description in client.get(own.plan.get_absolute_url()).text
+        assert time.monotonic() - started < 1.5  # not 3 × connect timeouts
+    finally:
+        shared_cache.reset_outage()
 
 
 def test_managers_and_readers_get_their_own_body(client, people, own):

@@ -278,7 +278,7 @@ def test_a_tampered_move_answers_404(client, own, manager, kind, direction):
 
 
 def test_the_plan_page_shows_the_new_order_at_once(client, own, manager):
-    """The plan page's cached body is keyed on history, which a move writes."""
+    """A move bumps the plan's content version, which keys the cached plan page."""
     first = client.get(own.plan.get_absolute_url()).text
     assert first.index(own.led.description) < first.index(own.unled.description)
     client.post(reverse("plans:move", args=["action", own.unled.pk]), {"direction": "up"})
