@@ -68,7 +68,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 "secret": secret,
                 "boards": list(data["boards"]),
                 "feeds": [
-                    {"board": board, "url": request.build_absolute_uri(reverse("api:feed_csv", args=[board.slug]))}
+                    {
+                        "board": board,
+                        "url": request.build_absolute_uri(reverse("api:feed_csv", args=[board.slug])),
+                    }
                     for board in data["boards"]
                 ],
                 "docs_url": request.build_absolute_uri(reverse("api:docs")),
