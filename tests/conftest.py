@@ -78,10 +78,13 @@ def account_emails_sent_at_once(monkeypatch, settings):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ratelimit-tests",
         },
+        # The API's per-token counts too (tests/api/test_feed_and_throttling.py uses Redis itself).
+        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"},
     }
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    caches["api"].clear()
 
 
 @pytest.fixture(scope="session")
