@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and view's log lines carry the request's id.
+    "safeguarding.logging.RequestIdMiddleware",
     "safeguarding.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -476,16 +478,26 @@ CELERY_BEAT_SCHEDULE["annual-reports-send-unsent"] = {"task": "annual_reports.se
 CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unsent", "schedule": 60.0}
 
 # --- Logging ---------------------------------------------------------------
+# One JSON object a line in production (LOG_FORMAT=json, the default with DEBUG off), text
+# under make run and tests. Each line carries the request id (safeguarding/logging.py), which
+# Celery tasks a request starts carry too.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "safeguarding.logging.RequestIdFilter"}},
     "formatters": {
-        "utc": {
+        "text": {
             "()": "safeguarding.logging.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "json": {"()": "safeguarding.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
