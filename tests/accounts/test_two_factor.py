@@ -278,3 +278,14 @@ def test_a_password_reset_does_not_skip_the_second_step(client, maria):
 def test_the_admins_own_sign_in_page_sends_staff_to_the_sites(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response.url == reverse("login") + "?next=/admin/"
+
+
+def test_the_code_page_costs_a_fixed_number_of_queries(client, maria, django_assert_num_queries):
+    """The session, the pending user, the account key and the two lockout counts
+    (django-axes), saving the session: never a query per device or per code."""
+    with_authenticator(maria)
+    for _ in range(3):
+        with_authenticator(UserFactory())  # other people's devices change nothing
+    sign_in(client)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("two_factor_authenticate")).status_code == 200
