@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from boards.models import Board
 from frameworks.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
-from frameworks.models import Framework, FrameworkStatus, RelationshipKind
+from frameworks.models import Framework, RelationshipKind
 from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
@@ -116,14 +116,9 @@ def gather_plans(
             objectives = []
             for objective in area.objectives.all():
                 actions = []
-                # Evidence and measures by row (plans.rows): a cell starts at some actions' rows.
+                # Evidence and measures by row (plans.rows): each row's own, tied to it or to none.
                 row_actions = list(objective.actions.all())
-                evidence_cells = plan_rows.row_cells(
-                    row_actions, objective.evidence_sources.all(), evidence_ties
-                )
-                measure_cells = plan_rows.row_cells(row_actions, objective.measures.all(), measure_ties)
                 for position, action in enumerate(row_actions, start=1):
-                    evidence_cell, measure_cell = evidence_cells[position - 1], measure_cells[position - 1]
                     original = first_due.get(action.pk, action.due_date)
                     actions.append(
                         {
@@ -152,10 +147,20 @@ def gather_plans(
                             }
                             if action.latest_progress_text
                             else None,
-                            "row_evidence": [e.text for e in evidence_cell.items] if evidence_cell else [],
-                            "row_measures": [m.description for m in measure_cell.items]
-                            if measure_cell
-                            else [],
+                            # The row's own evidence and measures (the appendix does not merge
+                            # cells down rows, so each row says all of its own).
+                            "row_evidence": [
+                                e.text
+                                for e in plan_rows.items_for(
+                                    action.pk, objective.evidence_sources.all(), evidence_ties
+                                )
+                            ],
+                            "row_measures": [
+                                m.description
+                                for m in plan_rows.items_for(
+                                    action.pk, objective.measures.all(), measure_ties
+                                )
+                            ],
                         }
                     )
                 objectives.append(
@@ -530,17 +535,11 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
 
 def gather_governance(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any] | None:
     """The governance diagram of the framework of cooperation the board is bound by: the
-    adopted one, or failing that the latest proposed for adoption. Drafts and superseded
-    versions are not the board's governance. The SVG is kept in the snapshot, so a
-    reprint shows the diagram as it was."""
-    frameworks = list(
-        Framework.objects.filter(
-            framework_boards__board=board, status__in=[FrameworkStatus.ADOPTED, FrameworkStatus.PROPOSED]
-        ).order_by("-created_at", "-pk")
-    )
-    framework = next((f for f in frameworks if f.status == FrameworkStatus.ADOPTED), None) or next(
-        iter(frameworks), None
-    )
+    adopted one that binds it with its managers' consent (the latest, if several). A
+    version merely proposed, a draft, a superseded version, or a framework the board
+    has not agreed to be bound by is not the board's governance. The SVG is kept in the
+    snapshot, so a reprint shows the diagram as it was."""
+    framework = Framework.objects.in_force_for(board).order_by("-created_at", "-pk").first()
     if framework is None:
         return None
     try:
