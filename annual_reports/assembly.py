@@ -4,8 +4,6 @@ and publishing.py."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,12 +22,19 @@ def report_title(board: Board, year: Year) -> str:
     return f"{board.name} annual report {year_label(year.start, year.end)}"
 
 
-def start_report(board: Board, year: Year, user, illustrative_note: str = "") -> AnnualReport:
-    """The board's draft report for the year, assembled from its data now."""
+def start_report(board: Board, year: Year, user) -> AnnualReport:
+    """A manager's new draft report of the board for the year, assembled from its data now."""
     with transaction.atomic():
         # Checked again inside the writing transaction: a role removed a second ago is seen.
         if not Membership.objects.filter(user=user, board=board, role=Role.MANAGER).exists():
             raise ReportRefusedError("Only the board's managers may start its annual report.")
+        return assemble_report(board, year, user)
+
+
+def assemble_report(board: Board, year: Year, user, illustrative_note: str = "") -> AnnualReport:
+    """The board's draft report for the year: facts gathered, sections written, recipients
+    listed. Callers check who may (start_report; the demo loader)."""
+    with transaction.atomic():
         if AnnualReport.objects.filter(board=board, period_start=year.start).exists():
             raise ReportRefusedError("The board already has a report for this year.")
         report = AnnualReport(
@@ -42,7 +47,7 @@ def start_report(board: Board, year: Year, user, illustrative_note: str = "") ->
             facts=gather_facts(board, year),
             assembled_at=timezone.now(),
             illustrative_note=illustrative_note,
-            started_by=user,
+            started_by=user if getattr(user, "is_authenticated", False) else None,
         )
         try:
             # Race: two managers starting the same year at once; the unique constraint decides.
@@ -51,17 +56,9 @@ def start_report(board: Board, year: Year, user, illustrative_note: str = "") ->
         except IntegrityError as error:
             raise ReportRefusedError("The board already has a report for this year.") from error
         for section in new_sections(report):
-            section._history_user = user
+            section._history_user = user if getattr(user, "is_authenticated", False) else None
             section.save()
         if report.has_statutory_recipients:
             for position, role in enumerate(RecipientRole, start=1):
                 AnnualReportRecipient.objects.create(report=report, role=role, position=position)
     return report
-
-
-def default_year(board: Board, today: datetime.date) -> Year:
-    """The last complete financial year: what a board usually reports on."""
-    from .gather import twelve_months_from
-
-    start_year = today.year - 1 if today.month >= 4 else today.year - 2
-    return twelve_months_from(datetime.date(start_year, 4, 1))

@@ -96,6 +96,11 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="How the approval was recorded when no manager approved it here, e.g. by the demo loader.",
+    )
     # The files, made by the worker (annual_reports.publishing) once the report is approved.
     render_status = models.CharField(
         max_length=10, choices=RenderStatus.choices, blank=True, default=RenderStatus.NOT_ASKED

@@ -50,12 +50,19 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+def _met(meetings: list[dict[str, Any]]) -> str:
+    if not meetings:
+        return "No meeting of the board is recorded for the year."
+    return f"The board met {_plural(len(meetings), 'time')} during the year."
+
+
 def write_objective(facts: dict[str, Any]) -> str:
     totals, meetings = facts["totals"], facts["meetings"]
     text = [
         f"In {_year(facts)} the {facts['board']['name']} worked to help and protect adults in its area "
         "who have needs for care and support and are experiencing, or at risk of, abuse or neglect.",
-        f"The board met {_plural(len(meetings), 'time')} and worked to {_plan_titles(facts)}.",
+        _met(meetings),
+        f"It worked to {_plan_titles(facts)}.",
     ]
     if totals["total"]:
         text.append(
@@ -75,7 +82,11 @@ def write_strategy(facts: dict[str, Any]) -> str:
         f"and {_plural(totals['total'], 'action')}.",
         f"{_plural(totals['complete'], 'action was', 'actions were')} complete at the year's end "
         f"({totals['percent_complete']}%)"
-        + (f"; {totals['overdue']} were open past their due date." if totals["overdue"] else "."),
+        + (
+            f"; {totals['overdue']} {'was' if totals['overdue'] == 1 else 'were'} open past the due date."
+            if totals["overdue"]
+            else "."
+        ),
     ]
     if facts["slipped"]:
         text.append(
@@ -138,7 +149,7 @@ def write_not_implemented(facts: dict[str, Any]) -> str:
 
 def write_activity(facts: dict[str, Any]) -> str:
     text = [write_strategy(facts)]
-    text.append(f"The partnership's board met {_plural(len(facts['meetings']), 'time')} during the year.")
+    text.append(_met(facts["meetings"]))
     return "\n\n".join(text)
 
 
@@ -155,11 +166,13 @@ def write_scrutiny(facts: dict[str, Any]) -> str:
 
 def write_case_reviews(facts: dict[str, Any]) -> str:
     reviews = facts["reviews"]
-    held = len(reviews["rapid_reviews"])
+    held, concluded, ongoing = (len(reviews[k]) for k in ("rapid_reviews", "concluded", "ongoing"))
+    if not (held or concluded or ongoing):
+        return "No rapid review or practice review is recorded for the year."
     return (
         f"During the year the partners held {_plural(held, 'rapid review')}; "
-        f"{_plural(len(reviews['concluded']), 'practice review')} concluded and "
-        f"{_plural(len(reviews['ongoing']), 'was', 'were')} ongoing at the year's end."
+        f"{_plural(concluded, 'practice review')} concluded and {ongoing} "
+        f"{'was' if ongoing == 1 else 'were'} ongoing at the year's end."
     )
 
 
@@ -193,7 +206,7 @@ def write_performance(facts: dict[str, Any]) -> str:
 
 
 def write_meetings(facts: dict[str, Any]) -> str:
-    return f"The board met {_plural(len(facts['meetings']), 'time')} during the year."
+    return _met(facts["meetings"])
 
 
 OBJECTIVE = SectionSpec(

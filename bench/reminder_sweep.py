@@ -1,5 +1,5 @@
 """Reminder sweep: queries, seconds and e-mails for one daily sweep (overdue, due soon,
-escalation) and one weekly digest, over 10,000 and 100,000 actions.
+escalation) and one weekly digest, over 10,000, 100,000 and 1,000,000 actions (national scale).
 
 The number of people is the same at both sizes (four boards, 200 leads, 20 chairs), so
 the number of e-mails is too: what must not grow with the number of actions is the
@@ -13,7 +13,10 @@ with Django's locmem e-mail backend, so no SMTP server is needed.
 from __future__ import annotations
 
 import datetime
+import json
 import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,12 +56,14 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.goals import report  # noqa: E402
 from boards.models import Board, Membership, Partnership, Role, SubCommittee  # noqa: E402
 from notifications.selection import select  # noqa: E402
 from notifications.tasks import send_now  # noqa: E402
 from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate, Rag, Status  # noqa: E402
 
-SIZES = (10_000, 100_000)
+SIZES = (10_000, 100_000, 1_000_000)
+BATCH = 20_000  # actions built and inserted at a time: the bench's own memory stays bounded
 TODAY = datetime.date(2026, 11, 23)
 BOARDS, LEADS, CHAIRS, MANAGERS_PER_BOARD = 4, 200, 20, 2
 DAILY = ("overdue", "due_soon", "escalation")
@@ -143,41 +148,46 @@ def build(n_actions: int) -> None:
         for j in range(10)
     )
     per_board = len(objectives) // BOARDS
-    actions = []
-    for i in range(n_actions):
+
+    def action(i: int) -> Action:
         board = i % BOARDS
-        objective = objectives[board * per_board + (i // BOARDS) % per_board]
         board_leads = leads[board::BOARDS]
         board_committees = committees[board::BOARDS]
         named = i % 5 != 0
-        actions.append(
-            Action(
-                objective=objective,
-                position=i // len(objectives) + 1,
-                description=f"Implement and embed a robust multi-agency approach, step {i}",
-                lead_role="Chair of Quality Assurance Sub-committee",
-                responsible=board_leads[i % len(board_leads)] if named else None,
-                lead_sub_committee=board_committees[i % len(board_committees)],
-                due_date=TODAY + datetime.timedelta(days=(i * 7919) % 401 - 200),
-                status=Status.COMPLETE if i % 10 == 0 else Status.IN_PROGRESS,
-                rag=Rag.BLUE if i % 10 == 0 else Rag.GREEN,
-            )
+        return Action(
+            objective=objectives[board * per_board + (i // BOARDS) % per_board],
+            position=i // len(objectives) + 1,
+            description=f"Implement and embed a robust multi-agency approach, step {i}",
+            lead_role="Chair of Quality Assurance Sub-committee",
+            responsible=board_leads[i % len(board_leads)] if named else None,
+            lead_sub_committee=board_committees[i % len(board_committees)],
+            due_date=TODAY + datetime.timedelta(days=(i * 7919) % 401 - 200),
+            status=Status.COMPLETE if i % 10 == 0 else Status.IN_PROGRESS,
+            rag=Rag.BLUE if i % 10 == 0 else Rag.GREEN,
         )
-    actions = Action.objects.bulk_create(actions, batch_size=5000)
-    ProgressUpdate.objects.bulk_create(
-        (
-            ProgressUpdate(
-                action=a, date=TODAY - datetime.timedelta(days=30 + a.pk % 120), text="Reviewed at BPG."
-            )
-            for a in actions[::2]
-        ),
-        batch_size=5000,
-    )
+
+    slipping = []
+    for start in range(0, n_actions, BATCH):
+        actions = Action.objects.bulk_create(
+            [action(i) for i in range(start, min(start + BATCH, n_actions))], batch_size=5000
+        )
+        ProgressUpdate.objects.bulk_create(
+            (
+                ProgressUpdate(
+                    action=a, date=TODAY - datetime.timedelta(days=30 + a.pk % 120), text="Reviewed at BPG."
+                )
+                for a in actions[::2]
+            ),
+            batch_size=5000,
+        )
+        if start == 0:
+            slipping = actions[1 : 1 + SLIPPED * 10 : 10]
+    actions = slipping
     with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False):
-        for action in actions[1 : 1 + SLIPPED * 10 : 10]:
-            action.save()  # the first history row
-            action.due_date += datetime.timedelta(days=30)
-            action.save()  # … and the slip
+        for slipped in actions:
+            slipped.save()  # the first history row
+            slipped.due_date += datetime.timedelta(days=30)
+            slipped.save()  # … and the slip
 
 
 def measure(jobs: tuple[str, ...], today: datetime.date = TODAY) -> tuple[int, int, float, int]:
@@ -202,8 +212,28 @@ def measure(jobs: tuple[str, ...], today: datetime.date = TODAY) -> tuple[int, i
     return selection_queries, len(queries), elapsed, len(mail.outbox)
 
 
-def main() -> None:
+RUNS = (
+    ("daily", DAILY, 0),  # the first sweep ever: every long-overdue action escalates
+    ("daily, again", DAILY, 0),  # a second beat or a re-run: nothing is sent twice
+    ("next day", DAILY, 1),  # steady state
+    ("weekly digest", ("digest",), 0),
+)
+
+
+def sweeps() -> None:
+    """Run the sweeps on the database as built, in this (child) process, and print one JSON
+    line: each run's figures and this process's peak memory (ru_maxrss: what the sweep
+    itself held, without the bench's building)."""
     setup_test_environment()  # locmem outbox
+    results = []
+    for label, jobs, days in RUNS:
+        select_q, total_q, seconds, emails = measure(jobs, TODAY + datetime.timedelta(days=days))
+        results.append([label, select_q, total_q, seconds, emails])
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"runs": results, "peak_mib": peak_mib}))
+
+
+def main() -> None:
     call_command("migrate", verbosity=0)
     print(
         f"One sweep on {TODAY}: {BOARDS} boards, {LEADS} leads, {CHAIRS} chairs, {BOARDS * MANAGERS_PER_BOARD} managers"
@@ -212,24 +242,36 @@ def main() -> None:
         "(selection queries = reading who gets what; the rest claim, send and record, a fixed few per e-mail)"
     )
     print(
-        f"{'actions':>8} {'sweep':<14} {'selection q':>11} {'queries':>8} {'seconds':>8} {'e-mails':>8} {'q/e-mail':>8}"
+        f"{'actions':>9} {'sweep':<14} {'selection q':>11} {'queries':>8} {'seconds':>8} {'e-mails':>8} "
+        f"{'q/e-mail':>8} {'peak MiB':>9}"
     )
+    first_daily: dict[int, tuple[int, float]] = {}
     for n_actions in SIZES:
         reset()
         build(n_actions)
-        runs = (
-            ("daily", DAILY, TODAY),  # the first sweep ever: every long-overdue action escalates
-            ("daily, again", DAILY, TODAY),  # a second beat or a re-run: nothing is sent twice
-            ("next day", DAILY, TODAY + datetime.timedelta(days=1)),  # steady state
-            ("weekly digest", ("digest",), TODAY),
-        )
-        for label, jobs, today in runs:
-            select_q, total_q, seconds, emails = measure(jobs, today)
+        output = subprocess.run(
+            [sys.executable, __file__, "--sweeps"], capture_output=True, text=True, check=True, env=os.environ
+        ).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        for label, select_q, total_q, seconds, emails in result["runs"]:
             per = f"{(total_q - select_q) / emails:.1f}" if emails else "-"
             print(
-                f"{n_actions:>8} {label:<14} {select_q:>11} {total_q:>8} {seconds:>8.2f} {emails:>8} {per:>8}"
+                f"{n_actions:>9,} {label:<14} {select_q:>11} {total_q:>8} {seconds:>8.2f} {emails:>8} {per:>8} "
+                f"{result['peak_mib']:>9.0f}"
             )
+            if label == "daily":
+                first_daily[n_actions] = (total_q, seconds)
+    print("peak MiB: the sweeping process's maximum resident set size (all four sweeps of that size).")
+    (q_100k, s_100k), (q_1m, s_1m) = first_daily[100_000], first_daily[1_000_000]
+    report(
+        "reminder_sweep",
+        f"{q_100k:,} → {q_1m:,} queries, {s_100k:.1f} → {s_1m:.1f} s ({s_1m / s_100k:.1f}×)",
+        q_1m <= q_100k and s_1m <= 10 * s_100k,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--sweeps"]:
+        sweeps()
+    else:
+        main()

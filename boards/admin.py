@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Board, Membership, Partnership, SubCommittee
+from .models import Agency, Board, Membership, Partnership, SubCommittee
 
 
 @admin.register(Partnership)
@@ -42,7 +42,14 @@ class SubCommitteeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "board", "role", "job_title"]
+    list_display = ["user", "board", "role", "job_title", "agency"]
     list_filter = ["board", "role"]
     search_fields = ["user__username", "user__email", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "partnership", "kind", "illustrative"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["name"]

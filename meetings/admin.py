@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionArising, AgendaItem, BoardReport, Decision, Meeting, ReportRecommendation
+from .models import (
+    ActionArising,
+    AgendaItem,
+    Attendance,
+    BoardReport,
+    Decision,
+    Meeting,
+    ReportRecommendation,
+)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -37,3 +45,10 @@ class DecisionAdmin(SimpleHistoryAdmin):
 @admin.register(ActionArising)
 class ActionArisingAdmin(SimpleHistoryAdmin):
     list_display = ["action", "agenda_item"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "member_name", "agency", "status", "deputy_name", "illustrative"]
+    list_filter = ["status", "meeting__board"]
+    raw_id_fields = ["meeting", "user", "agency", "recorded_by"]

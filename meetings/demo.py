@@ -347,7 +347,7 @@ def _peterborough_login(upsert, boards, report) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         upsert.written += 1
-    job = "PSCB Business Manager"
+    job = ""  # the Peterborough seed names no business manager
     upsert(
         Membership,
         {"user": user, "board": boards["peterborough-pscb"]},

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CalendarFeedToken, Notification, NotificationPreference, SentReminder
+from .models import CalendarFeedToken, Notification, NotificationPreference, SentClockReminder, SentReminder
 
 
 @admin.register(SentReminder)
@@ -28,3 +28,10 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created", "revoked_at"]
     readonly_fields = ["token_hash"]
     raw_id_fields = ["user"]
+
+
+@admin.register(SentClockReminder)
+class SentClockReminderAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "recipient", "review", "clock", "due", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status", "day"]
+    raw_id_fields = ["recipient", "review", "board"]

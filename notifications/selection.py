@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -62,8 +62,13 @@ def live_actions():
     return Action.objects.in_force().open().filter(due_date__isnull=False)
 
 
-def _action_rows(queryset) -> list[dict]:
-    return list(
+# Rows are streamed from a server-side cursor this many at a time: at national scale
+# (1,000,000 actions) a job's rows never sit in memory all at once, only the ids it groups.
+CHUNK_SIZE = 5000
+
+
+def _action_rows(queryset) -> Iterator[dict]:
+    return (
         queryset.values(
             "pk",
             "due_date",
@@ -71,7 +76,9 @@ def _action_rows(queryset) -> list[dict]:
             chair_id=F("lead_sub_committee__chair_id"),
             board_id=F(BOARD),
             independent_chair_id=F("objective__priority_area__plan__board__independent_chair_id"),
-        ).order_by("pk")
+        )
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
     )
 
 
@@ -83,10 +90,16 @@ class _Members:
     managers: dict[int, list[int]]
 
     @classmethod
-    def of(cls, board_ids: Iterable[int]) -> _Members:
+    def of(cls, board_ids: Iterable[int] | QuerySet) -> _Members:
+        """Members of these boards: ids, or a query of actions whose boards are meant (read
+        as a subquery, so the actions need not be read first)."""
         pairs: set[tuple[int, int]] = set()
         managers: dict[int, list[int]] = defaultdict(list)
-        rows = Membership.objects.filter(board_id__in=set(board_ids), user__is_active=True).values_list(
+        if isinstance(board_ids, QuerySet):
+            boards: Iterable[int] | QuerySet = board_ids.order_by().values(BOARD)
+        else:
+            boards = set(board_ids)
+        rows = Membership.objects.filter(board_id__in=boards, user__is_active=True).values_list(
             "user_id", "board_id", "role"
         )
         for user_id, board_id, role in rows.order_by("board_id", "user_id"):
@@ -133,10 +146,10 @@ def overdue(today: datetime.date) -> list[Batch]:
     """Every day, each lead gets one e-mail per board listing all their overdue actions.
 
     Overdue reminders cannot be turned off."""
-    rows = _action_rows(live_actions().filter(due_date__lt=today))
-    members = _Members.of(row["board_id"] for row in rows)
+    actions = live_actions().filter(due_date__lt=today)
+    members = _Members.of(actions)
     grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for row in rows:
+    for row in _action_rows(actions):
         if (lead := lead_of(row, members)) is not None:
             grouped[(lead, row["board_id"])].append(row["pk"])
     return _batches(ReminderKind.OVERDUE, grouped)
@@ -148,11 +161,11 @@ def due_soon(today: datetime.date, days: int | None = None) -> list[Batch]:
     days = settings.REMINDER_DUE_SOON_DAYS if days is None else days
     window_start = today - datetime.timedelta(days=days)
     actions = live_actions().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
-    rows = _action_rows(actions.exclude(_sent_since(ReminderKind.DUE_SOON, window_start)))
-    members = _Members.of(row["board_id"] for row in rows)
+    actions = actions.exclude(_sent_since(ReminderKind.DUE_SOON, window_start))
+    members = _Members.of(actions)
     opted_out = _opted_out("due_soon")
     grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for row in rows:
+    for row in _action_rows(actions):
         lead = lead_of(row, members)
         if lead is not None and lead not in opted_out:
             grouped[(lead, row["board_id"])].append(row["pk"])
@@ -182,7 +195,7 @@ def escalations(
             ),
         )
     )
-    rows = list(
+    rows = (
         actions.values(
             "pk",
             "due_date",
@@ -190,9 +203,11 @@ def escalations(
             "chair_told",
             board_id=F(BOARD),
             independent_chair_id=F("objective__priority_area__plan__board__independent_chair_id"),
-        ).order_by("pk")
+        )
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    members = _Members.of(row["board_id"] for row in rows)
+    members = _Members.of(actions)
     to_managers: dict[tuple[int, int], list[int]] = defaultdict(list)
     to_chair: dict[tuple[int, int], list[int]] = defaultdict(list)
     chair_cutoff = today - datetime.timedelta(days=chair_after)
@@ -275,7 +290,7 @@ def digests(today: datetime.date, period_days: int = 7, no_progress_days: int | 
         ),
     }
     for name, queryset in queries.items():
-        for pk, board_id in queryset.values_list("pk", BOARD).order_by("pk"):
+        for pk, board_id in queryset.values_list("pk", BOARD).order_by("pk").iterator(chunk_size=CHUNK_SIZE):
             sections[name][board_id].append(pk)
 
     manager_rows = list(

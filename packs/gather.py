@@ -88,7 +88,7 @@ def gather_plans(
                             Prefetch(
                                 "actions",
                                 queryset=Action.objects.with_latest_progress().select_related(
-                                    "lead_sub_committee"
+                                    "lead_sub_committee", "lead_agency"
                                 ),
                             ),
                         ),
@@ -116,14 +116,9 @@ def gather_plans(
             objectives = []
             for objective in area.objectives.all():
                 actions = []
-                # Evidence and measures by row (plans.rows): a cell starts at some actions' rows.
+                # Evidence and measures by row (plans.rows): each row's own, tied to it or to none.
                 row_actions = list(objective.actions.all())
-                evidence_cells = plan_rows.row_cells(
-                    row_actions, objective.evidence_sources.all(), evidence_ties
-                )
-                measure_cells = plan_rows.row_cells(row_actions, objective.measures.all(), measure_ties)
                 for position, action in enumerate(row_actions, start=1):
-                    evidence_cell, measure_cell = evidence_cells[position - 1], measure_cells[position - 1]
                     original = first_due.get(action.pk, action.due_date)
                     actions.append(
                         {
@@ -134,6 +129,7 @@ def gather_plans(
                             "sub_committee": action.lead_sub_committee.name
                             if action.lead_sub_committee
                             else "",
+                            **({"lead_agency": action.lead_agency.name} if action.lead_agency else {}),
                             "due_date": _date(action.due_date),
                             "timescale": action.timescale,
                             "original_due_date": _date(original),
@@ -151,10 +147,20 @@ def gather_plans(
                             }
                             if action.latest_progress_text
                             else None,
-                            "row_evidence": [e.text for e in evidence_cell.items] if evidence_cell else [],
-                            "row_measures": [m.description for m in measure_cell.items]
-                            if measure_cell
-                            else [],
+                            # The row's own evidence and measures (the appendix does not merge
+                            # cells down rows, so each row says all of its own).
+                            "row_evidence": [
+                                e.text
+                                for e in plan_rows.items_for(
+                                    action.pk, objective.evidence_sources.all(), evidence_ties
+                                )
+                            ],
+                            "row_measures": [
+                                m.description
+                                for m in plan_rows.items_for(
+                                    action.pk, objective.measures.all(), measure_ties
+                                )
+                            ],
                         }
                     )
                 objectives.append(

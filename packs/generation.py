@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from boards.models import Board
+from safeguarding.metrics import PACK_PAGES, PACK_RENDER_SECONDS
 from safeguarding.queueing import send_after_commit, send_now
 
 from .gather import gather_snapshot, input_hash
@@ -153,7 +155,10 @@ def make_pack(pack_id: int) -> None:
         sections = build_sections(pack.board, pack.period, pack.snapshot)
         html = render_print_html(pack.period, pack.snapshot, sections)
         _set_status(pack_id, PackStatus.RENDERING, f"Laying out {len(sections)} sections as PDF pages.")
+        started = time.perf_counter()
         rendered = write_pdf(html)
+        PACK_RENDER_SECONDS.observe(time.perf_counter() - started)
+        PACK_PAGES.observe(rendered.pages)
         name = f"{pack.board.slug}-{pack.period_start:%Y-%m}-{pack.input_hash[:12]}.pdf"
         pack.pdf.save(name, ContentFile(rendered.content), save=False)
         BoardPack.objects.filter(pk=pack_id).update(

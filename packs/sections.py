@@ -147,6 +147,8 @@ def plan_summary(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> 
                     "counts": [(label, counts[rag]) for rag, label in RAG_ORDER],
                     "complete": complete,
                     "percent_complete": round(100 * complete / len(actions)) if actions else 0,
+                    # Counts of ratings the source does not state (demo data) say so.
+                    "illustrative": sum(1 for a in actions if a.get("rating_illustrative")),
                     "chart": bar_chart_svg(
                         [Bar(label, counts[rag], RAG_FILLS[rag]) for rag, label in RAG_ORDER],
                         title=f"Actions by RAG rating, priority area {area['number']}",
@@ -160,6 +162,7 @@ def plan_summary(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> 
                 "period_label": plan["period_label"],
                 "dates_moved_note": plan.get("dates_moved_note", ""),
                 "illustrative_note": plan.get("illustrative_note", ""),
+                "illustrative_counts": sum(area["illustrative"] for area in areas),
                 "areas": areas,
             }
         )

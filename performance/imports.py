@@ -16,6 +16,7 @@ from django.db import transaction
 
 from boards.models import Board
 from safeguarding.csv_text import CsvRefusedError, csv_rows
+from safeguarding.metrics import IMPORT_ROWS
 
 from .models import Indicator, IndicatorValue
 
@@ -199,4 +200,6 @@ def apply_import(preview: ImportPreview) -> tuple[int, int]:
                 setattr(current, name, value)
             current.save()  # row by row, so simple-history records each change
             changed += 1
+    # Counted once the rows are in: a rolled-back import wrote nothing.
+    transaction.on_commit(lambda: IMPORT_ROWS.labels(kind="indicator_values").inc(created + changed))
     return created, changed

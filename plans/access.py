@@ -31,7 +31,10 @@ def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[B
 def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
     action = get_object_or_404(
         Action.objects.select_related(
-            "objective__priority_area__plan__board__partnership", "lead_sub_committee__chair", "responsible"
+            "objective__priority_area__plan__board__partnership",
+            "lead_sub_committee__chair",
+            "responsible",
+            "lead_agency",
         ),
         pk=pk,
         objective__priority_area__plan__board__in=Board.objects.visible_to(user),

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
-from boards.models import Board, Membership, Partnership, Role, SubCommittee
+from boards.models import Agency, AgencyKind, Board, Membership, Partnership, Role, SubCommittee
 
 from .extensions import demo_loaded
 from .models import (
@@ -124,7 +124,9 @@ SSCB_SUB_COMMITTEES = [
 @dataclass(frozen=True)
 class DemoUser:
     """A demo login. No seed names these people, so their names say what they are
-    ("Demo Member"), never an invented person's name."""
+    ("Demo Member"), never an invented person's name; a job title only where the seeds
+    name the post (the SSCB plan's leads, the Sunderland reports' Executive Director People
+    Services and Independent Chair), otherwise none."""
 
     username: str
     first_name: str
@@ -164,7 +166,7 @@ DEMO_USERS: list[DemoUser] = [
         "member",
         "Demo",
         "Member",
-        "Board member",
+        "",  # no seed names a member's post
         roles=(("sunderland-sscb", Role.MEMBER),),
     ),
     DemoUser(
@@ -189,10 +191,10 @@ DEMO_USERS: list[DemoUser] = [
         "stockton.manager",
         "Demo",
         "Stockton Manager",
-        "LSCB Business Manager, Stockton-on-Tees",
+        "",  # the Stockton review names no business manager
         roles=(("stockton-on-tees-lscb", Role.MANAGER),),
     ),
-    DemoUser("admin", "Site", "Administrator", "Service administrator", is_staff=True),
+    DemoUser("admin", "Site", "Administrator", "", is_staff=True),
 ]
 
 
@@ -324,6 +326,7 @@ def load_demo(today: datetime.date, original_dates: bool = False) -> LoadReport:
     data = json.loads(SEED_PLAN.read_text(encoding="utf-8"))
 
     boards = _load_boards(writer)
+    _load_agencies(writer)
     users = _load_users(writer, boards, report)
     sscb = boards["sunderland-sscb"]
     sub_committees = {
@@ -385,6 +388,34 @@ def _load_boards(writer: _Writer) -> dict[str, Board]:
             },
         )
     return boards
+
+
+# Partner agencies as the seeds name them, and only those: the SSCB plan takes data "from
+# Children's Services, Police, Health organisations, Probation and Safer Sunderland
+# Partnership", has "Representatives from Education, Health and Children's Services" at a
+# task group and seeks "Representation from BME, Faith and VCS Groups on SSCB"; the Stockton
+# report is the Borough Council's. No seed names the police force or the health bodies, so
+# neither is named here; no seed records who sat for which agency, or anyone's attendance,
+# so demo memberships name no agency and no meeting has attendance.
+SEED_AGENCIES = {
+    "Sunderland": [
+        ("Children's Services", AgencyKind.LOCAL_AUTHORITY),
+        ("Education", AgencyKind.EDUCATION),
+        ("Health organisations", AgencyKind.HEALTH),
+        ("Police", AgencyKind.POLICE),
+        ("Probation", AgencyKind.PROBATION),
+        ("Safer Sunderland Partnership", AgencyKind.OTHER),
+        ("BME, Faith and VCS Groups", AgencyKind.VOLUNTARY_SECTOR),
+    ],
+    "Stockton-on-Tees": [("Stockton-on-Tees Borough Council", AgencyKind.LOCAL_AUTHORITY)],
+}
+
+
+def _load_agencies(writer: _Writer) -> None:
+    for partnership_name, agencies in SEED_AGENCIES.items():
+        partnership = Partnership.objects.get(name=partnership_name)
+        for name, kind in agencies:
+            writer.upsert(Agency, {"partnership": partnership, "name": name}, {"kind": kind})
 
 
 def _load_users(writer: _Writer, boards: dict[str, Board], report: LoadReport) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from boards.govuk_fields import GovukDateField, autocomplete_select
-from boards.models import SubCommittee
+from boards.models import Agency, SubCommittee
 
 from .editing import BLUE_NOT_COMPLETE, normalise_due_date
 from .models import (
@@ -270,6 +270,7 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "description",
             "lead_role",
             "lead_sub_committee",
+            "lead_agency",
             "responsible",
             "deferred_to",
             "due_date",
@@ -296,6 +297,11 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "priority_area"
         )
         self.fields["lead_sub_committee"].queryset = SubCommittee.objects.filter(board=plan.board_id)
+        self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=plan.board.partnership_id)
+        self.fields["lead_agency"].empty_label = "None"
+        self.fields[
+            "lead_agency"
+        ].help_text = "A partner agency that leads the action, when the plan names one."
         self.fields["responsible"].queryset = (
             get_user_model()
             .objects.filter(memberships__board=plan.board_id)
@@ -324,6 +330,7 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             Field.textarea("description", rows=4),
             Field.text("lead_role"),
             Field.select("lead_sub_committee"),
+            Field.select("lead_agency"),
             Field.select("responsible"),
             Field.text("deferred_to"),
             Field("due_date"),

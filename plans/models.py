@@ -146,6 +146,8 @@ class BusinessPlanQuerySet(models.QuerySet):
                 ~Q(**{f"{actions}__status": Status.COMPLETE}) & Q(**{f"{actions}__due_date__lt": today})
             ),
             complete_count=count(Q(**{f"{actions}__status": Status.COMPLETE})),
+            # Statuses the source does not state (demo data): the counts above are illustrative.
+            illustrative_count=count(Q(**{f"{actions}__rating_illustrative": True})),
         )
 
 
@@ -907,6 +909,21 @@ class DueDateChange(models.Model):
         if self.reason or self.request_id is None:
             return self.reason
         return self.request.reason
+
+    @property
+    def reason_shown(self) -> str:
+        """The Reason column's words. A revert's own reason is written by the system, not
+        given by anyone, so its row says where the date went back to and which change (with
+        that change's reason) it undid, not "Reason given: Reverted the change …"."""
+        if self.kind != DueDateChangeKind.REVERTED:
+            return self.stated_reason
+        back_to = f"{self.new_due_date.day} {self.new_due_date:%B %Y}" if self.new_due_date else "no due date"
+        undone = self.reverses
+        if undone is None:
+            return f"Reverted to {back_to} ({self.reason})" if self.reason else f"Reverted to {back_to}"
+        when = timezone.localtime(undone.made_at)
+        said = f" (“{undone.stated_reason}”)" if undone.stated_reason else ""
+        return f"Reverted to {back_to}: the change of {when.day} {when:%B %Y}{said} was undone"
 
     @property
     def is_open_request(self) -> bool:

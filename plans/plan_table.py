@@ -62,6 +62,7 @@ ACTION_FIELDS = (
     "number",
     "description",
     "lead_role",
+    "lead_agency__name",
     "deferred_to",
     "due_date",
     "due_precision",
@@ -91,6 +92,7 @@ class Row:
     status_label: str
     illustrative: bool
     lead: str
+    lead_agency: str
     due: str
     recurrence: str
     overdue: bool
@@ -125,6 +127,8 @@ class AreaSection:
     objectives: list[ObjectiveRows] = field(default_factory=list)
     action_count: int = 0
     rag_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    # Ratings the source does not state (demo data): the counts say they are illustrative.
+    illustrative_count: int = 0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -182,6 +186,7 @@ def _row(values: dict[str, Any], today: datetime.date, url_prefix: str) -> Row:
         status_label=STATUS_LABELS.get(values["status"], values["status"]),
         illustrative=values["rating_illustrative"],
         lead=lead,
+        lead_agency=values["lead_agency__name"] or "",
         due=due,
         # "Ongoing" written as the timescale says it already; "Quarterly" gains "Recurring".
         recurrence=recurrence if recurrence.lower() != due.lower() else "",
@@ -289,6 +294,7 @@ def plan_sections(
             area_rows.extend(objective.rows)
         area.action_count = len(area_rows)
         area.rag_counts = rag_counts(area_rows)
+        area.illustrative_count = sum(1 for row in area_rows if row.illustrative)
         shown += len(area_rows)
     return areas, shown
 
@@ -296,6 +302,9 @@ def plan_sections(
 def render_table(areas: list[AreaSection], *, can_edit: bool, filtering: bool) -> str:
     """The priority-area sections as HTML (Jinja2: see the module's docstring)."""
     illustrative = render_to_string("includes/illustrative.html", {"about": "this status or rating"})
+    illustrative_counts = render_to_string(
+        "includes/illustrative.html", {"about": "the ratings these counts rest on"}
+    )
     return mark_safe(
         render_to_string(
             "plans/_plan_table.html",
@@ -304,6 +313,7 @@ def render_table(areas: list[AreaSection], *, can_edit: bool, filtering: bool) -
                 "can_edit": can_edit,
                 "filtering": filtering,
                 "illustrative": mark_safe(illustrative),
+                "illustrative_counts": mark_safe(illustrative_counts),
             },
             using="jinja2",
         )

@@ -150,9 +150,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_sources = rows.for_action(EvidenceSource, action)
     # The ledger, newest first; a request shows whether it is still waiting.
     due_date_changes = list(
-        action.due_date_changes.select_related("made_by", "request", "decision", "reversal").order_by(
-            "-made_at", "-pk"
-        )
+        action.due_date_changes.select_related(
+            "made_by", "request", "decision", "reversal", "reverses__request"
+        ).order_by("-made_at", "-pk")
     )
     moves = [c for c in due_date_changes if c.moves_date]
     latest_move = moves[0] if moves else None

@@ -7,6 +7,7 @@ from .models import (
     ImpactEvidence,
     ImprovementPlan,
     MonitoringBody,
+    NotImplementedDecision,
     Recommendation,
     RecommendationAction,
     Review,
@@ -93,3 +94,9 @@ class ImpactEvidenceAdmin(SimpleHistoryAdmin):
 @admin.register(MonitoringBody)
 class MonitoringBodyAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "position", "board", "name"]
+
+
+@admin.register(NotImplementedDecision)
+class NotImplementedDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["review", "recommendation", "finding", "decided_on", "illustrative"]
+    raw_id_fields = ["review", "recommendation", "finding", "recorded_by"]

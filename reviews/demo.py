@@ -95,7 +95,7 @@ IMPROVEMENT_MANAGER = {
     "username": "improvement.manager",
     "first_name": "Demo",
     "last_name": "Improvement Manager",
-    "job_title": "Improvement Programme Manager",
+    "job_title": "",  # the seeds name no post for whoever manages the Improvement Board's plan
 }
 
 
@@ -424,15 +424,17 @@ def _load_sunderland(
             )
         ],
     )
+    # The update is undated and says nothing of anyone checking it: the evidence is stored
+    # undated ("Date not recorded") and not verified, rather than given an invented day.
     writer.upsert(
         ImpactEvidence,
-        {"action": mash, "date": shift_date(as_of, shift)},
+        {"action": mash, "indicator_reference": "Improvement update, paragraph 3.5"},
         {
             "text": "The improvement update to the Scrutiny Committee reports the hub's backlog cleared and "
             "caseloads at a safe and manageable level.",
-            "indicator_reference": "Improvement update, paragraph 3.5",
-            "verified": True,
-            "verified_on": shift_date(as_of, shift),
+            "date": None,
+            "verified": False,
+            "verified_on": None,
         },
     )
     cp_objective = build.objective(

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from boards.models import Board
 
 from .clocks import CLOCK_KINDS, Clock, clocks_of, is_in_progress
-from .models import CASE_REVIEW_KINDS, Review, ReviewReport
+from .models import CASE_REVIEW_KINDS, CaseReviewStage, Review, ReviewReport, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,38 @@ def reviews_for_board(board: Board) -> QuerySet[Review]:
     )
 
 
+# Stages at which a case review still has work to do.
+ACTIVE_STAGES = frozenset(
+    {
+        CaseReviewStage.AWARE,
+        CaseReviewStage.NOTIFIED,
+        CaseReviewStage.RAPID_REVIEW_HELD,
+        CaseReviewStage.UNDER_WAY,
+        CaseReviewStage.REPORT_RECEIVED,
+    }
+)
+
+
 def reviews_in_progress(board: Board, today: datetime.date) -> list[ReviewInProgress]:
     """The board's reviews still in progress with all their started clocks, the review
-    whose next running clock is due soonest first (those without a running clock last)."""
-    found = [
-        ReviewInProgress(review=review, clocks=clocks_of(review, today))
-        for review in reviews_for_board(board)
-        if is_in_progress(review)
-    ]
+    whose next running clock is due soonest first (those without a running clock last).
+
+    In progress: not closed, published or decided against, and either a clock still runs,
+    the review is planned or under way, or its stage says there is work to do. A reported
+    review with no stage and no running clock (an old SCR recorded for its recommendations)
+    is not listed."""
+    found = []
+    for review in reviews_for_board(board):
+        if not is_in_progress(review):
+            continue
+        clocks = clocks_of(review, today)
+        active = (
+            any(clock.running for clock in clocks)
+            or review.status in (ReviewStatus.PLANNED, ReviewStatus.UNDER_WAY)
+            or review.stage in ACTIVE_STAGES
+        )
+        if active:
+            found.append(ReviewInProgress(review=review, clocks=clocks))
 
     def next_due(item: ReviewInProgress) -> tuple:
         running = [clock.due for clock in item.clocks if clock.running]

@@ -584,7 +584,10 @@ class ImpactEvidence(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="impact_evidence")
     text = models.TextField(verbose_name="What the evidence shows")
-    date = models.DateField(help_text="The date of the audit, figures or report.")
+    date = models.DateField(
+        null=True,
+        help_text="The date of the audit, figures or report (empty only when the source gives none).",
+    )
     link = models.URLField(blank=True, help_text="A link to the audit, report or indicator's values.")
     indicator_reference = models.CharField(
         max_length=200, blank=True, help_text="An indicator and period, e.g. NI64 Q2 2015/16."
@@ -612,10 +615,14 @@ class ImpactEvidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.text[:60]}"
+        return f"{self.date_label}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url() + "#impact-evidence"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date.day} {self.date:%B %Y}" if self.date else "Date not recorded"
 
 
 class ImprovementPlan(models.Model):

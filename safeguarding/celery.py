@@ -8,6 +8,9 @@ app = Celery("safeguarding")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Task durations and failures for /metrics (connects Celery's task signals).
+from . import metrics  # noqa: E402, F401
+
 
 @app.task(name="safeguarding.ping")
 def ping() -> str:

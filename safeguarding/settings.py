@@ -91,6 +91,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# --- Metrics -----------------------------------------------------------------
+# /metrics for Prometheus (safeguarding.metrics_view): off unless METRICS_ENABLED, and only
+# answered to METRICS_ALLOWED_NETWORKS (the client address as accounts.throttling reads it,
+# so TRUSTED_PROXY_COUNT applies). django-prometheus times every request by view.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 ROOT_URLCONF = "safeguarding.urls"
 
 TEMPLATES = [
@@ -269,8 +284,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (board pack PDFs, annual reports) go through Django's storage API. The
+# filesystem under MEDIA_ROOT by default (make run, one host); with FILE_STORAGE=s3, an
+# S3-compatible bucket that every web and worker host shares (django-storages). Files are
+# private either way: downloads stream through views that check permission.
+FILE_STORAGE = env("FILE_STORAGE", default="filesystem")
+if FILE_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),  # None: AWS itself
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),  # None: the instance's role
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # never a public URL
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'filesystem' or 's3', not {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",

@@ -3,12 +3,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import metrics_view, views
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
+    path("metrics", metrics_view.metrics, name="metrics"),
     # Pages name their icon; this answers browsers and pages (the admin) that ask by the old name.
     path("favicon.ico", RedirectView.as_view(url=static("images/favicon.svg"), permanent=True)),
     path("plans/", include("plans.urls")),

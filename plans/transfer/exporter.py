@@ -48,16 +48,30 @@ COLUMNS = [
     "Action number",
     "Recurrence",
     "Priority area lead",
+    "Illustrative",
 ]
+# What the Illustrative column says of a demo action whose status and RAG the source does
+# not state (Action.rating_illustrative); an import reads it back as such.
+ILLUSTRATIVE_RATING = "Status and RAG rating: the source does not state them"
 SEVEN = COLUMNS[2:9]
 # Word keeps the seven columns the plans are written in, and adds what a round trip needs
 # (status, RAG, completion, the plan's own action number, ongoing or recurring work) and
 # what the plan page says beside the timescale. The priority area's lead is a "Strategic
 # lead: …" paragraph under the area's heading, as boards write it.
-WORD_COLUMNS = [*SEVEN, "Status", "RAG", "Completed on", "Originally due", "Recurrence", "No.", "Reference"]
+WORD_COLUMNS = [
+    *SEVEN,
+    "Status",
+    "RAG",
+    "Illustrative",
+    "Completed on",
+    "Originally due",
+    "Recurrence",
+    "No.",
+    "Reference",
+]
 WORD_HEADINGS = {"No.": "Action number"}  # Word's short heading → the column it holds
 # Centimetres, filling an A4 landscape page (29.7 cm) inside 1 cm margins.
-WORD_WIDTHS_CM = (2.8, 2.4, 3.4, 2.2, 1.8, 3.5, 2.4, 1.5, 1.3, 1.4, 1.4, 1.4, 1.0, 1.2)
+WORD_WIDTHS_CM = (2.4, 2.2, 3.0, 2.1, 1.7, 3.1, 2.2, 1.5, 1.3, 1.8, 1.4, 1.4, 1.4, 1.0, 1.2)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -156,6 +170,7 @@ class Row:
             action.number if action else "",
             recurrence_cell(action) if action else "",
             self.area.lead,
+            ILLUSTRATIVE_RATING if action and action.rating_illustrative else "",
         ]
 
 
@@ -235,11 +250,15 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
     summary.append([plan.period_label])
     summary.append([])
     ratings = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
-    summary.append(["Priority area", "Number of actions", *[Rag(r).label for r in ratings]])
-    totals = [0] * (len(ratings) + 1)
+    summary.append(
+        ["Priority area", "Number of actions", *[Rag(r).label for r in ratings], "Illustrative ratings"]
+    )
+    totals = [0] * (len(ratings) + 2)
     for area in areas:
         area_actions = [a for o in area.objectives.all() for a in o.actions.all()]
         counts = [len(area_actions)] + [sum(1 for a in area_actions if a.rag == r) for r in ratings]
+        # Ratings the source does not state (demo data): counted, so the figures say so.
+        counts.append(sum(1 for a in area_actions if a.rating_illustrative))
         totals = [t + c for t, c in zip(totals, counts, strict=True)]
         summary.append([safe(area_heading(area)), *counts])
     summary.append(["All priority areas", *totals])
@@ -267,8 +286,8 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
         for row in area_rows(area):
             sheet.append([safe(value) for value in row.values()])
         for column, width in zip(
-            "ABCDEFGHIJKLMNOPQ",
-            (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16, 12, 12, 30),
+            "ABCDEFGHIJKLMNOPQR",
+            (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16, 12, 12, 30, 24),
             strict=True,
         ):
             sheet.column_dimensions[column].width = width

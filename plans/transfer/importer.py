@@ -255,6 +255,7 @@ def _action(objective, position, data, sub_committees) -> Action:
         # A file may say "In progress" and "Blue": the one rule decides (the status wins).
         **dict(zip(("status", "rag"), consistent_status_rag(data["status"], data["rag"]), strict=True)),
         completed_on=datetime.date.fromisoformat(data["completed_on"]) if data["completed_on"] else None,
+        rating_illustrative=data.get("rating_illustrative", False),
     )
 
 

@@ -26,6 +26,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from plans.models import ImportFile, ImportJob
+from safeguarding.metrics import IMPORT_ROWS
 
 from .files import FileRefusedError
 from .importer import ImportConflictError, write_draft
@@ -265,6 +266,7 @@ def run(job_id: str, on_progress: Callable[[int, int], None] | None = None) -> I
         logger.exception("Import %s failed", job.pk)
         return _finish(job, ImportJob.State.FAILED, "The import failed and nothing was imported. Try again.")
     job.plan = plan
+    IMPORT_ROWS.labels(kind="plan").inc((job.draft or {}).get("counts", {}).get("rows", 0))
     return _finish(job, ImportJob.State.DONE, "")
 
 

@@ -32,6 +32,7 @@ FIELDS: list[tuple[str, str]] = [
     ("completed_on", "Completed on"),
     ("recurrence", "Ongoing or recurring (a timescale that is not one date)"),
     ("area_lead", "Strategic lead of the priority area"),
+    ("illustrative", "Illustrative: the status and RAG are not stated by the source (demo data)"),
     ("q1", "Q1 update (a progress note dated 30 June)"),
     ("q2", "Q2 update (a progress note dated 30 September)"),
     ("q3", "Q3 update (a progress note dated 31 December)"),
@@ -203,6 +204,7 @@ SYNONYMS: dict[str, list[str]] = {
     "completed_on": ["completed on", "date completed", "completion date", "completed"],
     "recurrence": ["recurrence", "ongoing or recurring"],
     "area_lead": ["priority area lead", "priority lead", "area lead", "lead of the priority area"],
+    "illustrative": ["illustrative"],
 }
 
 _LOOKUP = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}

@@ -906,6 +906,8 @@ class _DraftBuilder:
                 "rag_label": Rag(rag).label if rag else "",
                 "rag_class": RAG_TAG_CLASSES.get(rag, ""),
                 "completed_on": completed_on,
+                # An export marks ratings the source does not state; they stay marked.
+                "rating_illustrative": bool(clean(row.cell("illustrative"))),
                 "progress": self._notes(shared[index]) + (extra_notes if index == 0 else []) + long_timescale,
                 "measures": self._measures(measures) if index == 0 else [],
             }

@@ -15,6 +15,7 @@ from api.models import ApiToken, TokenAccess
 from api.throttling import PerTokenRateThrottle
 from performance.models import Indicator
 from reviews.models import Review
+from tests.factories import EvidenceSourceFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
 from tests.plans.conftest import BoardPlan, make_board_plan
 from tests.reviews.factories import RecommendationActionFactory, RecommendationFactory, ReviewFactory
@@ -48,6 +49,8 @@ class BoardWorld:
 
 def make_world(board, chair=None, partnership_indicator: bool = False) -> BoardWorld:
     board_plan = make_board_plan(board, chair=chair)
+    evidence = EvidenceSourceFactory(objective=board_plan.objective, text="Serious case review")
+    evidence.actions.add(board_plan.led)
     indicator = IndicatorFactory(
         board=board, code="NI64", title="Child protection plans lasting 2 years or more"
     )

@@ -26,7 +26,7 @@ def _create(client, people, **overrides):
 
 
 def _secret_in(response) -> str:
-    match = re.search(r'value="(sbp_[A-Za-z0-9_-]+)"', response.content.decode())
+    match = re.search(r">(sbp_[A-Za-z0-9_-]+)</textarea>", response.content.decode())
     assert match, "the new token is shown on the page"
     return match.group(1)
 

@@ -79,6 +79,10 @@ def test_a_revert_adds_a_reversal_and_the_action_page_shows_the_ledger(browser, 
     table = page.locator("#due-date-changes + p + table")
     assert table.locator("tbody tr").count() == 4
     assert "Reverted from the history" in table.inner_text()
+    # The revert's reason says where the date went back to and which change was undone.
+    undone = f"Reverted to {later.day} {later:%B %Y}: the change of"
+    assert undone in table.locator("tbody tr").first.inner_text()
+    assert undone in timescale and "Reason given: Reverted" not in timescale
     assert_no_axe_violations(page)
     heading.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "action-after-revert-1366.png", full_page=True)

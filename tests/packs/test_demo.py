@@ -33,3 +33,13 @@ def test_the_pack_shows_row_measures_undated_notes_illustrative_ratings_and_the_
     assert "moved forward by 15 years from the 2011–2013 original" in html
     assert "rag--illustrative" in html
     assert "date not recorded:</span> Meeting held between Children" in html
+    # The summary's counts say they count ratings the source does not state (all 45).
+    summary = html[html.index('id="plan-summary"') : html.index('id="exceptions"')]
+    caption = summary[summary.index("<caption") : summary.index("</caption>")]
+    assert "Illustrative" in caption and "45 of the ratings counted" in caption
+    # 6.1: the Nursery Z rows (actions 5–6) have no measure; the Child X rows have theirs.
+    six_one = next(
+        o for a in snapshot["plan"]["plans"][0]["areas"] for o in a["objectives"] if o["number"] == "6.1"
+    )
+    no_cases = ["No cases meet the criteria for a Serious Case Review"]
+    assert [a["row_measures"] for a in six_one["actions"]] == [no_cases] * 4 + [[], []]

@@ -20,6 +20,7 @@ from plans.models import (
     ProgressUpdate,
     Status,
 )
+from tests.plans.test_demo_fidelity import seed_file
 
 pytestmark = pytest.mark.django_db
 
@@ -324,6 +325,59 @@ def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(demo_m
     )
 
 
+def test_every_export_and_count_marks_the_demo_ratings_illustrative(demo_manager):
+    """Point 12: the seed states no status or RAG. Each row of the CSV, Excel and Word exports
+    says so, as do the Excel summary's counts, the plan page's counts per priority area and
+    the board page's counts."""
+    import csv
+    import io
+
+    import docx
+    import openpyxl
+
+    from plans.transfer.exporter import EXPORTERS, ILLUSTRATIVE_RATING
+
+    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+    actions = Action.objects.filter(objective__priority_area__plan=plan)
+    assert actions.filter(rating_illustrative=True).count() == 45
+    rated = actions.first()
+    rated.status, rated.rag = Status.IN_PROGRESS, "red"
+    rated.save()  # someone rates it: no longer illustrative
+    reference = f"A-{rated.pk}"
+
+    rows = list(csv.DictReader(io.StringIO(EXPORTERS["csv"][0](plan).decode("utf-8-sig"))))
+    marks = {row["Reference"]: row["Illustrative"] for row in rows if row["Reference"]}
+    assert len(marks) == 45
+    assert marks.pop(reference) == ""
+    assert set(marks.values()) == {ILLUSTRATIVE_RATING}
+
+    workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
+    summary = list(workbook["Summary"].values)
+    header = next(row for row in summary if row and row[0] == "Priority area")
+    assert header[-1] == "Illustrative ratings"
+    assert summary[summary.index(header) + 1 + 10][-1] == 44  # the "All priority areas" row
+
+    document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
+    word_marks = {}
+    for table in document.tables:
+        heads = [cell.text for cell in table.rows[0].cells]
+        for line in table.rows[1:]:
+            row = dict(zip(heads, (cell.text for cell in line.cells), strict=True))
+            word_marks[row["Reference"]] = row["Illustrative"]
+    assert word_marks.pop(reference) == ""
+    assert set(word_marks.values()) == {ILLUSTRATIVE_RATING}
+
+    plan_page = demo_manager.get(plan.get_absolute_url()).text
+    counts = plan_page.split('class="govuk-body-s app-rag-counts"')[1:]
+    assert len(counts) == 10
+    assert all(
+        "the source does not state the ratings these counts rest on" in c.split("</p>")[0] for c in counts
+    )
+    board_page = demo_manager.get(plan.board.get_absolute_url()).text
+    line = board_page[board_page.index(f'id="plan-{plan.pk}"') :].split("</li>")[0]
+    assert "45 actions" in line and "the source does not state the statuses these counts rest on" in line
+
+
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
 def test_the_demo_invents_no_people_and_no_statutory_basis():
     """Point 12: demo logins are named for what they are; only Peterborough's seed states a
@@ -339,3 +393,21 @@ def test_the_demo_invents_no_people_and_no_statutory_basis():
     }
     # Nor a day an action was complete: the seed never gives one.
     assert not Action.objects.filter(completed_on__isnull=False).exists()
+    # Job titles only where a seed names the post (no "Board member", no Stockton or
+    # Peterborough business manager, no "Improvement Programme Manager").
+    seed = seed_file()
+    if seed is None:
+        pytest.skip("The seeds are not beside this checkout: job titles cannot be compared with them.")
+    seeds = "\n".join(path.read_text(encoding="utf-8") for path in seed.parent.glob("*.txt")).lower()
+    titles = set(Membership.objects.exclude(job_title="").values_list("job_title", flat=True))
+    assert titles == {
+        "SSCB Business Manager",
+        "Chair of Quality Assurance Sub-committee",
+        "Chair of Communication & Workforce Development Sub-committee",
+        "Executive Director People Services",
+        "Independent Chair, SSCB and SSAB",
+    }
+    for title in titles - {
+        "Independent Chair, SSCB and SSAB"
+    }:  # the seed: "Independent Chair of the SSCB and SSAB"
+        assert title.lower().replace("chair of communication", "chair communication") in seeds, title

@@ -161,6 +161,13 @@ def test_a_revert_from_history_adds_a_reversal_entry_and_every_reader_agrees(cli
     assert "Reverted from the history" in page and "Undoes the change of 23 November 2026" in page
     assert "Originally" not in page
     assert "Originally" not in client.get(own.plan.get_absolute_url()).text
+    # The revert's row and the summary say where the date went back to and which change
+    # (with its reason) was undone, never "Reason given: Reverted the change …".
+    undone = "Reverted to 31 December 2026: the change of 23 November 2026 (“Slipped”) was undone"
+    row = page[page.index(f'id="due-date-change-{reversal.pk}"') :].split("</tr>")[0]
+    assert undone in row
+    assert f"{undone} on 23 November 2026" in page
+    assert "Reason given: Reverted" not in page
 
 
 def test_the_ledger_is_read_with_the_plan_in_a_fixed_number_of_queries(

@@ -69,3 +69,19 @@ def test_a_decision_not_to_implement_names_one_recommendation_or_finding_with_a_
     )
     with pytest.raises(ValidationError):
         other.full_clean()
+
+
+def test_the_new_models_have_admin_pages(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    NotImplementedDecisionFactory()
+    for name in (
+        "boards_agency",
+        "meetings_attendance",
+        "reviews_notimplementeddecision",
+        "notifications_sentclockreminder",
+    ):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name

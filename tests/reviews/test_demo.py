@@ -127,7 +127,8 @@ def check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix():
     ofsted = Review.objects.get(kind=ReviewKind.OFSTED)
     coverage = review_coverage(ofsted.pk, TODAY)
     assert coverage.no_action_count == 1 and coverage.all_overdue_count == 1
-    assert 0 < coverage.percent_fully_answered < coverage.percent_complete < 100
+    # No seed says anyone verified an action's impact, so nothing is fully answered yet.
+    assert 0 == coverage.percent_fully_answered < coverage.percent_complete < 100
     # Reviews keep their historical dates.
     assert ofsted.on_site_start.year == 2015
 
@@ -152,6 +153,23 @@ def check_no_response_owner_or_undated_point_is_made_up():
     actions = Action.objects.filter(objective__priority_area__plan=plan)
     assert not actions.filter(rating_illustrative=False).exists()
     assert not actions.filter(progress_updates__date__isnull=False).exists()
+    # The update's evidence of impact is undated and nobody is said to have checked it: no
+    # invented date (it was 1 September 2015, moved) and no invented verification.
+    (evidence,) = ImpactEvidence.objects.filter(action__objective__priority_area__plan=plan)
+    assert (evidence.date, evidence.verified, evidence.verified_on) == (None, False, None)
+    assert evidence.date_label == "Date not recorded"
+
+
+def test_the_action_page_shows_the_demo_evidence_undated_and_not_verified(demo, client):
+    from django.contrib.auth import get_user_model
+
+    evidence = ImpactEvidence.objects.get(indicator_reference="Improvement update, paragraph 3.5")
+    client.force_login(get_user_model().objects.get(username="improvement.manager"))
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        page = client.get(evidence.action.get_absolute_url()).text
+    panel = page[page.index("backlog cleared") - 400 :][:600]
+    assert "Date not recorded" in panel and "(not verified)" in panel
+    assert "1 September" not in panel
 
 
 def test_original_dates_keep_the_improvement_plan_in_2015():

@@ -54,6 +54,8 @@ def case_reviews(people):
         report_received=D(2026, 11, 2),
     )
     CaseReviewFactory(title="Another partnership's", became_aware=D(2026, 12, 10))
+    # An old SCR kept for its recommendations: reported, no stage, no clock.
+    ReviewFactory(partnership=partnership, kind=ReviewKind.CASE_REVIEW, title="Old SCR")
     return breached, soon, sar, ofsted
 
 
@@ -72,10 +74,13 @@ def test_reviews_in_progress_page_for_each_reader(client, people, case_reviews, 
     with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     assert "Child A" in page and "Child B" in page and "Adult C" in page and "ILACS inspection" in page
+    assert "Old SCR" not in page
     assert "Reported elsewhere" not in page and "Published" not in page and "Another partnership" not in page
     # Child A: aware 10 December, notification due 17 December; 23 December is 4 working days later.
     assert (
-        "17 December 2026" in page and "4 working days overdue" in page and "Breached: Notification" in page
+        "17 December 2026" in page
+        and "4 working days overdue" in page
+        and "Breached</strong> Notification" in page
     )
     # Child B: aware 18 December, due 29 December (Christmas and Boxing Day observed skipped).
     assert "29 December 2026" in page and "2 working days left" in page

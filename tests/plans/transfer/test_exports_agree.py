@@ -80,6 +80,7 @@ def full_snapshot(plan: BusinessPlan) -> list:
                         "status": action.status,
                         "rag": action.rag,
                         "completed_on": action.completed_on,
+                        "rating_illustrative": action.rating_illustrative,
                         "progress": sorted(
                             (str(n.date), n.date_precision, n.text) for n in action.progress_updates.all()
                         ),

@@ -156,4 +156,4 @@ def test_xlsx_export_has_a_summary_and_one_sheet_per_priority_area(small_plan):
     assert header[:3] == ("Priority area", "Number of actions", "Red")
     totals = summary[-1]
     assert totals[0] == "All priority areas"
-    assert totals[1:] == (4, 1, 1, 0, 0, 2)
+    assert totals[1:] == (4, 1, 1, 0, 0, 2, 0)  # … and no illustrative (demo) ratings
