@@ -28,15 +28,9 @@ def frozen_today():
 
 
 @pytest.fixture(autouse=True)
-def api_cache_in_memory(settings, monkeypatch):
-    """The rate-limit counters live in memory, fresh per test (one test uses real Redis)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"},
-    }
-    from django.core.cache import caches
-
-    caches["api"].clear()
+def generous_rate_limit(monkeypatch):
+    """Counts are in memory, fresh per test (tests/conftest.py); the limit is raised so the
+    matrix and schemathesis are never throttled (test_feed_and_throttling sets its own)."""
     monkeypatch.setattr(PerTokenRateThrottle, "THROTTLE_RATES", {"token": "1000/min"})
 
 
