@@ -59,7 +59,7 @@ static/build/accessible-autocomplete.min.js: node_modules/.package-lock.json
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.{js,js.map,css,css.map} static/build/
 
 staticfiles/staticfiles.json: static/build/app.css static/build/accessible-autocomplete.min.js static/js/app.js \
-		static/js/autocomplete.js static/css/autocomplete.css $(wildcard static/images/*) $(STAMP)/python
+		static/js/autocomplete.js static/css/autocomplete.css $(wildcard static/images/*) $(wildcard api/static/api/*) $(STAMP)/python
 	DEBUG=false SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:// $(PY) manage.py collectstatic --no-input -v0 --ignore scss
 
 install: $(STAMP)/system $(STAMP)/python static/build/app.css static/build/accessible-autocomplete.min.js \

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 
 from .forms import email_in_use
-from .models import Invitation
+from .models import Invitation, SignOnTenant
 
 
 class UniqueEmailMixin:
@@ -69,3 +70,53 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # invitations are sent from the board's page, which e-mails the link
+
+
+@admin.register(SignOnTenant)
+class SignOnTenantAdmin(admin.ModelAdmin):
+    """Site staff set up each organisation's tenant for single sign-on (accounts/sso.py)."""
+
+    list_display = ["name", "partnership", "issuer", "email_domains", "enabled"]
+    list_filter = ["enabled", "partnership"]
+    search_fields = ["name", "issuer", "email_domains"]
+    fields = [
+        "partnership",
+        "name",
+        "slug",
+        "issuer",
+        "discovery_url",
+        "client_id",
+        "client_secret",
+        "email_domains",
+        "enabled",
+    ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The secret is never shown back: typed once (or left empty for the environment).
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["client_secret"].widget = forms.PasswordInput(render_value=False)
+        form.base_fields["client_secret"].required = False
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and not form.cleaned_data.get("client_secret"):
+            # An empty box keeps the stored secret (it is never shown, so it cannot be re-typed).
+            obj.client_secret = SignOnTenant.objects.get(pk=obj.pk).client_secret
+        super().save_model(request, obj, form, change)
+
+
+def _hide_allauths_unused_admin() -> None:
+    """Tenants are configured as SignOnTenant rows (above) and no tokens are kept, so
+    allauth's own app and token pages would only mislead: an app added there is never used.
+    Its linked accounts page stays (staff may unlink someone). Imported here, before the
+    admin's autodiscovery reaches allauth, so that the unregistering sticks."""
+    from allauth.socialaccount import admin as allauth_admin  # noqa: F401 (registers them)
+    from allauth.socialaccount.models import SocialApp, SocialToken
+
+    for model in (SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_allauths_unused_admin()

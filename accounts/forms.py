@@ -250,3 +250,50 @@ class InvitationForm(ErrorBorderMixin, forms.Form):
         if Membership.objects.filter(board=self.board, user__email__iexact=email).exists():
             raise forms.ValidationError("Someone with this e-mail address is already a member of this board.")
         return email
+
+
+class TwoFactorCodeForm(ErrorBorderMixin, forms.Form):
+    """A code from the authenticator app, or a recovery code (the second step of signing in)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        error_messages={"required": "Enter the code from your authenticator app, or a recovery code."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label: str = "Continue", hint: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if hint is not None:
+            self.fields["code"].help_text = hint
+        self.helper = gds_helper(
+            Field.text("code", field_width=Fluid.ONE_THIRD), Submit("submit", submit_label)
+        )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class SignOnForm(ErrorBorderMixin, forms.Form):
+    """The work address that says which organisation's sign-in page to use."""
+
+    email = forms.EmailField(
+        label="Work e-mail address",
+        max_length=254,
+        help_text="For example name@sunderland.gov.uk. You then sign in on your organisation's own page.",
+        error_messages={
+            "required": "Enter your work e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.gov.uk.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Continue to your organisation"),
+        )

@@ -1,6 +1,9 @@
-"""Accounts: invitations to join a board (and, below, how people sign in)."""
+"""Accounts: invitations to join a board, and the organisations' sign-on tenants."""
 
 from __future__ import annotations
+
+import os
+import re
 
 from django.conf import settings
 from django.db import models
@@ -89,3 +92,92 @@ class Invitation(models.Model):
         if self.is_expired():
             return "Expired"
         return "Waiting"
+
+
+class SignOnTenantQuerySet(models.QuerySet):
+    def enabled(self) -> SignOnTenantQuerySet:
+        return self.filter(enabled=True)
+
+    def for_email(self, email: str) -> SignOnTenantQuerySet:
+        """Enabled tenants whose organisation's addresses include this one's domain."""
+        domain = email.rsplit("@", 1)[-1].strip().lower()
+        if not domain:
+            return self.none()
+        return self.enabled().filter(email_domains__iregex=rf"(^|[ ,]){re.escape(domain)}($|[ ,])")
+
+
+class SignOnTenant(models.Model):
+    """An organisation's Microsoft Entra ID tenant (or any OpenID Connect provider) that its
+    people sign in through, configured per partnership by site staff.
+
+    Signing in this way only proves who someone is: it links to an existing account with
+    the same verified address, or makes an account for a pending invitation; it never
+    gives a board membership (accounts/sso.py)."""
+
+    partnership = models.ForeignKey(
+        "boards.Partnership", on_delete=models.PROTECT, related_name="sign_on_tenants"
+    )
+    name = models.CharField(
+        max_length=120, help_text="The organisation, as people know it: Sunderland City Council."
+    )
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Part of the redirect address to register with the provider: "
+        "/accounts/oidc/<slug>/login/callback/.",
+    )
+    issuer = models.URLField(
+        help_text="The tenant's issuer, exactly as in its tokens, for Entra ID "
+        "https://login.microsoftonline.com/<tenant id>/v2.0. Tokens from any other issuer are refused."
+    )
+    discovery_url = models.URLField(
+        blank=True,
+        help_text="Leave empty to read the issuer's /.well-known/openid-configuration.",
+    )
+    client_id = models.CharField(
+        max_length=200, help_text="The application (client) id registered in the tenant."
+    )
+    client_secret = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Leave empty to read it from the environment variable SSO_CLIENT_SECRET_<SLUG> "
+        "(upper case, hyphens as underscores), which keeps it out of the database.",
+    )
+    email_domains = models.CharField(
+        max_length=500,
+        help_text="The organisation's e-mail domains, separated by commas: sunderland.gov.uk, "
+        "northumbria.police.uk. Addresses in other domains are refused, whatever the tenant says.",
+    )
+    enabled = models.BooleanField(default=True)
+
+    objects = SignOnTenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "client_id"], name="sign_on_tenant_unique_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partnership})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sso_start") + f"?organisation={self.slug}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [
+            part.strip().lower() for part in self.email_domains.replace(" ", ",").split(",") if part.strip()
+        ]
+
+    def secret(self) -> str:
+        if self.client_secret:
+            return self.client_secret
+        return os.environ.get(self.secret_variable, "")
+
+    @property
+    def secret_variable(self) -> str:
+        return "SSO_CLIENT_SECRET_" + self.slug.upper().replace("-", "_")
+
+    def discovery(self) -> str:
+        return self.discovery_url or self.issuer.rstrip("/") + "/.well-known/openid-configuration"

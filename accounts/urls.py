@@ -2,17 +2,31 @@
 URLs up by these exact names (login, password_reset_done…)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import sso_views, two_factor_views
 from . import views as account_views
-from .forms import ChangePasswordForm, SignInForm
+from .forms import ChangePasswordForm
 
 urlpatterns = [
+    path("login/", account_views.SignInView.as_view(), name="login"),
+    # Single sign-on: the start page, then django-allauth's openid_connect login and callback
+    # (/accounts/oidc/<tenant slug>/login/ and .../login/callback/).
+    path("sso/", sso_views.start, name="sso_start"),
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # allauth sends people here if it cannot finish on its own; the checks in accounts/sso.py
+    # answer first, so these only say it went wrong.
     path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
+        "sso/cancelled/",
+        sso_views.not_signed_in,
+        {"reason": "cancelled"},
+        name="socialaccount_login_cancelled",
     ),
+    path("sso/not-signed-in/", sso_views.not_signed_in, {"reason": "failed"}, name="socialaccount_signup"),
+    path("two-factor/code/", two_factor_views.authenticate, name="two_factor_authenticate"),
+    path("two-factor/", two_factor_views.manage, name="two_factor"),
+    path("two-factor/set-up/", two_factor_views.set_up, name="two_factor_set_up"),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -1,23 +1,33 @@
-"""Accepting an invitation: a new person creates an account, an existing one signs in."""
+"""Signing in (with the second step when the account has two-factor sign-in), resetting a
+password, and accepting an invitation: a new person creates an account, an existing one
+signs in."""
 
 from __future__ import annotations
 
 import logging
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    LoginView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import invitations as invitation_service
+from . import two_factor
 from .backends import account_key
-from .forms import NewAccountForm, NewPasswordForm, ResetRequestForm, email_in_use
+from .forms import NewAccountForm, NewPasswordForm, ResetRequestForm, SignInForm, email_in_use
 from .invitations import InvitationUnusableError
+from .models import SignOnTenant
 from .throttling import TOO_MANY_EMAILS, client_ip, too_many_emails
 
 security_log = logging.getLogger("safeguarding.security")
@@ -67,6 +77,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(invitation.board.get_absolute_url())
         return render(request, "accounts/invitation_accept.html", context)
 
+    # Their organisation's tenant, if it has one: signing in through it comes back here.
+    context["sso_available"] = SignOnTenant.objects.for_email(invitation.email).exists()
     if email_in_use(invitation.email):
         return render(request, "accounts/invitation_sign_in.html", {**context, "next": request.path})
 
@@ -92,6 +104,24 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(invitation.board.get_absolute_url())
     return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
+
+
+class SignInView(LoginView):
+    """Django's sign-in page (django-axes counts the failures). When the account has
+    two-factor sign-in, a right password only leads to the second step
+    (accounts/two_factor_views.py): the user is not signed in until the code is right."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            two_factor.start_pending(self.request, user, user.backend, self.get_success_url())
+            security_log.info("password-accepted-awaiting-code user=%s", user.get_username())
+            return redirect("two_factor_authenticate")
+        self.request.session.pop(two_factor.SSO_SESSION_KEY, None)
+        return super().form_valid(form)
 
 
 class ResetRequestView(PasswordResetView):
@@ -125,6 +155,21 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
     post_reset_login_backend = "accounts.backends.EmailOrUsernameBackend"
 
     def form_valid(self, form):
+        if two_factor.has_two_factor(self.user):
+            # The e-mail proves the address, not the second factor: set the password, then
+            # ask for a code as a sign-in would.
+            form.save()
+            del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+            axes_reset(username=account_key(self.user))
+            security_log.info("password-reset-done user=%s awaiting-code", self.user.get_username())
+            two_factor.start_pending(
+                self.request,
+                self.user,
+                self.post_reset_login_backend,
+                resolve_url(settings.LOGIN_REDIRECT_URL),
+            )
+            messages.success(request=self.request, message="Your password was changed. Now enter your code.")
+            return redirect("two_factor_authenticate")
         response = super().form_valid(form)
         axes_reset(username=account_key(self.user))
         security_log.info("password-reset-done user=%s", self.user.get_username())

@@ -55,10 +55,11 @@ class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: it is unknown, revoked or expired."
             )
-        # A conditional update: two requests in the same minute write once.
-        ApiToken.objects.filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION), pk=token.pk
-        ).update(last_used_at=now)
+        if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+            # A conditional update: two requests at the same moment write once.
+            ApiToken.objects.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION), pk=token.pk
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -210,7 +210,11 @@ class BoardFeedCSV(BoardFeed):
     @extend_schema(
         tags=["feeds"],
         description=FEED_DESCRIPTION + " CSV, UTF-8 with a byte-order mark; one header row.",
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV"), **ERRORS},
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV"),
+            # Errors are JSON on this feed too (BoardFeed.finalize_response).
+            **{(code, "application/json"): answer for code, answer in ERRORS.items()},
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         return super().get(request, slug)

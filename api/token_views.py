@@ -67,7 +67,13 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 "token": token,
                 "secret": secret,
                 "boards": list(data["boards"]),
-                "api_url": request.build_absolute_uri(reverse("api:boards")),
+                "feeds": [
+                    {
+                        "board": board,
+                        "url": request.build_absolute_uri(reverse("api:feed_csv", args=[board.slug])),
+                    }
+                    for board in data["boards"]
+                ],
                 "docs_url": request.build_absolute_uri(reverse("api:docs")),
             },
         )

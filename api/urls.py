@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import feed, token_views, views
@@ -26,7 +26,12 @@ urlpatterns = [
     path("v1/reviews/", views.ReviewList.as_view(), name="reviews"),
     path("v1/reviews/<int:pk>/", views.ReviewDetail.as_view(), name="review"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
+    re_path(r"^v1/", views.not_found),
     # Personal access tokens: pages of the site (signed in with the session), not the API.
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/new/", token_views.token_create, name="token_create"),

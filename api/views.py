@@ -7,8 +7,9 @@ reads plans in force only, and pins its query count in tests (tests/api/test_que
 from __future__ import annotations
 
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -67,6 +68,11 @@ ERRORS = {
         ErrorSerializer, description="Too many requests with this token: wait and try again."
     ),
 }
+# List endpoints refuse a query parameter of the wrong kind (400) and a page past the last (404).
+LIST_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(description="A query parameter was refused; its messages say why."),
+}
 WRITE_ERRORS = {
     **ERRORS,
     400: OpenApiResponse(description="The input was refused; each field's messages say why."),
@@ -117,7 +123,7 @@ def in_force_plan(request, plan: BusinessPlan) -> BusinessPlan:
 # --- Boards ---------------------------------------------------------------------------
 
 
-@extend_schema(tags=["boards"], responses={200: BoardSerializer(many=True), **ERRORS})
+@extend_schema(tags=["boards"], responses={200: BoardSerializer(many=True), **LIST_ERRORS})
 class BoardList(generics.ListAPIView):
     """The boards you hold a role on (and your token names), with your role."""
 
@@ -137,7 +143,7 @@ class BoardList(generics.ListAPIView):
 
 
 @extend_schema(
-    tags=["plans"], parameters=_parameters("board"), responses={200: PlanSerializer(many=True), **ERRORS}
+    tags=["plans"], parameters=_parameters("board"), responses={200: PlanSerializer(many=True), **LIST_ERRORS}
 )
 class PlanList(generics.ListAPIView):
     """Plans in force (approved, not archived) of your boards. Drafts are not shown."""
@@ -168,7 +174,7 @@ def _actions_in_scope(request):
 @extend_schema(
     tags=["plans"],
     parameters=_parameters("plan"),
-    responses={200: PriorityAreaSerializer(many=True), **ERRORS},
+    responses={200: PriorityAreaSerializer(many=True), **LIST_ERRORS},
 )
 class PriorityAreaList(generics.ListAPIView):
     serializer_class = PriorityAreaSerializer
@@ -207,7 +213,7 @@ def _with_action_ids(objectives) -> None:
 @extend_schema(
     tags=["plans"],
     parameters=_parameters("plan", "priority_area"),
-    responses={200: ObjectiveSerializer(many=True), **ERRORS},
+    responses={200: ObjectiveSerializer(many=True), **LIST_ERRORS},
 )
 class ObjectiveList(generics.ListAPIView):
     serializer_class = ObjectiveSerializer
@@ -253,7 +259,7 @@ def _action_rows(queryset):
 @extend_schema(
     tags=["actions"],
     parameters=_parameters("board", "plan", "objective", "status", "rag", "overdue"),
-    responses={200: ActionSerializer(many=True), **ERRORS},
+    responses={200: ActionSerializer(many=True), **LIST_ERRORS},
 )
 class ActionList(generics.ListAPIView):
     """Actions of plans in force, with the latest progress note and the first due date."""
@@ -435,7 +441,7 @@ def _indicators():
 @extend_schema(
     tags=["performance"],
     parameters=_parameters("board"),
-    responses={200: IndicatorSerializer(many=True), **ERRORS},
+    responses={200: IndicatorSerializer(many=True), **LIST_ERRORS},
 )
 class IndicatorList(generics.ListAPIView):
     """Indicators of your boards and of their partnerships, with their values."""
@@ -482,7 +488,7 @@ def _review_context(request: Request, reviews: list[Review]) -> dict:
     }
 
 
-@extend_schema(tags=["reviews"], responses={200: ReviewSerializer(many=True), **ERRORS})
+@extend_schema(tags=["reviews"], responses={200: ReviewSerializer(many=True), **LIST_ERRORS})
 class ReviewList(generics.ListAPIView):
     """Reviews and inspections of your boards' partnerships, with how far their
     recommendations are answered (``reviews.traceability``)."""
@@ -511,3 +517,10 @@ class ReviewDetail(APIView):
         review, _ = get_review_for_user(request.user, pk)
         access.require_partnership_in_scope(request, review.partnership_id)
         return Response(ReviewDetailSerializer(review, context=_review_context(request, [review])).data)
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong address gets the same JSON 404
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ (an id that is not a number, a slug with a space):
+    the API's JSON 404, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -157,7 +157,8 @@ def make_pack(pack_id: int) -> None:
         _set_status(pack_id, PackStatus.RENDERING, f"Laying out {len(sections)} sections as PDF pages.")
         started = time.perf_counter()
         rendered = write_pdf(html)
-        PACK_RENDER_SECONDS.observe(time.perf_counter() - started)
+        render_seconds = time.perf_counter() - started
+        PACK_RENDER_SECONDS.observe(render_seconds)
         PACK_PAGES.observe(rendered.pages)
         name = f"{pack.board.slug}-{pack.period_start:%Y-%m}-{pack.input_hash[:12]}.pdf"
         pack.pdf.save(name, ContentFile(rendered.content), save=False)
@@ -167,6 +168,9 @@ def make_pack(pack_id: int) -> None:
             status=PackStatus.DONE,
             progress_message=f"Ready: {rendered.pages} pages.",
             finished_at=timezone.now(),
+        )
+        logger.info(
+            "Board pack %s made: %d pages, rendered in %.1f s", pack_id, rendered.pages, render_seconds
         )
     except Exception as error:
         logger.exception("Board pack %s failed", pack_id)

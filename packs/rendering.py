@@ -47,8 +47,10 @@ def write_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF; the only function that calls WeasyPrint."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
 
+    from safeguarding.pdf_speed import cache_page_references
     from safeguarding.tagged_pdf import finish_tagged_pdf  # and so does loading qpdf
 
+    cache_page_references()  # tagging a long pack otherwise costs elements × pages
     variant = settings.PACKS_PDF_VARIANT or None
     document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
         stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=variant

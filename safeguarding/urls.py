@@ -7,6 +7,8 @@ from . import metrics_view, views
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    # Staff sign in through the site's own page (throttling, two-factor), never the admin's.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("metrics", metrics_view.metrics, name="metrics"),

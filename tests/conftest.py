@@ -78,7 +78,37 @@ def account_emails_sent_at_once(monkeypatch, settings):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ratelimit-tests",
         },
+        # The API's per-token counts too (tests/api/test_feed_and_throttling.py uses Redis itself).
+        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"},
     }
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    caches["api"].clear()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on loopback in its own process
+    (tests/accounts/oidc_provider.py); yields its issuer URL."""
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-m", "tests.accounts.oidc_provider"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline and not line.startswith("PORT "):
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                raise RuntimeError("the test OpenID Connect provider did not start")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

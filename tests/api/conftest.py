@@ -15,6 +15,7 @@ from api.models import ApiToken, TokenAccess
 from api.throttling import PerTokenRateThrottle
 from performance.models import Indicator
 from reviews.models import Review
+from tests.factories import EvidenceSourceFactory
 from tests.performance.factories import IndicatorFactory, IndicatorValueFactory
 from tests.plans.conftest import BoardPlan, make_board_plan
 from tests.reviews.factories import RecommendationActionFactory, RecommendationFactory, ReviewFactory
@@ -27,15 +28,9 @@ def frozen_today():
 
 
 @pytest.fixture(autouse=True)
-def api_cache_in_memory(settings, monkeypatch):
-    """The rate-limit counters live in memory, fresh per test (one test uses real Redis)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"},
-    }
-    from django.core.cache import caches
-
-    caches["api"].clear()
+def generous_rate_limit(monkeypatch):
+    """Counts are in memory, fresh per test (tests/conftest.py); the limit is raised so the
+    matrix and schemathesis are never throttled (test_feed_and_throttling sets its own)."""
     monkeypatch.setattr(PerTokenRateThrottle, "THROTTLE_RATES", {"token": "1000/min"})
 
 
@@ -48,6 +43,8 @@ class BoardWorld:
 
 def make_world(board, chair=None, partnership_indicator: bool = False) -> BoardWorld:
     board_plan = make_board_plan(board, chair=chair)
+    evidence = EvidenceSourceFactory(objective=board_plan.objective, text="Serious case review")
+    evidence.actions.add(board_plan.led)
     indicator = IndicatorFactory(
         board=board, code="NI64", title="Child protection plans lasting 2 years or more"
     )

@@ -166,3 +166,37 @@ def test_no_draft_action_appears_in_any_output(client, demo_with_drafts):
         assert page.count("actions:") == BusinessPlan.objects.in_force().filter(board=sscb).count()
         assert "not in force until approved, so its actions are not counted" in page
         assert 'govuk-tag govuk-tag--yellow">Draft' in page
+
+
+def test_no_draft_action_in_the_api(demo_with_drafts):
+    """The REST API and its Power BI feeds, for every demo user with a token for all their
+    boards: actions list, each board's feed, and the actions answering each review."""
+    from django.test import Client
+
+    from api.models import ApiToken
+
+    drafts = draft_action_ids()
+    seen = set()
+    users = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC), tick=False):
+        for user in users:
+            boards = list(Board.objects.visible_to(user))
+            _, secret = ApiToken.issue(
+                user, name="test", boards=boards, access="read", lifetime=datetime.timedelta(days=1)
+            )
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            listed = client.get(reverse("api:actions") + "?page_size=500").json()
+            assert listed["next"] is None
+            ids = {row["id"] for row in listed["results"]}
+            for board in boards:
+                ids |= {
+                    row["action_id"] for row in client.get(reverse("api:feed_json", args=[board.slug])).json()
+                }
+            for review in client.get(reverse("api:reviews") + "?page_size=500").json()["results"]:
+                detail = client.get(reverse("api:review", args=[review["id"]])).json()
+                ids |= {
+                    a["action"] for rec in detail["recommendations"] for a in rec["actions"] if a["action"]
+                }
+            assert not ids & drafts, f"draft actions {ids & drafts} in the API for {user}"
+            seen |= ids
+    assert len(seen) > 45, "the API showed (almost) nothing"
