@@ -37,6 +37,7 @@ COLUMNS = [
     "How was the issue identified?",
     "Agreed action",
     "Lead person",
+    "Lead agency",
     "Timescale",
     "Progress",
     "Measure",
@@ -53,13 +54,22 @@ COLUMNS = [
 # What the Illustrative column says of a demo action whose status and RAG the source does
 # not state (Action.rating_illustrative); an import reads it back as such.
 ILLUSTRATIVE_RATING = "Status and RAG rating: the source does not state them"
-SEVEN = COLUMNS[2:9]
+SEVEN = [
+    "What do we want to achieve?",
+    "How was the issue identified?",
+    "Agreed action",
+    "Lead person",
+    "Timescale",
+    "Progress",
+    "Measure",
+]
 # Word keeps the seven columns the plans are written in, and adds what a round trip needs
-# (status, RAG, completion, the plan's own action number, ongoing or recurring work) and
+# (the lead agency, status, RAG, completion, the plan's own action number, ongoing or recurring work) and
 # what the plan page says beside the timescale. The priority area's lead is a "Strategic
 # lead: …" paragraph under the area's heading, as boards write it.
 WORD_COLUMNS = [
     *SEVEN,
+    "Lead agency",
     "Status",
     "RAG",
     "Illustrative",
@@ -71,7 +81,7 @@ WORD_COLUMNS = [
 ]
 WORD_HEADINGS = {"No.": "Action number"}  # Word's short heading → the column it holds
 # Centimetres, filling an A4 landscape page (29.7 cm) inside 1 cm margins.
-WORD_WIDTHS_CM = (2.4, 2.2, 3.0, 2.1, 1.7, 3.1, 2.2, 1.5, 1.3, 1.8, 1.4, 1.4, 1.4, 1.0, 1.2)
+WORD_WIDTHS_CM = (2.2, 2.0, 2.6, 2.1, 1.7, 2.7, 1.8, 1.6, 1.5, 1.3, 1.8, 1.4, 1.4, 1.4, 1.0, 1.2)
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -157,6 +167,7 @@ class Row:
             "\n".join(source.text for source in evidence),
             action.description if action else "",
             action.lead_display if action else "",
+            action.lead_agency.name if action and action.lead_agency else "",
             timescale_cell(action) if action else "",
             "\n".join(note_lines(note) for note in notes),
             "\n".join(measure.description for measure in measures),
@@ -177,7 +188,11 @@ class Row:
 def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
     """The whole plan in six queries (with which actions each evidence source is for)."""
     # with_first_due_date(): "Originally due" reads the due-date ledger as the plan page does.
-    actions = Action.objects.with_first_due_date().prefetch_related("progress_updates")
+    actions = (
+        Action.objects.with_first_due_date()
+        .select_related("lead_agency")
+        .prefetch_related("progress_updates")
+    )
     objectives = Objective.objects.prefetch_related(
         "evidence_sources", "measures", Prefetch("actions", queryset=actions)
     )
@@ -286,8 +301,8 @@ def export_xlsx(plan: BusinessPlan) -> bytes:
         for row in area_rows(area):
             sheet.append([safe(value) for value in row.values()])
         for column, width in zip(
-            "ABCDEFGHIJKLMNOPQR",
-            (9, 20, 40, 30, 40, 25, 16, 50, 40, 14, 10, 16, 16, 16, 12, 12, 30, 24),
+            "ABCDEFGHIJKLMNOPQRS",
+            (9, 20, 40, 30, 40, 25, 25, 16, 50, 40, 14, 10, 16, 16, 16, 12, 12, 30, 24),
             strict=True,
         ):
             sheet.column_dimensions[column].width = width

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
-from boards.models import Board, SubCommittee
+from boards.models import Agency, Board, SubCommittee
 from plans import due_dates
 from plans.editing import consistent_status_rag
 from plans.models import (
@@ -95,6 +95,11 @@ def write_draft(
 
     sub_committees = list(SubCommittee.objects.filter(board=board))
     with transaction.atomic():
+        # The draft names agencies by id as the preview found them; only those still of the
+        # board's partnership are written (one deleted since is left out, not a crash).
+        agency_ids = set(
+            Agency.objects.filter(partnership_id=board.partnership_id).values_list("pk", flat=True)
+        )
         if plan is None:
             plan = BusinessPlan(
                 board=board,
@@ -112,7 +117,7 @@ def write_draft(
                     "The plan was archived before the import ran, so nothing was imported. "
                     "A manager can restore it and import again."
                 )
-        _write_new_rows(plan, draft["areas"], user, sub_committees, tick)
+        _write_new_rows(plan, draft["areas"], user, sub_committees, agency_ids, tick)
         for update in draft["updates"]:
             _apply_update(plan, update, user, tick)
     if on_progress is not None:
@@ -132,7 +137,9 @@ def _bulk(model, objs: list, user, tick) -> None:
         tick(len(chunk))
 
 
-def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_committees, tick) -> None:
+def _write_new_rows(
+    plan: BusinessPlan, areas_data: list[dict], user, sub_committees, agency_ids: set[int], tick
+) -> None:
     areas = []
     for data in areas_data:
         if data["existing_id"]:
@@ -178,7 +185,7 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
         existing = bool(data["existing_id"])
         first = _next(objective.actions) if existing else 1
         mine = [
-            _action(objective, first + offset, action_data, sub_committees)
+            _action(objective, first + offset, action_data, sub_committees, agency_ids)
             for offset, action_data in enumerate(data["actions"])
         ]
         actions += zip(mine, data["actions"], strict=True)
@@ -239,7 +246,7 @@ def _write_new_rows(plan: BusinessPlan, areas_data: list[dict], user, sub_commit
     _bulk(ProgressUpdate, notes, user, tick)
 
 
-def _action(objective, position, data, sub_committees) -> Action:
+def _action(objective, position, data, sub_committees, agency_ids: set[int]) -> Action:
     return Action(
         objective=objective,
         position=position,
@@ -247,6 +254,7 @@ def _action(objective, position, data, sub_committees) -> Action:
         lead_role=data["lead_role"],
         deferred_to=data["deferred_to"],
         lead_sub_committee=match_sub_committee(data["lead_role"], sub_committees),
+        lead_agency_id=data.get("lead_agency_id") if data.get("lead_agency_id") in agency_ids else None,
         due_date=datetime.date.fromisoformat(data["due"]) if data["due"] else None,
         due_precision=data["precision"],
         timescale_text=data["timescale_text"],

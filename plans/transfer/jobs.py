@@ -196,6 +196,7 @@ def _draft(job: ImportJob) -> dict:
         progress_as_of=job.progress_as_of,
         period=period_of(job),
         overrides=job.overrides,
+        board=job.board,
     )
     # The preview page posts back the version it showed, so a re-run from a stale page is refused.
     draft["version"] = (job.draft or {}).get("version", 0) + 1

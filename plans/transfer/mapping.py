@@ -20,6 +20,7 @@ FIELDS: list[tuple[str, str]] = [
     ("evidence", "How was the issue identified? (evidence)"),
     ("action", "Agreed action"),
     ("lead", "Lead person"),
+    ("lead_agency", "Lead agency (read as the lead unless it names one of the partnership's agencies)"),
     ("timescale", "Timescale"),
     ("progress", "Progress"),
     ("measure", "Measure or outcome of the action"),
@@ -108,7 +109,6 @@ SYNONYMS: dict[str, list[str]] = {
         "lead",
         "leads",
         "lead officer",
-        "lead agency",
         "lead officer agency",
         "lead agency officer",
         "lead partner",
@@ -130,6 +130,9 @@ SYNONYMS: dict[str, list[str]] = {
         "by whom",
         "who is responsible",
     ],
+    # An export's "Lead agency" column. Other boards' plans head their lead column so too:
+    # the preview reads it as the lead unless it names one of the partnership's agencies.
+    "lead_agency": ["lead agency"],
     "timescale": [
         "timescale",
         "timescales",

@@ -24,6 +24,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from boards.models import Agency, Board
 from plans.models import (
     RAG_TAG_CLASSES,
     Action,
@@ -173,6 +174,7 @@ def build_draft(
     progress_as_of: datetime.date,
     period: Period | None = None,
     overrides: dict[str, str] | None = None,
+    board: Board | None = None,
 ) -> dict:
     """The plan as the import will write it, with warnings and errors by row.
 
@@ -183,12 +185,30 @@ def build_draft(
     ``overrides`` is what the user said of source rows on the preview, keyed by the row's
     "where" ("Table 2, row 5"): "heading" (the row names a priority area) or "skip" (the row
     is not an action: left out, and listed as skipped with the reason).
+
+    ``board`` (the importing board, when there is no target plan) says whose partnership's
+    agencies a "Lead agency" column may name.
     """
     if period is None:
         period = (
             (plan.period_start, plan.period_end) if plan is not None else financial_year_of(progress_as_of)
         )
-    return _DraftBuilder(extracted, mapping, plan, progress_as_of, period, overrides or {}).build()
+    builder = _DraftBuilder(extracted, mapping, plan, progress_as_of, period, overrides or {})
+    partnership_id = (
+        plan.board.partnership_id if plan is not None else board.partnership_id if board else None
+    )
+    builder.agencies = _agencies_by_name(partnership_id)
+    return builder.build()
+
+
+def _agencies_by_name(partnership_id: int | None) -> dict[str, dict]:
+    """The partnership's agencies by their name, any case: what a "Lead agency" cell must name."""
+    if partnership_id is None:
+        return {}
+    return {
+        name.casefold(): {"id": pk, "name": name}
+        for pk, name in Agency.objects.filter(partnership_id=partnership_id).values_list("pk", "name")
+    }
 
 
 class _DraftBuilder:
@@ -208,6 +228,7 @@ class _DraftBuilder:
         self.matched = 0  # rows that name an action of the plan, changed or not
         self.seen: set[int] = set()
         self.noted: set[str] = set()
+        self.agencies: dict[str, dict] = {}
         self._load_existing()
 
     # --- the target plan, when adding to one --------------------------------------------
@@ -402,7 +423,15 @@ class _DraftBuilder:
         ):
             title = heading.label  # "Workstream 2", "WS3", "Theme One": the plan's own name for it
         area = self._area(heading.number, title, "" if heading.sub else heading.link, where)
-        state.update(area=area, objective=None, action=None, lead=None, timescale=None, in_objectives=False)
+        state.update(
+            area=area,
+            objective=None,
+            action=None,
+            lead=None,
+            lead_agency=None,
+            timescale=None,
+            in_objectives=False,
+        )
         if heading.sub:
             # "PRIORITY 1a – …": a sub-priority is an objective of priority 1, numbered 1a.
             self._enter_objective(heading.sub, heading.title or heading.label, state, where)
@@ -738,6 +767,7 @@ class _DraftBuilder:
         area["objectives"].append(objective)
         # Empty lead and timescale cells mean "as above" within an objective, not across them.
         state["objective"], state["action"], state["lead"], state["timescale"] = objective, None, None, None
+        state["lead_agency"] = None
         state["row_evidence"] = state["row_measure"] = None
 
     def _free_number(self, area: dict, number: str) -> str:
@@ -785,7 +815,11 @@ class _DraftBuilder:
     ) -> None:
         carry = not reference
         has_objective_column = "objective" in state["columns"]
-        leads = split_items(row.cell("lead"))
+        lead_cell, agency = self._lead_agency(row, state, where)
+        leads = split_items(lead_cell)
+        if not leads and carry and agency is None:
+            agency = state.get("lead_agency")  # an empty lead carries down the agency with the lead
+        state["lead_agency"] = agency
         if leads:
             # A lead is one name even when Word wraps it over lines, unless there is one per action.
             leads = leads if len(leads) == len(items) and len(items) > 1 else [" ".join(leads)]
@@ -894,6 +928,8 @@ class _DraftBuilder:
                 "description": description,
                 "lead_role": lead_role,
                 "deferred_to": deferred_to,
+                "lead_agency_id": agency["id"] if agency else None,
+                "lead_agency": agency["name"] if agency else "",
                 "timescale_text": timescale_text,
                 "timescale_display": format_due(due, precision) or timescale_text or "Not set",
                 "due": due.isoformat() if due else None,
@@ -913,6 +949,29 @@ class _DraftBuilder:
             }
             state["objective"]["actions"].append(action)
             state["action"] = action
+
+    def _lead_agency(self, row: _Row, state: dict, where: str) -> tuple[str, dict | None]:
+        """The row's lead text and the partnership's agency its "Lead agency" cell names.
+
+        A cell naming one of the agencies (any case) sets the action's lead agency; it is
+        the lead's text as well when the file has no other lead column. Any other text is
+        read as the lead, as before exports had this column (other boards head their lead
+        column "Lead agency"), and the preview says so once per name."""
+        lead_cell = row.cell("lead")
+        agency_text = clean(row.cell("lead_agency"))
+        if not agency_text:
+            return lead_cell, None
+        agency = self.agencies.get(agency_text.casefold())
+        if agency is not None:
+            return (lead_cell if "lead" in state["columns"] else agency_text), agency
+        if f"agency:{agency_text.casefold()}" not in self.noted:
+            self.noted.add(f"agency:{agency_text.casefold()}")
+            self.issues.warn(
+                where,
+                f"“{agency_text[:60]}” in the Lead agency column is not one of the partnership's agencies: "
+                "it is read as the lead person, here and on every row that names it.",
+            )
+        return (f"{clean(lead_cell)}, {agency_text}" if clean(lead_cell) else agency_text), None
 
     def _status(self, text: str, where: str) -> str:
         key = normalise_heading(text)

@@ -319,10 +319,11 @@ def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(demo_m
     assert any("moved forward by 15 years" in str(value) for value in summary)
     sheet = next(ws for ws in workbook.worksheets if ws.title.startswith("9 "))
     by_action = {row[4]: row for row in sheet.iter_rows(values_only=True) if row and row[4]}
-    assert by_action["Appoint 2 Lay Members to the Board"][8].startswith("Lay members in place")
-    assert by_action["Review and implement the SSCB Communication Strategy and a marketing campaign"][8] == (
-        "Safeguarding campaign launched across Sunderland"
-    )
+    measure = [cell.value for cell in sheet[2]].index("Measure")  # by heading: exports gain columns
+    assert by_action["Appoint 2 Lay Members to the Board"][measure].startswith("Lay members in place")
+    assert by_action["Review and implement the SSCB Communication Strategy and a marketing campaign"][
+        measure
+    ] == ("Safeguarding campaign launched across Sunderland")
 
 
 def test_every_export_and_count_marks_the_demo_ratings_illustrative(demo_manager):

@@ -32,6 +32,7 @@ def plan_snapshot(
                     "description": action.description,
                     "lead": action.lead_role,
                     "deferred_to": action.deferred_to,
+                    "lead_agency": action.lead_agency.name if action.lead_agency else None,
                     "timescale_text": action.timescale
                     if shown_timescale and action.due_date
                     else action.timescale_text,

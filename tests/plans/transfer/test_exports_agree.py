@@ -25,6 +25,7 @@ from plans.transfer.mapping import guess_mapping
 from plans.transfer.preview import build_draft
 from tests.factories import (
     ActionFactory,
+    AgencyFactory,
     BusinessPlanFactory,
     EvidenceSourceFactory,
     MeasureFactory,
@@ -69,6 +70,7 @@ def full_snapshot(plan: BusinessPlan) -> list:
                         "description": action.description,
                         "lead": action.lead_role,
                         "deferred_to": action.deferred_to,
+                        "lead_agency": action.lead_agency.name if action.lead_agency else None,
                         "sub_committee": action.lead_sub_committee.name
                         if action.lead_sub_committee
                         else None,
@@ -114,7 +116,9 @@ def full_snapshot(plan: BusinessPlan) -> list:
 def import_into_new_plan(name: str, data: bytes, source: BusinessPlan, user) -> tuple[BusinessPlan, dict]:
     extracted = read_upload(name, data).as_json()
     headings = [heading for table in extracted["tables"] for heading in table["header"]]
-    draft = build_draft(extracted, guess_mapping(headings), plan=None, progress_as_of=TODAY)
+    draft = build_draft(
+        extracted, guess_mapping(headings), plan=None, progress_as_of=TODAY, board=source.board
+    )
     assert draft["error_count"] == 0, draft["issues"]
     new_plan = {
         "title": f"{source.title} ({name})",
@@ -202,8 +206,13 @@ def generated_plan() -> BusinessPlan:
     timescales, deferrals, multi-line and dated progress, evidence and measures; the plan's
     own action numbers, ongoing and recurring work (with and without a date), strategic
     leads of areas, measures of one action and evidence for some actions between the
-    objective's own, and an objective with no actions yet."""
+    objective's own, an objective with no actions yet, and partner agencies leading some
+    actions (one agency named like a lead person)."""
     plan = BusinessPlanFactory(title="Generated plan", period_start=datetime.date(2026, 4, 1))
+    agencies = [
+        AgencyFactory(partnership=plan.board.partnership, name="Northumbria Police"),
+        AgencyFactory(partnership=plan.board.partnership, name="LSCB Business Manager"),
+    ]
     manager = UserFactory()
     MembershipFactory(user=manager, board=plan.board, role="manager")
     statuses = itertools.cycle([Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE, Status.DEFERRED])
@@ -245,6 +254,7 @@ def generated_plan() -> BusinessPlan:
                     if n % 2
                     else "LSCB Business Manager",
                     deferred_to="Stay Safe Partnership" if n % 17 == 0 else "",
+                    lead_agency=agencies[n % 2] if n % 3 == 1 else None,
                     due_date=(due if day else due.replace(day=28)) if dated else None,
                     due_precision=DuePrecision.DAY if day and dated else DuePrecision.MONTH,
                     timescale_text=""
@@ -301,6 +311,11 @@ def test_the_generated_plan_has_what_its_round_trip_must_keep(generated_plan):
     assert actions.filter(recurrence=Recurrence.RECURRING, due_date__isnull=False).exists()
     assert actions.exclude(number="").exists() and actions.filter(number="").exists()
     assert generated_plan.priority_areas.exclude(lead="").exists()
+    assert {a.lead_agency.name for a in actions if a.lead_agency} == {
+        "Northumbria Police",
+        "LSCB Business Manager",
+    }
+    assert actions.filter(lead_agency__isnull=True).exists()
     assert (
         Measure.objects.filter(objective__priority_area__plan=generated_plan, action__isnull=False).count()
         == 30 * 4
@@ -327,6 +342,7 @@ def test_status_rag_and_progress_dates_survive_a_word_round_trip(generated_plan)
         return sorted(
             (
                 a.description,
+                a.lead_agency_id,
                 a.status,
                 a.rag,
                 a.completed_on,
@@ -338,4 +354,4 @@ def test_status_rag_and_progress_dates_survive_a_word_round_trip(generated_plan)
         )
 
     assert facts(imported) == facts(generated_plan)
-    assert {s for _, s, *_ in facts(imported)} == set(Status.values)
+    assert {s for _, _, s, *_ in facts(imported)} == set(Status.values)

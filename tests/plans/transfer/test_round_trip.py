@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from boards.models import Board
+from boards.models import Agency, Board
 from plans.demo import load_demo
 from plans.models import (
     Action,
@@ -41,7 +41,7 @@ def import_file(
 ) -> tuple[BusinessPlan, dict]:
     extracted = read_upload(name, data).as_json()
     headings = [heading for table in extracted["tables"] for heading in table["header"]]
-    draft = build_draft(extracted, guess_mapping(headings), plan=plan, progress_as_of=AS_OF)
+    draft = build_draft(extracted, guess_mapping(headings), plan=plan, progress_as_of=AS_OF, board=board)
     assert draft["error_count"] == 0, draft["issues"]
     new_plan = None if plan else {"title": title, "period_start": "2011-04-01", "period_end": "2013-03-31"}
     return write_draft(draft, user=user, board=board, plan=plan, new_plan=new_plan), draft
@@ -89,6 +89,8 @@ def test_export_then_import_into_a_new_plan_reproduces_the_plan(demo_plan):
     # Awkward content survives: a formula-like description, a multi-line note, a day due date.
     action.description = '=HYPERLINK("http://example.org") monitor the plan'
     action.due_date, action.due_precision = datetime.date(2011, 11, 15), "day"
+    # Led by one of the partnership's agencies (boards.Agency): the exports carry it back.
+    action.lead_agency = Agency.objects.get(partnership=demo_plan.board.partnership, name="Police")
     action.save()
     note = action.progress_updates.first()
     note.text = "First line\nsecond line"
