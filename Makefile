@@ -137,6 +137,12 @@ bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench_packs $(PY) bench/board_pack.py
 	$(PY) bench/summary.py
 
+# Load test (gunicorn, Celery worker, private Redis) and the shared-cache check across two hosts.
+.PHONY: load
+load: install
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench_load $(PY) bench/load.py
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench_load $(PY) bench/shared_cache.py
+
 # The database (pg_dump, or SQLite's online backup) and MEDIA_ROOT, into backups/<UTC time>/.
 backup: $(STAMP)/system $(STAMP)/python
 	$(PY) -m safeguarding.backup backup --to $${BACKUP_DIR:-backups}

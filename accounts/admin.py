@@ -104,3 +104,19 @@ class SignOnTenantAdmin(admin.ModelAdmin):
             # An empty box keeps the stored secret (it is never shown, so it cannot be re-typed).
             obj.client_secret = SignOnTenant.objects.get(pk=obj.pk).client_secret
         super().save_model(request, obj, form, change)
+
+
+def _hide_allauths_unused_admin() -> None:
+    """Tenants are configured as SignOnTenant rows (above) and no tokens are kept, so
+    allauth's own app and token pages would only mislead: an app added there is never used.
+    Its linked accounts page stays (staff may unlink someone). Imported here, before the
+    admin's autodiscovery reaches allauth, so that the unregistering sticks."""
+    from allauth.socialaccount import admin as allauth_admin  # noqa: F401 (registers them)
+    from allauth.socialaccount.models import SocialApp, SocialToken
+
+    for model in (SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_allauths_unused_admin()

@@ -21,6 +21,7 @@ from django.db import models
 from boards.models import Board, Partnership
 
 from .models import (
+    Consent,
     Framework,
     FrameworkBoard,
     FrameworkStatus,
@@ -166,6 +167,9 @@ def _bind(upsert, framework, board, position, primary_function, statutory_basis,
             "is_party": is_party,
             "position": position,
         },
+        # The seeds put each framework to its boards; no one is named as agreeing (who and
+        # when stay empty: "from the source documents").
+        on_create={"consent": Consent.GIVEN},
     )
     position = 0
     for sub_group, texts in duties:

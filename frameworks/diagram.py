@@ -66,11 +66,27 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(lines)
 
 
+def _drawn_relationships(framework: Framework, consented: set[int]) -> list:
+    """Only boards that have consented are in the framework (a request is not a binding),
+    so a relationship is drawn only between two of them. A new version copies its
+    relationships before the boards have consented again."""
+    return [
+        relationship
+        for relationship in framework.relationships.select_related("from_board", "to_board")
+        if relationship.from_board_id in consented and relationship.to_board_id in consented
+    ]
+
+
+def _consented_board_ids(framework: Framework) -> set[int]:
+    return set(framework.framework_boards.consented().values_list("board_id", flat=True))
+
+
 def governance_dot(framework: Framework) -> str:
     """The DOT source for the framework's diagram."""
-    framework_boards = list(framework.framework_boards.select_related("board"))
-    relationships = list(framework.relationships.select_related("from_board", "to_board"))
+    framework_boards = list(framework.framework_boards.consented().select_related("board"))
+    relationships = _drawn_relationships(framework, {fb.board_id for fb in framework_boards})
     shared_functions = list(framework.shared_functions.prefetch_related("boards"))
+    drawn = {fb.board_id for fb in framework_boards}
 
     lines = [
         "digraph governance {",
@@ -95,7 +111,9 @@ def governance_dot(framework: Framework) -> str:
             lines.append(f"    shared_{shared.pk} [label={_quote(_wrap(shared.name, 22))}, shape=note];")
         lines.append("  }")
         anchor = f"shared_{functions[0].pk}"
-        sharing_boards = sorted({board.pk for shared in functions for board in shared.boards.all()})
+        sharing_boards = sorted(
+            {board.pk for shared in functions for board in shared.boards.all() if board.pk in drawn}
+        )
         for board_id in sharing_boards:
             lines.append(
                 f"  board_{board_id} -> {anchor} [lhead=cluster_group_{index}, style=dotted, "
@@ -177,7 +195,7 @@ def clean_svg(svg: str, title: str, description: str = "", id_prefix: str = "") 
 
 def describe(framework: Framework) -> str:
     """A one-paragraph text equivalent of the diagram, for <desc> and screen readers."""
-    relationships = [str(r) for r in framework.relationships.select_related("from_board", "to_board")]
+    relationships = [str(r) for r in _drawn_relationships(framework, _consented_board_ids(framework))]
     shared = [f"{s.name} delivered through {s.delivered_by}" for s in framework.shared_functions.all()]
     parts = []
     if relationships:

@@ -13,12 +13,14 @@ from boards.models import Board
 
 from .models import (
     AdoptionDecision,
+    Consent,
     Framework,
     FrameworkBoard,
     Relationship,
     RelationshipKind,
     Responsibility,
     SharedFunction,
+    consent_fields,
 )
 
 
@@ -84,10 +86,11 @@ class RelationshipForm(forms.ModelForm):
         fields = ["from_board", "kind", "to_board", "note"]
         labels = {"from_board": "Board", "kind": "Relationship", "to_board": "Other board"}
 
-    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+    def __init__(self, *args, framework: Framework, managed_board_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
-        boards = Board.objects.filter(framework_roles__framework=framework)
+        self.managed_board_ids = managed_board_ids
+        boards = bound_boards(framework)
         self.fields["from_board"].queryset = boards
         self.fields["to_board"].queryset = boards
         self.fields["from_board"].empty_label = "Choose a board"
@@ -113,6 +116,10 @@ class RelationshipForm(forms.ModelForm):
         )
         if duplicate.exists():
             raise forms.ValidationError("The framework already records this relationship.")
+        ends = {board.pk for board in (cleaned.get("from_board"), cleaned.get("to_board")) if board}
+        if len(ends) == 2 and not ends & self.managed_board_ids:
+            # A relationship is part of both boards' governance: one of them must be yours.
+            raise forms.ValidationError("Choose a relationship of a board you manage.")
         return cleaned
 
 
@@ -151,7 +158,7 @@ class NewFrameworkForm(forms.Form):
             )
         return cleaned
 
-    def save(self) -> Framework:
+    def save(self, user) -> Framework:
         board = self.cleaned_data["board"]
         with transaction.atomic():
             framework = Framework.objects.create(
@@ -159,21 +166,33 @@ class NewFrameworkForm(forms.Form):
                 title=self.cleaned_data["title"],
                 summary=self.cleaned_data["summary"],
             )
+            # The board is one the user manages (the form offers no other): consent is given by starting.
             FrameworkBoard.objects.create(
-                framework=framework, board=board, statutory_basis=board.statutory_basis
+                framework=framework,
+                board=board,
+                statutory_basis=board.statutory_basis,
+                **consent_fields(True, user, timezone.now()),
             )
         return framework
 
 
 class FrameworkBoardForm(forms.ModelForm):
+    """Bind a board. A board the user manages is bound at once; any other board is asked,
+    and is bound only when one of its managers accepts."""
+
     class Meta:
         model = FrameworkBoard
         fields = ["board", "primary_function", "statutory_basis", "is_party"]
         labels = {"board": "Board to bind", "is_party": "This board must adopt the framework"}
+        help_texts = {
+            "board": "A board you do not manage is asked first: it is bound when one of its managers agrees."
+        }
 
-    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+    def __init__(self, *args, framework: Framework, managed_board_ids: set[int], user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
+        self.managed_board_ids = managed_board_ids
+        self.user = user
         self.fields["board"].queryset = Board.objects.filter(partnership_id=framework.partnership_id).exclude(
             framework_roles__framework=framework
         )
@@ -191,6 +210,9 @@ class FrameworkBoardForm(forms.ModelForm):
     def save(self, commit: bool = True) -> FrameworkBoard:
         last = self.instance.framework.framework_boards.aggregate(last=models.Max("position"))["last"] or 0
         self.instance.position = last + 1
+        own_board = self.instance.board_id in self.managed_board_ids
+        for field, value in consent_fields(own_board, self.user, timezone.now()).items():
+            setattr(self.instance, field, value)
         return super().save(commit=commit)
 
 
@@ -200,10 +222,14 @@ class ResponsibilityForm(forms.ModelForm):
         fields = ["framework_board", "sub_group", "text"]
         labels = {"framework_board": "Board", "sub_group": "Sub-group (optional)", "text": "Responsibility"}
 
-    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+    def __init__(self, *args, framework: Framework, managed_board_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework_board"].queryset = framework.framework_boards.select_related("board")
+        # A board's responsibilities are its own governance section: only its managers add to them.
+        self.fields["framework_board"].queryset = (
+            framework.framework_boards.consented().filter(board__in=managed_board_ids).select_related("board")
+        )
         self.fields["framework_board"].label_from_instance = lambda fb: str(fb.board)
+        self.fields["framework_board"].help_text = "One of your boards."
         self.fields["framework_board"].empty_label = "Choose a board"
         self.fields["text"].widget = forms.Textarea(attrs={"rows": 2})
         self.helper = FormHelper()
@@ -234,10 +260,11 @@ class SharedFunctionForm(forms.ModelForm):
         labels = {"delivered_by": "Delivered through (group)", "boards": "Boards that share it"}
         widgets = {"boards": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, framework: Framework, **kwargs) -> None:
+    def __init__(self, *args, framework: Framework, managed_board_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
-        self.fields["boards"].queryset = Board.objects.filter(framework_roles__framework=framework)
+        self.managed_board_ids = managed_board_ids
+        self.fields["boards"].queryset = bound_boards(framework)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -256,4 +283,31 @@ class SharedFunctionForm(forms.ModelForm):
         boards = cleaned.get("boards")
         if boards is not None and len(boards) < 2:
             self.add_error("boards", "Choose at least two boards: a shared function is shared")
+        elif boards and not {board.pk for board in boards} & self.managed_board_ids:
+            self.add_error("boards", "Choose a board you manage among the boards that share it")
         return cleaned
+
+
+class BoardSectionForm(forms.ModelForm):
+    """A board's own governance section: what the framework gives it to do. Its managers only."""
+
+    class Meta:
+        model = FrameworkBoard
+        fields = ["primary_function", "statutory_basis"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("primary_function"),
+            Field.text("statutory_basis"),
+            Button("submit", "Save", data_prevent_double_click="true"),
+        )
+
+
+def bound_boards(framework: Framework):
+    """The boards the framework binds with their consent: the only ones its parts may name."""
+    return Board.objects.filter(
+        framework_roles__framework=framework, framework_roles__consent=Consent.GIVEN
+    ).order_by("short_name")

@@ -16,11 +16,12 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from boards.models import Board, Partnership
+from boards.models import Board, Membership, Partnership, Role
 
 
 class FrameworkStatus(models.TextChoices):
@@ -43,12 +44,49 @@ class FrameworkError(Exception):
     """A state change the framework's status does not allow; the message is for the user."""
 
 
+class Consent(models.TextChoices):
+    """Whether a board has agreed to be bound by a framework (one version of it).
+
+    Binding a board, and every board of a new version (which will supersede the one
+    in force), waits for one of that board's managers to accept. Until then the
+    framework is none of that board's business: its members do not see it, its
+    packs leave it out, and the framework cannot be proposed for adoption.
+    """
+
+    REQUESTED = "requested", "Waiting for the board's consent"
+    GIVEN = "given", "Consented"
+
+
 class FrameworkQuerySet(models.QuerySet):
     def visible_to(self, user) -> FrameworkQuerySet:
-        """Frameworks binding at least one board the user holds a role on."""
+        """Frameworks binding a board the user holds a role on (with that board's consent),
+        and those asking the consent of a board the user manages."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(framework_boards__board__memberships__user=user).distinct()
+        # One filter() call, so the membership and the binding are the same rows.
+        bindings = FrameworkBoard.objects.filter(
+            Q(framework=OuterRef("pk"), board__memberships__user=user)
+            & (Q(consent=Consent.GIVEN) | Q(consent=Consent.REQUESTED, board__memberships__role=Role.MANAGER))
+        )
+        return self.filter(Exists(bindings))
+
+    def binding_boards_of(self, user) -> FrameworkQuerySet:
+        """Frameworks binding, with its consent, a board the user holds a role on."""
+        if not user.is_authenticated:
+            return self.none()
+        bindings = FrameworkBoard.objects.filter(
+            framework=OuterRef("pk"), board__memberships__user=user, consent=Consent.GIVEN
+        )
+        return self.filter(Exists(bindings))
+
+    def in_force_for(self, board: Board) -> FrameworkQuerySet:
+        """The adopted frameworks that bind the board with its consent: its governance.
+        A proposed framework is not yet anyone's governance."""
+        return self.filter(
+            status=FrameworkStatus.ADOPTED,
+            framework_boards__board=board,
+            framework_boards__consent=Consent.GIVEN,
+        )
 
 
 class Framework(models.Model):
@@ -108,7 +146,9 @@ class Framework(models.Model):
     def status_from_decisions(self) -> str:
         """Adopted only when every board that is party to it has adopted it, as its
         latest decision; a decline or deferral by any of them keeps it proposed."""
-        parties = set(self.framework_boards.filter(is_party=True).values_list("board_id", flat=True))
+        parties = set(
+            self.framework_boards.consented().filter(is_party=True).values_list("board_id", flat=True)
+        )
         latest = self.latest_decisions()
         if parties and all(
             board_id in latest and latest[board_id].decision == AdoptionDecision.ADOPT for board_id in parties
@@ -125,6 +165,15 @@ class Framework(models.Model):
                 raise FrameworkError("Only a draft can be proposed for adoption.")
             if not framework.framework_boards.filter(is_party=True).exists():
                 raise FrameworkError("Add the boards that must adopt the framework before proposing it.")
+            waiting = [
+                fb.board.short_name
+                for fb in framework.framework_boards.awaiting_consent().select_related("board")
+            ]
+            if waiting:
+                raise FrameworkError(
+                    f"Waiting for the consent of {_and_list(waiting)}: a board's managers must agree to "
+                    "its being bound (or withdraw the request) before the framework is proposed."
+                )
             framework.status = FrameworkStatus.PROPOSED
             framework.save(update_fields=["status"])
         self.status = framework.status
@@ -143,7 +192,7 @@ class Framework(models.Model):
                     f"Decisions can be recorded only while the framework is proposed or adopted, "
                     f"not while it is {framework.get_status_display().lower()}."
                 )
-            if not framework.framework_boards.filter(board=board, is_party=True).exists():
+            if not framework.framework_boards.consented().filter(board=board, is_party=True).exists():
                 raise FrameworkError(f"{board.short_name} is not a party to this framework.")
             adoption = Adoption(
                 framework=framework,
@@ -164,12 +213,22 @@ class Framework(models.Model):
         self.status = framework.status
         return adoption
 
-    def create_new_version(self) -> Framework:
+    def create_new_version(self, started_by=None) -> Framework:
         """Copy this framework into a new draft version that supersedes it.
 
         An adopted version stays in force until its successor is adopted; a version
         that was never adopted is superseded at once by the revised draft.
+
+        Every board of the new version is asked again for its consent, because adopting
+        the new version supersedes the one its managers agreed to; the boards that
+        ``started_by`` manages consent by starting it.
         """
+        now = timezone.now()
+        own_boards = set(
+            Membership.objects.managers().filter(user=started_by).values_list("board_id", flat=True)
+            if started_by is not None
+            else ()
+        )
         with transaction.atomic():
             # Race: two people creating "version 2" at once; the lock plus the one-to-one
             # ``supersedes`` make the second fail cleanly instead of forking the history.
@@ -192,6 +251,7 @@ class Framework(models.Model):
                     statutory_basis=framework_board.statutory_basis,
                     is_party=framework_board.is_party,
                     position=framework_board.position,
+                    **consent_fields(framework_board.board_id in own_boards, started_by, now),
                 )
                 for responsibility in framework_board.responsibilities.all():
                     Responsibility.objects.create(
@@ -221,6 +281,17 @@ class Framework(models.Model):
                 _supersede(old.pk)
         return new
 
+    def boards_bound_by_the_version_in_force(self) -> set[int]:
+        """The boards bound by the adopted version this draft will supersede. Adopting the
+        draft ends that version for them too, so they leave it only by their own managers."""
+        if not self.supersedes_id:
+            return set()
+        return set(
+            FrameworkBoard.objects.consented()
+            .filter(framework_id=self.supersedes_id, framework__status=FrameworkStatus.ADOPTED)
+            .values_list("board_id", flat=True)
+        )
+
     def versions(self) -> list[Framework]:
         """Every version in this framework's line, newest first."""
         chain: list[Framework] = []
@@ -237,6 +308,18 @@ class Framework(models.Model):
         return [*newer, self, *chain]
 
 
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def consent_fields(own_board: bool, user, now: datetime.datetime) -> dict:
+    """The consent columns of a new binding: given at once when the person binding the
+    board manages it, otherwise a request to that board's managers."""
+    if own_board:
+        return {"consent": Consent.GIVEN, "consent_given_by": user, "consent_given_at": now}
+    return {"consent": Consent.REQUESTED, "consent_requested_by": user, "consent_requested_at": now}
+
+
 def _supersede(framework_id: int) -> None:
     framework = Framework.objects.get(pk=framework_id)
     if framework.status != FrameworkStatus.SUPERSEDED:
@@ -244,8 +327,31 @@ def _supersede(framework_id: int) -> None:
         framework.save(update_fields=["status"])
 
 
+class FrameworkBoardQuerySet(models.QuerySet):
+    def consented(self) -> FrameworkBoardQuerySet:
+        return self.filter(consent=Consent.GIVEN)
+
+    def awaiting_consent(self) -> FrameworkBoardQuerySet:
+        return self.filter(consent=Consent.REQUESTED)
+
+    def awaiting_consent_of(self, user) -> FrameworkBoardQuerySet:
+        """Requests to bind a board the user manages, oldest first."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.awaiting_consent()
+            .filter(board__memberships__user=user, board__memberships__role=Role.MANAGER)
+            .order_by("consent_requested_at", "pk")
+        )
+
+
 class FrameworkBoard(models.Model):
-    """A board the framework binds, with the function the framework gives it."""
+    """A board the framework binds, with the function the framework gives it: that
+    board's governance section, which only its own managers change.
+
+    The binding counts only once one of the board's managers has consented
+    (``consent``); who asked and who agreed, and when, are kept.
+    """
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="framework_boards")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="framework_roles")
@@ -263,7 +369,28 @@ class FrameworkBoard(models.Model):
         "appear in it without adopting it.",
     )
     position = models.PositiveSmallIntegerField(default=1)
+    consent = models.CharField(max_length=10, choices=Consent.choices, default=Consent.REQUESTED)
+    consent_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The manager (of another board) who asked for this board to be bound.",
+    )
+    consent_requested_at = models.DateTimeField(null=True, blank=True)
+    consent_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The board's manager who agreed. Empty for bindings made before consent was "
+        "recorded, and for those brought in from a source document.",
+    )
+    consent_given_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FrameworkBoardQuerySet.as_manager()
     history = HistoricalRecords(table_name="boards_historicalframeworkboard")
 
     class Meta:
@@ -271,6 +398,22 @@ class FrameworkBoard(models.Model):
         ordering = ["framework", "position", "board__short_name"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "board"], name="framework_board_unique"),
+            models.CheckConstraint(
+                condition=Q(consent__in=Consent.values), name="framework_board_consent_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent=Consent.GIVEN)
+                | Q(consent_given_by__isnull=True, consent_given_at__isnull=True),
+                name="framework_board_consent_given_only_when_given",
+            ),
+        ]
+        indexes = [
+            # The framework list's "waiting for your consent" and propose()'s check.
+            models.Index(
+                fields=["board"],
+                condition=Q(consent="requested"),
+                name="framework_board_awaiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,9 +422,32 @@ class FrameworkBoard(models.Model):
     def get_absolute_url(self) -> str:
         return self.framework.get_absolute_url() + f"#board-{self.board_id}"
 
+    @property
+    def is_consented(self) -> bool:
+        return self.consent == Consent.GIVEN
+
     def clean(self) -> None:
         if self.board_id and self.framework_id and self.board.partnership_id != self.framework.partnership_id:
             raise ValidationError({"board": "The board must belong to the framework's partnership."})
+
+    def give_consent(self, user) -> FrameworkBoard:
+        """One of the board's managers agrees to the board's being bound. The caller has
+        checked the user manages the board; checked again here, under the row lock."""
+        with transaction.atomic():
+            # Race: two of the board's managers accepting at once, or one accepting while
+            # another removes the request; the lock makes the second see the first's outcome.
+            binding = FrameworkBoard.objects.select_for_update().filter(pk=self.pk).first()
+            if binding is None:
+                raise FrameworkError("This request was withdrawn.")
+            if binding.consent == Consent.GIVEN:
+                raise FrameworkError(f"{self.board.short_name} has already consented.")
+            if not Membership.objects.managers().filter(user=user, board_id=binding.board_id).exists():
+                raise FrameworkError("Only the board's managers may consent for it.")
+            binding.consent = Consent.GIVEN
+            binding.consent_given_by = user
+            binding.consent_given_at = timezone.now()
+            binding.save(update_fields=["consent", "consent_given_by", "consent_given_at"])
+        return binding
 
 
 class Responsibility(models.Model):
@@ -383,7 +549,7 @@ class Relationship(models.Model):
         if self.from_board_id and self.from_board_id == self.to_board_id:
             errors["to_board"] = "A board cannot have a relationship with itself."
         if self.framework_id:
-            bound = set(self.framework.framework_boards.values_list("board_id", flat=True))
+            bound = set(self.framework.framework_boards.consented().values_list("board_id", flat=True))
             for field in ("from_board", "to_board"):
                 board = getattr(self, field) if getattr(self, f"{field}_id") else None
                 if board is None:
@@ -391,7 +557,10 @@ class Relationship(models.Model):
                 if board.partnership_id != self.framework.partnership_id:
                     errors.setdefault(field, f"{board.short_name} belongs to another partnership.")
                 elif board.pk not in bound:
-                    errors.setdefault(field, f"{board.short_name} is not bound by this framework.")
+                    errors.setdefault(
+                        field,
+                        f"{board.short_name} is not bound by this framework (or has not yet consented).",
+                    )
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ STYLESHEET = Path(__file__).parent / "print" / "framework.css"
 
 def framework_html(framework: Framework) -> str:
     framework_boards = list(
-        framework.framework_boards.select_related("board").prefetch_related("responsibilities")
+        framework.framework_boards.consented().select_related("board").prefetch_related("responsibilities")
     )
     latest = framework.latest_decisions()
     for fb in framework_boards:

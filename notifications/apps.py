@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and notifications"
 
     def ready(self) -> None:
-        from . import unread  # noqa: F401  (connects the sign-in receiver)
+        from . import framework_consent, unread  # noqa: F401  (connect their receivers)

@@ -26,6 +26,9 @@ class ReminderKind(models.TextChoices):
     CLOCK_DUE_SOON = "clock_due_soon", "Review clock due soon"
     CLOCK_BREACHED = "clock_breached", "Review clock breached"
     CLOCK_ESCALATION = "clock_escalation", "Review clock breach escalated to the independent chair"
+    # Frameworks of cooperation (notifications.framework_consent): in-app only, no e-mail.
+    FRAMEWORK_CONSENT = "framework_consent", "A framework asks your board's consent"
+    FRAMEWORK_CONSENTED = "framework_consented", "A board agreed to be bound by a framework"
 
 
 CLOCK_REMINDER_KINDS = (

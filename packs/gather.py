@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from boards.models import Board
 from frameworks.diagram import EDGE_STYLES, DiagramError, describe, governance_svg
-from frameworks.models import Framework, FrameworkStatus, RelationshipKind
+from frameworks.models import Framework, RelationshipKind
 from meetings.models import BoardReport, Meeting
 from meetings.queries import meetings_for_board
 from meetings.report_format import report_sections
@@ -535,17 +535,11 @@ def gather_earlier_meetings(board: Board, period: PackPeriod, as_of: datetime.da
 
 def gather_governance(board: Board, period: PackPeriod, as_of: datetime.date) -> dict[str, Any] | None:
     """The governance diagram of the framework of cooperation the board is bound by: the
-    adopted one, or failing that the latest proposed for adoption. Drafts and superseded
-    versions are not the board's governance. The SVG is kept in the snapshot, so a
-    reprint shows the diagram as it was."""
-    frameworks = list(
-        Framework.objects.filter(
-            framework_boards__board=board, status__in=[FrameworkStatus.ADOPTED, FrameworkStatus.PROPOSED]
-        ).order_by("-created_at", "-pk")
-    )
-    framework = next((f for f in frameworks if f.status == FrameworkStatus.ADOPTED), None) or next(
-        iter(frameworks), None
-    )
+    adopted one that binds it with its managers' consent (the latest, if several). A
+    version merely proposed, a draft, a superseded version, or a framework the board
+    has not agreed to be bound by is not the board's governance. The SVG is kept in the
+    snapshot, so a reprint shows the diagram as it was."""
+    framework = Framework.objects.in_force_for(board).order_by("-created_at", "-pk").first()
     if framework is None:
         return None
     try:

@@ -86,3 +86,11 @@ def test_staff_set_up_a_tenant_and_its_secret_is_never_shown_back(admin_client):
     admin_client.post(change, {**data, "client_secret": "", "name": "Sunderland Council"})
     tenant.refresh_from_db()
     assert tenant.name == "Sunderland Council" and tenant.secret() == "very-secret"
+
+
+def test_allauths_own_app_and_token_pages_are_not_offered(admin_client):
+    """Tenants are set up as sign-on tenants; an allauth app added elsewhere would never be used."""
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:accounts_signontenant_changelist") in page
+    assert "/admin/socialaccount/socialapp/" not in page and "/admin/socialaccount/socialtoken/" not in page
+    assert "/admin/socialaccount/socialaccount/" in page

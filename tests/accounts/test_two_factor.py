@@ -138,6 +138,18 @@ class TestThrottling:
         # ...and the password step too, from another address: the count is the account's.
         assert sign_in(client, ip="10.9.9.9").status_code == 429
 
+    def test_guessing_codes_on_the_two_factor_page_locks_it_too(self, client, maria):
+        device, _codes = with_authenticator(maria)
+        client.force_login(maria)
+        for _ in range(5):
+            client.post(reverse("two_factor"), {"action": "off", "code": "123456"}, REMOTE_ADDR="10.0.0.1")
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=60)):
+            response = client.post(
+                reverse("two_factor"), {"action": "off", "code": code_now(device)}, REMOTE_ADDR="10.0.0.1"
+            )
+        assert response.status_code == 429
+        assert two_factor.has_two_factor(maria)
+
     def test_wrong_passwords_then_wrong_codes_share_one_count(self, client, maria):
         device, _codes = with_authenticator(maria)
         for _ in range(3):
@@ -278,3 +290,14 @@ def test_a_password_reset_does_not_skip_the_second_step(client, maria):
 def test_the_admins_own_sign_in_page_sends_staff_to_the_sites(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response.url == reverse("login") + "?next=/admin/"
+
+
+def test_the_code_page_costs_a_fixed_number_of_queries(client, maria, django_assert_num_queries):
+    """The session, the pending user, the account key and the two lockout counts
+    (django-axes), saving the session: never a query per device or per code."""
+    with_authenticator(maria)
+    for _ in range(3):
+        with_authenticator(UserFactory())  # other people's devices change nothing
+    sign_in(client)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("two_factor_authenticate")).status_code == 200

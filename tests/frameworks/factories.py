@@ -5,6 +5,7 @@ import factory
 from frameworks.models import (
     Adoption,
     AdoptionDecision,
+    Consent,
     Framework,
     FrameworkBoard,
     FrameworkStatus,
@@ -34,6 +35,8 @@ class FrameworkBoardFactory(factory.django.DjangoModelFactory):
     board = factory.SubFactory(BoardFactory, partnership=factory.SelfAttribute("..framework.partnership"))
     primary_function = "scrutiny and advisory"
     statutory_basis = "Children Act 2004 ss.13–14"
+    # Bound with the board's consent unless a test asks for a request instead.
+    consent = Consent.GIVEN
 
 
 class ResponsibilityFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
-"""The frameworks moved from the boards app to their own app without losing a row.
+"""The frameworks moved from the boards app to their own app without losing a row, and
+the bindings made before consent was asked stay bound.
 
-The move is a change of Django's state only (``boards`` 0004 forgets the models,
+The move is a change of Django's state only (``boards`` 0006 forgets the models,
 ``frameworks`` 0001 takes them over with their ``boards_*`` tables). This test
 builds a database as it was before the move, with a framework, its history and
 its content types in it, migrates it forward and finds everything under the new app.
@@ -97,6 +98,15 @@ def test_a_database_from_before_the_move_keeps_its_frameworks(migrator):
     assert new.apps.get_model("auth", "Permission").objects.get(
         codename="change_framework"
     ).content_type_id == (framework_type.pk)
+
+    # The next migration asks boards for their consent: bindings made before it stay bound,
+    # with no one recorded as agreeing, so nothing anyone sees disappears on upgrade.
+    consent = migrator.apply_tested_migration(("frameworks", "0002_board_consent"))
+    bindings = consent.apps.get_model("frameworks", "FrameworkBoard").objects.order_by("position")
+    assert [(b.consent, b.consent_given_by_id, b.consent_given_at) for b in bindings] == [
+        ("given", None, None),
+        ("given", None, None),
+    ]
 
     # And back: unapplying the move gives the boards app its content types again.
     back = migrator.apply_tested_migration(BEFORE_MOVE)

@@ -6,15 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from boards.models import Role
 from frameworks.models import (
     AdoptionDecision,
+    Consent,
     Framework,
     FrameworkError,
     FrameworkStatus,
     Relationship,
     RelationshipKind,
 )
-from tests.factories import BoardFactory, PartnershipFactory
+from tests.factories import BoardFactory, MembershipFactory, PartnershipFactory, UserFactory
 from tests.frameworks.factories import (
     FrameworkBoardFactory,
     RelationshipFactory,
@@ -114,9 +116,19 @@ def test_a_new_version_copies_the_content_and_supersedes_the_old_once_adopted(th
     for board in three_boards[:2]:
         old.record_adoption(board, AdoptionDecision.ADOPT, MEETING)
 
-    new = old.create_new_version()
+    hwb_manager, sscb_manager = UserFactory(), UserFactory()
+    MembershipFactory(user=hwb_manager, board=three_boards[0], role=Role.MANAGER)
+    MembershipFactory(user=sscb_manager, board=three_boards[1], role=Role.MANAGER)
+    new = old.create_new_version(started_by=hwb_manager)
     old.refresh_from_db()
     assert (new.version, new.status, new.supersedes) == (2, FrameworkStatus.DRAFT, old)
+    # Adopting version 2 would end version 1 for both boards: each consents again. The HWB's
+    # manager did by starting it; the SSCB is asked.
+    hwb_binding = new.framework_boards.get(board=three_boards[0])
+    sscb_binding = new.framework_boards.get(board=three_boards[1])
+    assert (hwb_binding.consent, hwb_binding.consent_given_by) == (Consent.GIVEN, hwb_manager)
+    assert (sscb_binding.consent, sscb_binding.consent_requested_by) == (Consent.REQUESTED, hwb_manager)
+    assert sscb_binding.consent_given_by is None and sscb_binding.consent_given_at is None
     assert old.status == FrameworkStatus.ADOPTED, (
         "the adopted version stays in force until its successor is adopted"
     )
@@ -129,6 +141,16 @@ def test_a_new_version_copies_the_content_and_supersedes_the_old_once_adopted(th
     )
     assert not new.adoptions.exists()
 
+    with pytest.raises(FrameworkError, match="Waiting for the consent of SSCB"):
+        new.propose()
+    with pytest.raises(FrameworkError, match="Only the board's managers"):
+        sscb_binding.give_consent(hwb_manager)
+    sscb_binding.give_consent(sscb_manager)
+    sscb_binding.refresh_from_db()
+    assert (sscb_binding.consent, sscb_binding.consent_given_by) == (Consent.GIVEN, sscb_manager)
+    assert sscb_binding.consent_given_at is not None
+    with pytest.raises(FrameworkError, match="already consented"):
+        sscb_binding.give_consent(sscb_manager)
     new.propose()
     for board in three_boards[:2]:
         new.record_adoption(board, AdoptionDecision.ADOPT, MEETING + datetime.timedelta(days=90))

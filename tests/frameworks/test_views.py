@@ -6,9 +6,17 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from frameworks.models import AdoptionDecision, Framework, FrameworkStatus, Relationship, RelationshipKind
+from boards.models import Role
+from frameworks.models import (
+    AdoptionDecision,
+    Consent,
+    Framework,
+    FrameworkStatus,
+    Relationship,
+    RelationshipKind,
+)
 from tests.dates import date_input
-from tests.factories import BoardFactory
+from tests.factories import BoardFactory, MembershipFactory, UserFactory
 from tests.frameworks.factories import RelationshipFactory, framework_binding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -153,7 +161,21 @@ def test_manager_starts_a_new_version_edits_and_proposes_it(client, people, fram
     )
     assert response.status_code == 400
     assert "cannot have a relationship with itself" in response.text
-    hwb = new.framework_boards.exclude(board=people.board).get().board
+    hwb_binding = new.framework_boards.exclude(board=people.board).get()
+    hwb = hwb_binding.board
+    # The HWB must agree to version 2 before anything names it or the draft is proposed.
+    response = client.post(
+        reverse("frameworks:relationship_add", args=[new.pk]),
+        {"from_board": hwb.pk, "to_board": people.board.pk, "kind": RelationshipKind.HOLDS_TO_ACCOUNT},
+    )
+    assert response.status_code == 400 and new.relationships.count() == 1
+    client.post(reverse("frameworks:propose", args=[new.pk]))
+    assert Framework.objects.get(pk=new.pk).status == FrameworkStatus.DRAFT
+    hwb_manager = UserFactory()
+    MembershipFactory(user=hwb_manager, board=hwb, role=Role.MANAGER)
+    client.force_login(hwb_manager)
+    client.post(reverse("frameworks:consent", args=[new.pk, hwb_binding.pk]))
+    client.force_login(people.manager)
     client.post(
         reverse("frameworks:relationship_add", args=[new.pk]),
         {"from_board": hwb.pk, "to_board": people.board.pk, "kind": RelationshipKind.HOLDS_TO_ACCOUNT},
@@ -216,6 +238,14 @@ def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
     )
     assert framework.framework_boards.get(board=hwb).primary_function == "delivery and performance"
     fb = framework.framework_boards.get(board=people.board)
+    assert (fb.consent, fb.consent_given_by) == (Consent.GIVEN, people.manager), "your own board, at once"
+    hwb_manager = UserFactory()
+    MembershipFactory(user=hwb_manager, board=hwb, role=Role.MANAGER)
+    client.force_login(hwb_manager)
+    client.post(
+        reverse("frameworks:consent", args=[framework.pk, framework.framework_boards.get(board=hwb).pk])
+    )
+    client.force_login(people.manager)
     client.post(
         reverse("frameworks:responsibility_add", args=[framework.pk]),
         {
@@ -246,9 +276,13 @@ def test_manager_starts_a_draft_and_builds_it_in_the_browser(client, people):
     page = client.get(framework.get_absolute_url()).text
     assert "Quality assurance" in page and "Manage the SCR process" in page and "scrutinises" in page
 
-    # Unbinding a board takes its relationships and shares with it; your only board stays.
+    # Unbinding a board takes its relationships and shares with it; it is the HWB's to do,
+    # now that it has consented; and the framework's last board stays.
     hwb_fb = framework.framework_boards.get(board=hwb)
-    client.post(reverse("frameworks:part_remove", args=[framework.pk, "board", hwb_fb.pk]))
+    url = reverse("frameworks:part_remove", args=[framework.pk, "board", hwb_fb.pk])
+    assert client.post(url).status_code == 403
+    MembershipFactory(user=people.manager, board=hwb, role=Role.MANAGER)
+    client.post(url)
     assert not framework.relationships.exists()
     assert list(framework.shared_functions.get().boards.all()) == [people.board]
     client.post(reverse("frameworks:part_remove", args=[framework.pk, "board", fb.pk]))
