@@ -83,12 +83,14 @@ def manage(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "off"
         else "Make new codes",
     )
+    credentials = {"username": user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        # Guessing codes here counts like guessing them at sign-in, and stops the same way.
+        return get_lockout_response(request, None, credentials)
     if request.method == "POST" and enabled and form.is_valid():
         action = request.POST.get("action")
         if two_factor.verify_code(user, form.cleaned_data["code"]) is None:
-            user_login_failed.send(
-                sender=__name__, credentials={"username": user.get_username()}, request=request
-            )
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             form.add_error("code", WRONG_CODE)
         elif action == "off" and not required:
             two_factor.turn_off(user)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards.models import Board, Membership, Partnership, Role
+from safeguarding import heavy_renders
 
 from .access import FrameworkAccess, get_framework_for_user
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
@@ -179,10 +180,18 @@ def framework_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def framework_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rendered by WeasyPrint in the request: under the user's rate limit and a shared
+    render slot (safeguarding.heavy_renders). Not cached: a draft is edited in place
+    without a new version number, so nothing cheap names the data the PDF is made from."""
     framework, _ = get_framework_for_user(request.user, pk)
-    response = HttpResponse(framework_pdf(framework), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="framework-{framework.pk}-v{framework.version}.pdf"'
-    return response
+    return heavy_renders.serve_file(
+        request,
+        kind="framework-pdf",
+        key=None,
+        build=lambda: framework_pdf(framework),
+        content_type="application/pdf",
+        disposition=f'inline; filename="framework-{framework.pk}-v{framework.version}.pdf"',
+    )
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from boards.access import get_board_for_user
 from boards.emails import absolute_url
 from boards.models import Board
+from safeguarding import heavy_renders
 
 from . import calendar
 from .access import get_agenda_item_for_user, get_meeting_for_user, get_report_for_user
@@ -263,10 +264,18 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rendered by WeasyPrint in the request: under the user's rate limit and a shared
+    render slot (safeguarding.heavy_renders), so a member looping on it cannot take the web
+    workers. Not cached: the report names its meeting and board, which change on their own."""
     report, _ = get_report_for_user(request.user, pk)
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slugify(report.title)[:80] or "report"}.pdf"'
-    return response
+    return heavy_renders.serve_file(
+        request,
+        kind="report-pdf",
+        key=None,
+        build=lambda: report_pdf(report),
+        content_type="application/pdf",
+        disposition=f'inline; filename="{slugify(report.title)[:80] or "report"}.pdf"',
+    )
 
 
 def _calendar_response(board: Board) -> HttpResponse:

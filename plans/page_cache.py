@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import logging
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +30,9 @@ from safeguarding import shared_cache
 from .models import BusinessPlan
 
 KEY_PREFIX = "plan-body:"
+# At DEBUG (PAGE_CACHE_LOG_LEVEL=DEBUG) every lookup and render is logged with the process
+# id: bench/shared_cache.py reads them to show which process rendered and which were served.
+logger = logging.getLogger(__name__)
 # What the body is made from besides data: its templates, and the module that builds the
 # table's rows (plans.plan_table, with its Jinja2 template).
 _BODY_SOURCES = (
@@ -61,11 +66,14 @@ def body_key(plan: BusinessPlan, can_manage: bool, query_string: str, today: dat
 
 
 def get(key: str) -> str | None:
-    return shared_cache.get(key)
+    body = shared_cache.get(key)
+    logger.debug("plan body %s pid=%s key=%s", "hit" if body is not None else "miss", os.getpid(), key)
+    return body
 
 
 def put(key: str, body: str) -> None:
     shared_cache.put(key, body)
+    logger.debug("plan body rendered pid=%s key=%s", os.getpid(), key)
 
 
 def clear() -> None:

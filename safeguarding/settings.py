@@ -7,6 +7,7 @@ without SECRET_KEY and DATABASE_URL, and the security flags below make
 ``manage.py check --deploy`` clean.
 """
 
+import socket
 from pathlib import Path
 
 import environ
@@ -400,6 +401,14 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     },
 }
+# Heavy renders in web requests (safeguarding.heavy_renders): uncached renders per user,
+# and how many may run at once on one host (the rest answer 503 at once, Retry-After).
+HEAVY_RENDER_RATE = env("HEAVY_RENDER_RATE", default="20/10m")
+HEAVY_RENDER_SLOTS = env.int("HEAVY_RENDER_SLOTS", default=1)
+HEAVY_RENDER_SLOT_SECONDS = env.int("HEAVY_RENDER_SLOT_SECONDS", default=120)
+HEAVY_RENDER_HOST = env("HEAVY_RENDER_HOST", default=socket.gethostname())
+# Exports of plans with more actions than this are made by the Celery worker, with progress.
+EXPORT_IN_WORKER_ACTIONS = env.int("EXPORT_IN_WORKER_ACTIONS", default=300)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
@@ -503,6 +512,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # its progress messages are INFO, one per step
+        # DEBUG logs each plan-body cache lookup and render with the process id (bench/shared_cache.py).
+        "plans.page_cache": {"level": env("PAGE_CACHE_LOG_LEVEL", default="WARNING")},
     },
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only <app>.tasks).
@@ -543,6 +554,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_PER_TOKEN", default="120/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Refusals (403, 404) are logged to safeguarding.security, as the pages' are.
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding Board Planner API",

@@ -46,9 +46,13 @@ def fetch(url: str, cookies: dict[str, str] | None = None, timeout: float = 10) 
 
 
 @contextmanager
-def running_gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
-    """gunicorn with the production settings; yields its base URL."""
+def running_gunicorn(
+    database_url: str, workers: int = 2, log_file: Path | None = None, **env: str
+) -> Iterator[str]:
+    """gunicorn with the production settings; yields its base URL. With ``log_file`` its
+    log (the app's too) is written there for the test to read, instead of to a pipe."""
     port = free_port()
+    log = open(log_file, "w") if log_file else None  # noqa: SIM115 (closed after the server stops)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -68,7 +72,7 @@ def running_gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterato
             **env,
         },
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -80,7 +84,8 @@ def running_gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterato
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start:\n{process.stderr.read()}") from None
+                    output = log_file.read_text() if log_file else process.stderr.read()
+                    raise RuntimeError(f"gunicorn did not start:\n{output}") from None
                 time.sleep(0.2)
         yield url
     finally:
@@ -90,6 +95,8 @@ def running_gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterato
         except subprocess.TimeoutExpired:  # a worker stuck on a busy machine: stop it hard
             process.kill()
             process.wait(timeout=10)
+        if log is not None:
+            log.close()
 
 
 @contextmanager

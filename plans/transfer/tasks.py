@@ -12,7 +12,7 @@ from django.utils import timezone
 from plans.models import ImportJob
 from safeguarding.queueing import send_after_commit, send_now
 
-from . import jobs
+from . import export_jobs, jobs
 
 READ_TASK = "plans.transfer.read_import_file"
 PREVIEW_TASK = "plans.transfer.prepare_import_preview"
@@ -103,3 +103,9 @@ def send_unsent() -> int:
 def purge_import_jobs() -> int:
     """Daily (beat): delete import jobs older than IMPORT_JOB_RETENTION_DAYS."""
     return jobs.purge(timezone.now())
+
+
+@shared_task(name=export_jobs.EXPORT_TASK, acks_late=True, reject_on_worker_lost=True)
+def build_export(plan_id: int, fmt: str) -> str:
+    """Make a large plan's export file and keep it in the shared cache (idempotent)."""
+    return export_jobs.build_export(plan_id, fmt)

@@ -18,8 +18,9 @@ from boards.access import board_access, get_board_for_user
 from boards.models import Board
 from plans.access import get_plan_for_user, require_open
 from plans.models import ImportJob
+from safeguarding import heavy_renders
 
-from . import jobs, tasks
+from . import export_jobs, jobs, tasks
 from .exporter import EXPORTERS
 from .files import MAX_BYTES
 from .forms import MappingForm, NewPlanUploadForm, OverridesForm, UploadForm
@@ -339,12 +340,61 @@ def job_progress(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    plan, _access = get_plan_for_user(request.user, pk)  # any member may export
+    """The plan as a file (any member may export). Kept in the shared cache under the plan's
+    content version; a large plan's file is made by the worker (``export_jobs``), a small
+    one here under the user's rate limit and a shared slot (``safeguarding.heavy_renders``)."""
+    plan, _access = get_plan_for_user(request.user, pk)
     if fmt not in EXPORTERS:
         raise Http404("Unknown export format.")
     build, content_type = EXPORTERS[fmt]
-    response = HttpResponse(build(plan), content_type=content_type)
     name = slugify(f"{plan.board.short_name} {plan.title} {plan.period_start:%Y}") or "plan"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    disposition = f'attachment; filename="{name}.{fmt}"'
+    key = export_jobs.export_key(plan, fmt)
+    if not heavy_renders.has_file(key) and export_jobs.made_in_worker(plan):
+        return redirect("plans:transfer:export_status", pk=plan.pk, fmt=fmt)
+    return heavy_renders.serve_file(
+        request,
+        kind="plan-export",
+        key=key,
+        build=lambda: build(plan),
+        content_type=content_type,
+        disposition=disposition,
+    )
+
+
+def _export_context(plan, fmt: str) -> dict:
+    """Whether the file is ready; if not, the worker's job for it (asked for once)."""
+    ready = heavy_renders.has_file(export_jobs.export_key(plan, fmt))
+    job = None if ready else export_jobs.job_state(plan, fmt) or export_jobs.request_export(plan, fmt)
+    return {
+        "plan": plan,
+        "fmt": fmt,
+        "label": export_jobs.LABELS[fmt],
+        "ready": ready,
+        "job": job,
+        "unavailable": not ready and job is None,
+        "polling": not ready and job is not None and job["state"] != "failed",
+    }
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A large plan's file is being made by the worker: this page follows it, then offers it."""
+    plan, access = get_plan_for_user(request.user, pk)
+    if fmt not in EXPORTERS:
+        raise Http404("Unknown export format.")
+    context = _export_context(plan, fmt) | {"access": access}
+    return render(
+        request, "plans/transfer/export.html", context, status=503 if context["unavailable"] else 200
+    )
+
+
+@login_required
+@require_GET
+def export_progress(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The progress panel alone, polled by htmx every 2 s."""
+    plan, _access = get_plan_for_user(request.user, pk)
+    if fmt not in EXPORTERS:
+        raise Http404("Unknown export format.")
+    return render(request, "plans/transfer/_export_progress.html", _export_context(plan, fmt))

@@ -138,6 +138,18 @@ class TestThrottling:
         # ...and the password step too, from another address: the count is the account's.
         assert sign_in(client, ip="10.9.9.9").status_code == 429
 
+    def test_guessing_codes_on_the_two_factor_page_locks_it_too(self, client, maria):
+        device, _codes = with_authenticator(maria)
+        client.force_login(maria)
+        for _ in range(5):
+            client.post(reverse("two_factor"), {"action": "off", "code": "123456"}, REMOTE_ADDR="10.0.0.1")
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=60)):
+            response = client.post(
+                reverse("two_factor"), {"action": "off", "code": code_now(device)}, REMOTE_ADDR="10.0.0.1"
+            )
+        assert response.status_code == 429
+        assert two_factor.has_two_factor(maria)
+
     def test_wrong_passwords_then_wrong_codes_share_one_count(self, client, maria):
         device, _codes = with_authenticator(maria)
         for _ in range(3):

@@ -94,3 +94,47 @@ def test_feed_query_counts_are_fixed(people, own_world, name):
     grow(people, own_world)
     large, _ = _count(client, address)
     assert large == FEEDS[name]
+
+
+# The token (1), the page helper's load and role (1-2), the token's boards (1), then the
+# object with its parts: objective (+ reload with evidence, their actions, measures), action
+# (+ the row with latest progress and first due date, notes, ledger), indicator (+ managers,
+# values), review (+ partnership roles, coverage's two queries, the boards the token reaches).
+DETAILS = {
+    "plan": 3,
+    "priority_area": 4,
+    "objective": 8,
+    "action": 7,
+    "indicator": 6,
+    "review": 7,
+}
+
+
+@pytest.mark.parametrize("name", list(DETAILS))
+def test_detail_query_counts_are_fixed(people, own_world, name):
+    """Each detail page is loaded through its page helper, checked against the token's boards,
+    and read with its parts prefetched: a fixed count, whatever the number of notes, ledger
+    entries, values or recommendations."""
+    objects = {
+        "plan": own_world.plan.plan,
+        "priority_area": own_world.plan.area,
+        "objective": own_world.plan.objective,
+        "action": own_world.plan.led,
+        "indicator": own_world.indicator,
+        "review": own_world.review,
+    }
+    client = api_client(make_token(people.manager, [people.board]))
+    address = reverse(f"api:{name}", args=[objects[name].pk])
+    small, _ = _count(client, address)
+    grow(people, own_world)
+    for n in range(5):
+        ProgressUpdateFactory(action=own_world.plan.led)
+        DueDateChangeFactory(action=own_world.plan.led)
+        IndicatorValueFactory(
+            indicator=own_world.indicator, period_start=f"20{10 + n}-01-01", period_end=f"20{10 + n}-03-31"
+        )
+        RecommendationActionFactory(
+            recommendation=RecommendationFactory(review=own_world.review), action=own_world.plan.unled
+        )
+    large, _ = _count(client, address)
+    assert (small, large) == (DETAILS[name], DETAILS[name])

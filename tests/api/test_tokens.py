@@ -169,3 +169,18 @@ def test_the_token_page_is_linked_from_every_signed_in_page(client, people):
     client.force_login(people.member)
     page = client.get(reverse("boards:home")).content.decode()
     assert reverse("api:tokens") in page
+
+
+def test_refusals_are_logged_without_the_token(people, own_world, other_world, caplog):
+    member = make_token(people.member, [people.board])
+    with caplog.at_level(logging.WARNING, logger="safeguarding.security"):
+        api_client(member).get(reverse("api:action", args=[other_world.plan.led.pk]))
+        api_client(member).post(
+            reverse("api:progress_updates", args=[own_world.plan.led.pk]),
+            {"text": "x"},
+            content_type="application/json",
+        )
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("api-refused")]
+    assert lines[0].startswith(f"api-refused status=404 user={people.member.username}")
+    assert lines[1].startswith(f"api-refused status=403 user={people.member.username}")
+    assert member not in caplog.text

@@ -1,0 +1,167 @@
+"""Heavy renders (plan exports, framework and board-report PDFs) never run unbounded in a
+web worker (issue 15 point 1).
+
+Each file a web request would build goes through ``serve_file``:
+
+1. **Cached by what it is built from.** When the caller can name the data the file is
+   made from (a plan export: the plan's ``content_version``), the file is kept in the
+   shared cache (Redis, ``safeguarding.shared_cache``) and every later request, on any
+   web process or host, is served from there without rendering.
+2. **Rate-limited per user.** A render that is not cached counts against the user's
+   ``HEAVY_RENDER_RATE`` (django-ratelimit, counted in Redis so every process shares it);
+   past it the answer is 429 with ``Retry-After``. Cached files do not count.
+3. **A bounded number at once.** At most ``HEAVY_RENDER_SLOTS`` uncached renders run at
+   a time across the web processes of one host (``HEAVY_RENDER_HOST``; a slot is a key taken with
+   ``cache.add``, so it frees itself after ``HEAVY_RENDER_SLOT_SECONDS`` even if a
+   worker dies); other requests get 503 with ``Retry-After`` at once, instead of
+   queueing behind the render and taking every web worker with them. The same file
+   asked for twice at once is made once: the second request is told it is being made.
+
+Renders too large for a web request (plan exports of big plans) go to the Celery worker
+instead: see ``plans.transfer.export_jobs``.
+
+With Redis down the cache, the counts and the slots cannot be shared: renders then run
+in the request as before (each gunicorn worker renders one thing at a time), and nothing
+fails because of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+from . import shared_cache
+
+logger = logging.getLogger(__name__)
+
+CACHE_PREFIX = "heavy-render:"
+SLOT_PREFIX = "heavy-render-slot:"
+BUSY_PREFIX = "heavy-render-busy:"
+
+
+class RenderRefusedError(Exception):
+    """The render cannot run now: ``status`` 429 (this user asked too often) or 503 (busy)."""
+
+    def __init__(self, status: int, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+
+def too_many_for_user(request: HttpRequest, kind: str) -> bool:
+    """Count one more uncached render of ``kind`` by this user; True past HEAVY_RENDER_RATE."""
+    if not shared_cache.available():
+        return False
+    try:
+        return is_ratelimited(
+            request, group=f"heavy-render-{kind}", key="user", rate=settings.HEAVY_RENDER_RATE, increment=True
+        )
+    except Exception as error:  # Redis down: a limit that cannot be counted does not refuse
+        shared_cache.failed(error)
+        return False
+
+
+@contextmanager
+def render_slot(name: str) -> Iterator[None]:
+    """Hold one of the HEAVY_RENDER_SLOTS shared slots while rendering ``name`` (a file's
+    cache key), or raise RenderRefusedError(503) at once when all are taken or the same
+    file is already being made."""
+    if not shared_cache.available():
+        yield
+        return
+    timeout = settings.HEAVY_RENDER_SLOT_SECONDS
+    held: list[str] = []
+    try:
+        busy = f"{BUSY_PREFIX}{name}"
+        if not cache.add(busy, 1, timeout):
+            raise RenderRefusedError(503, "This file is being made for someone else just now.", 3)
+        held.append(busy)
+        for number in range(settings.HEAVY_RENDER_SLOTS):
+            slot = f"{SLOT_PREFIX}{settings.HEAVY_RENDER_HOST}:{number}"
+            if cache.add(slot, name, timeout):
+                held.append(slot)
+                break
+        else:
+            raise RenderRefusedError(503, "Other large files are being made just now.", 5)
+    except RenderRefusedError:
+        cache.delete_many(held)
+        raise
+    except Exception as error:  # Redis went away: render as if there were no slots
+        shared_cache.failed(error)
+        held = []
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                cache.delete_many(held)
+            except Exception as error:
+                shared_cache.failed(error)
+
+
+def build_bounded(request: HttpRequest, kind: str, key: str | None, build: Callable[[], bytes]) -> bytes:
+    """The file: from the cache when ``key`` names it there, else built here under the
+    user's rate limit and a shared slot (and kept under ``key``). Raises RenderRefusedError."""
+    cache_key = f"{CACHE_PREFIX}{key}" if key else None
+    if cache_key is not None:
+        cached = shared_cache.get(cache_key)
+        if cached is not None:
+            return cached
+    if too_many_for_user(request, kind):
+        raise RenderRefusedError(
+            429, "You have asked for a lot of files in the last few minutes. Wait a minute and try again.", 60
+        )
+    with render_slot(key or f"{kind}:{request.user.pk}:{request.path}"):
+        data = build()
+    if cache_key is not None:
+        shared_cache.put(cache_key, data)
+    return data
+
+
+def cached_file(key: str) -> bytes | None:
+    return shared_cache.get(f"{CACHE_PREFIX}{key}")
+
+
+def has_file(key: str) -> bool:
+    return shared_cache.exists(f"{CACHE_PREFIX}{key}")
+
+
+def keep_file(key: str, data: bytes) -> None:
+    shared_cache.put(f"{CACHE_PREFIX}{key}", data)
+
+
+def refused_response(request: HttpRequest, error: RenderRefusedError) -> HttpResponse:
+    response = render(
+        request,
+        "heavy_render_refused.html",
+        {"message": error.message, "retry_after": error.retry_after, "again_url": request.get_full_path()},
+        status=error.status,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def serve_file(
+    request: HttpRequest,
+    *,
+    kind: str,
+    key: str | None,
+    build: Callable[[], bytes],
+    content_type: str,
+    disposition: str,
+) -> HttpResponse:
+    """A heavy file as a response, bounded as the module says (429/503 page when refused)."""
+    try:
+        data = build_bounded(request, kind, key, build)
+    except RenderRefusedError as error:
+        return refused_response(request, error)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
