@@ -396,7 +396,8 @@ def gather_reviews(board: Board, year: Year) -> dict[str, Any]:
             "id": review.pk,
             "title": review.title,
             "kind_label": review.get_kind_display(),
-            "dates_label": review.dates_label,
+            # "Not recorded" says nothing of a case review, whose dates are below.
+            "dates_label": review.dates_label if review.on_site_start or review.dates_note else "",
             "published": _date(review.published),
             "summary": review.summary,
             "judgement": review.get_overall_judgement_display() if review.overall_judgement else "",
