@@ -186,8 +186,8 @@ def gather_again(request: HttpRequest, pk: int) -> HttpResponse:
 def gather_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The figures' status partial; htmx polls it every 2 s while they are gathered, and
     reloads the page (HX-Refresh) once they are, so the sections appear."""
-    report, _access = get_report_for_user(request.user, pk)
-    response = render(request, "annual_reports/_gathering.html", {"report": report})
+    report, access = get_report_for_user(request.user, pk)
+    response = render(request, "annual_reports/_gathering.html", {"report": report, "access": access})
     if report.is_gathered and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

@@ -173,6 +173,14 @@ def test_a_failed_gathering_is_shown_and_can_be_tried_again(client, people, monk
     )
     assert "could not be gathered" in partial.text and 'role="alert"' in partial.text
     assert "hx-get" not in partial.text and "HX-Refresh" not in partial
+    # The swapped-in error offers the retry to a manager, and only to a manager.
+    assert "Gather the figures again" in partial.text
+    client.force_login(people.member)
+    partial = client.get(
+        reverse("annual_reports:gathering", args=[report.pk]), headers={"HX-Request": "true"}
+    )
+    assert "could not be gathered" in partial.text and "Gather the figures again" not in partial.text
+    client.force_login(people.manager)
     page = client.get(report.get_absolute_url())
     assert "could not be gathered" in page.text and "Gather the figures again" in page.text
 
