@@ -5,7 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt package.json package-lock.json ./
-RUN pip install --no-cache-dir -r requirements.txt && npm ci --no-audit --no-fund
+# Runtime packages only (no pytest, Playwright or tooling: those are in requirements-dev.txt),
+# each checked against its locked hash.
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt && npm ci --no-audit --no-fund
 COPY . .
 RUN mkdir -p static/build/govuk-assets \
     && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js node_modules/htmx.org/dist/htmx.min.js static/build/ \

@@ -9,8 +9,8 @@ settings, plus a Celery worker. Then:
    updates one of its actions every --post-every seconds (each update changes the plan,
    so the next view renders it again, once);
 
-and prints, from each process's own log (plans.page_cache at DEBUG: hit, miss, rendered,
-with the process id), which process rendered the plan and how many views every other
+and prints, from each process's own log (plans.page_cache at DEBUG: hit, miss, waited
+for another process's render, rendered, with the process id), which process rendered the plan and how many views every other
 process served from the shared cache, the hit rate, the renders per plan version, and
 Redis's own count of bodies written and read as a cross-check.
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # bench/load.py: data, servers and clients
 
-LOG_LINE = re.compile(r"plan body (hit|miss|rendered) pid=(\d+) key=plan-body:(\d+):v(\d+):")
+LOG_LINE = re.compile(r"plan body (hit|miss|rendered|waited) pid=(\d+) key=plan-body:(\d+):v(\d+):")
 
 
 def start_group(name: str, workers: int, log: Path) -> tuple[subprocess.Popen, int]:
@@ -140,7 +140,7 @@ def main() -> None:
     }
     first_render = next(pid for kind, pid, _ in by_host["host a (4 workers)"] if kind == "rendered")
     print(f"\nthe first render was made by host a, pid {first_render}")
-    print(f"{'host':<20} {'pid':>8} {'views':>6} {'hits':>6} {'renders':>8} {'hit rate':>9}")
+    print(f"{'host':<20} {'pid':>8} {'views':>6} {'hits':>6} {'waited':>7} {'renders':>8} {'hit rate':>9}")
     totals = Counter()
     renders_per_version: dict[int, int] = defaultdict(int)
     first_version = min(v for host in by_host.values() for _, _, v in host)
@@ -154,7 +154,10 @@ def main() -> None:
             views = counts["hit"] + counts["miss"]
             totals.update(counts)
             rate = counts["hit"] / views if views else 0
-            print(f"{host:<20} {pid:>8} {views:>6} {counts['hit']:>6} {counts['rendered']:>8} {rate:>9.1%}")
+            print(
+                f"{host:<20} {pid:>8} {views:>6} {counts['hit']:>6} {counts['waited']:>7} "
+                f"{counts['rendered']:>8} {rate:>9.1%}"
+            )
     views = totals["hit"] + totals["miss"]
     first_version_views = [
         (pid, kind)
@@ -165,7 +168,9 @@ def main() -> None:
     others = {pid for pid, _ in first_version_views if pid != first_render}
     served = {pid for pid, kind in first_version_views if kind == "hit" and pid != first_render}
     print(
-        f"\nviews {views}, from the shared cache {totals['hit']}: hit rate {totals['hit'] / max(views, 1):.1%}"
+        f"\nviews {views}, from the shared cache {totals['hit']}: hit rate {totals['hit'] / max(views, 1):.1%}; "
+        f"{totals['waited']} more waited for another process's render: served without rendering "
+        f"{(totals['hit'] + totals['waited']) / max(views, 1):.1%}"
     )
     print(
         f"plan versions seen {len(renders_per_version)}, renders per version: {dict(sorted(renders_per_version.items()))}"

@@ -21,9 +21,11 @@ import functools
 import hashlib
 import logging
 import os
+import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 
 from safeguarding import shared_cache
 
@@ -71,6 +73,47 @@ def get(key: str) -> str | None:
     return body
 
 
+# After a write, views arriving together would each render the new version (seconds on a
+# busy machine, all at once). The first claims the render; the others wait for its body,
+# at most RENDER_WAIT_SECONDS (then render themselves, so a lost claim costs only time).
+RENDER_WAIT_SECONDS = 5.0
+RENDER_POLL_SECONDS = 0.05
+CLAIM_PREFIX = "plan-body-rendering:"
+
+
+def claim_render(key: str) -> bool:
+    """True if this process should render ``key`` now (no one else is, or the cache is down)."""
+    if not shared_cache.available():
+        return True
+    try:
+        return bool(cache.add(CLAIM_PREFIX + key, os.getpid(), int(RENDER_WAIT_SECONDS * 4)))
+    except Exception as error:  # any backend failure: render here
+        shared_cache.failed(error)
+        return True
+
+
+def release_render(key: str) -> None:
+    try:
+        cache.delete(CLAIM_PREFIX + key)
+    except Exception as error:
+        shared_cache.failed(error)
+
+
+def wait_for_render(key: str) -> str | None:
+    """The body another process is rendering, once stored; None after RENDER_WAIT_SECONDS."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        if shared_cache.exists(key):
+            body = shared_cache.get(key)
+            if body is not None:
+                logger.debug("plan body waited pid=%s key=%s", os.getpid(), key)
+                return body
+        if not shared_cache.available():
+            return None
+    return None
+
+
 def put(key: str, body: str) -> None:
     shared_cache.put(key, body)
     logger.debug("plan body rendered pid=%s key=%s", os.getpid(), key)
@@ -78,3 +121,4 @@ def put(key: str, body: str) -> None:
 
 def clear() -> None:
     shared_cache.clear_prefix(KEY_PREFIX)
+    shared_cache.clear_prefix(CLAIM_PREFIX)

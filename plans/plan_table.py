@@ -218,8 +218,8 @@ def _action_rows(plan: BusinessPlan, filters: PlanFilterForm, today: datetime.da
             Subquery(first_move.values("new_due_date")[:1]),
         ),
     )
-    actions = filter_actions(actions, filters, today)
-    return list(actions.order_by("objective_id", "position").values(*ACTION_FIELDS))
+    shown = filter_actions(actions, filters, today)
+    return list(shown.order_by("objective_id", "position").values(*ACTION_FIELDS))
 
 
 def plan_sections(
@@ -243,23 +243,23 @@ def plan_sections(
     ]
     area_by_pk = {area.pk: area for area in areas}
     objectives: dict[int, ObjectiveRows] = {}
-    for objective in (
+    for values in (
         Objective.objects.filter(priority_area__plan=plan)
         .order_by("priority_area_id", "position", "pk")
         .values("pk", "priority_area_id", "number", "description")
     ):
-        pk = objective["pk"]
+        pk = values["pk"]
         objectives[pk] = item = ObjectiveRows(
             pk=pk,
-            number=objective["number"],
-            description=objective["description"],
+            number=values["number"],
+            description=values["description"],
             history_url=url("plans:history", "objective", pk),
             edit_url=url("plans:edit", "objective", pk),
             add_action_url=url("plans:action_create", pk),
             evidence=[],
             measures=[],
         )
-        area_by_pk[objective["priority_area_id"]].objectives.append(item)
+        area_by_pk[values["priority_area_id"]].objectives.append(item)
     evidence = EvidenceSource.objects.filter(objective__priority_area__plan=plan).order_by(
         "objective_id", "position", "pk"
     )
@@ -279,8 +279,8 @@ def plan_sections(
         evidence_ties[item_pk].add(action_pk)
 
     url_prefix = reverse("plans:action", args=[0]).removesuffix("0/")
-    for values in _action_rows(plan, filters, today):
-        objectives[values["objective_id"]].rows.append(_row(values, today, url_prefix))
+    for action in _action_rows(plan, filters, today):
+        objectives[action["objective_id"]].rows.append(_row(action, today, url_prefix))
     shown = 0
     for area in areas:
         area_rows = []

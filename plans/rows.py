@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -25,6 +25,13 @@ class RowCell:
 
     rowspan: int
     items: list[Any]
+
+
+class HasPk(Protocol):
+    """An action, or any row standing for one (plans.plan_table.Row): only its pk is read."""
+
+    @property
+    def pk(self) -> Any: ...
 
 
 def items_for(action_pk: int, items: Sequence[Any], ties: dict[int, set[int]]) -> list[Any]:
@@ -41,7 +48,7 @@ def same(item: Any) -> Any:
 
 
 def row_cells(
-    actions: Sequence[Action], items: Sequence[Any], ties: dict[int, set[int]]
+    actions: Sequence[HasPk], items: Sequence[Any], ties: dict[int, set[int]]
 ) -> list[RowCell | None]:
     """One entry per action: a cell where a run of actions with the same items starts
     (its rowspan covers the run), None where the run continues. Items for the whole

@@ -97,9 +97,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
     key = page_cache.body_key(plan, access.can_edit, query_string, today)
     body = page_cache.get(key)
+    claimed = body is None and page_cache.claim_render(key)
+    if body is None and not claimed:
+        body = page_cache.wait_for_render(key)  # another process is rendering this version
     if body is None:
-        body = render_to_string("plans/_plan_body.html", _plan_body_context(request, plan, access, today))
-        page_cache.put(key, body)
+        try:
+            body = render_to_string("plans/_plan_body.html", _plan_body_context(request, plan, access, today))
+            page_cache.put(key, body)
+        finally:
+            if claimed:
+                page_cache.release_render(key)
     return render(
         request,
         "plans/plan_detail.html",

@@ -34,10 +34,8 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class UTCFormatter(logging.Formatter):
     """Log timestamps in UTC with an explicit zone, as the security checklist asks."""
 
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
 
 
 class JsonFormatter(_JsonFormatter):
@@ -47,8 +45,6 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger", "asctime": "time"})
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
         super().__init__(*args, **kwargs)
-
-    converter = time.gmtime
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"

@@ -148,3 +148,33 @@ def test_overdue_tags_follow_the_date(client, people, own):
     with time_machine.travel(datetime.datetime(2027, 1, 5, 9, 0), tick=False):
         client.force_login(people.member)
         assert "Overdue</strong>" in client.get(url).text
+
+
+def test_a_view_arriving_while_another_process_renders_waits_for_its_body(client, people, own, monkeypatch):
+    """After a write, views arriving together render the new version once, not each."""
+    import threading
+
+    from plans import views
+    from plans.access import get_plan_for_user
+
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
+    key = page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
+    assert page_cache.claim_render(key)  # "another process" is rendering it
+    threading.Timer(0.3, page_cache.put, args=[key, "<p>Rendered by the other process</p>"]).start()
+    monkeypatch.setattr(views, "_plan_body_context", lambda *args: pytest.fail("rendered twice"))
+    client.force_login(people.member)
+    assert "Rendered by the other process" in client.get(own.plan.get_absolute_url()).text
+    page_cache.release_render(key)
+
+
+def test_a_claim_whose_render_never_comes_only_costs_the_wait(client, people, own, monkeypatch):
+    from plans.access import get_plan_for_user
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.3)
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
+    key = page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
+    assert page_cache.claim_render(key)  # a process that died while rendering
+    client.force_login(people.member)
+    assert own.led.description in client.get(own.plan.get_absolute_url()).text
+    assert page_cache.get(key) is not None
+    page_cache.release_render(key)

@@ -75,6 +75,6 @@ def test_a_plan_rendered_by_one_process_is_served_by_every_other_on_both_hosts(p
     assert all(served_by[pid] for pid in others)
     assert sum(served_by.values()) == 36
     assert {kind for kind, _pid, _ in events} == {"miss", "rendered", "hit"}
-    # Redis agrees: one body written, every view read it.
-    assert stats["cmdstat_set"]["calls"] == 1
+    # Redis agrees: one render claimed and one body written (two SETs), every view read it.
+    assert stats["cmdstat_set"]["calls"] == 2
     assert stats["cmdstat_get"]["calls"] >= 37
