@@ -1,6 +1,7 @@
-"""Start a board's annual report: gather the year's facts and write each section's first
-text from them, in one transaction. Editing, approving and publishing are in editing.py
-and publishing.py."""
+"""Start a board's annual report. Starting writes the report's row (in the "gathering"
+state) and its recipients in one transaction and queues the gathering of the figures on
+the worker (gathering.py); the demo loader and the bench assemble synchronously, outside
+any web request. Editing, approving and publishing are in editing.py and publishing.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from django.utils import timezone
 
 from boards.models import Board, Membership, Role
 
-from .gather import Year, gather_facts
-from .models import AnnualReport, AnnualReportRecipient, RecipientRole, year_label, year_slug
-from .sections import framework_for, new_sections
+from .gather import Year
+from .gathering import dispatch_gathering, gather_report
+from .models import AnnualReport, AnnualReportRecipient, GatherStatus, RecipientRole, year_label, year_slug
+from .sections import framework_for
 
 
 class ReportRefusedError(Exception):
     """A change the rules refuse, with a message for the person who asked."""
+
+
+GATHERING_MESSAGE = "Waiting for a worker to gather the figures."
 
 
 def report_title(board: Board, year: Year) -> str:
@@ -23,17 +28,19 @@ def report_title(board: Board, year: Year) -> str:
 
 
 def start_report(board: Board, year: Year, user) -> AnnualReport:
-    """A manager's new draft report of the board for the year, assembled from its data now."""
+    """A manager's new draft report of the board for the year; its figures are gathered by
+    the worker (queued after commit), never in the request."""
     with transaction.atomic():
         # Checked again inside the writing transaction: a role removed a second ago is seen.
         if not Membership.objects.filter(user=user, board=board, role=Role.MANAGER).exists():
             raise ReportRefusedError("Only the board's managers may start its annual report.")
-        return assemble_report(board, year, user)
+        report = create_report(board, year, user)
+        dispatch_gathering(report)
+    return report
 
 
-def assemble_report(board: Board, year: Year, user, illustrative_note: str = "") -> AnnualReport:
-    """The board's draft report for the year: facts gathered, sections written, recipients
-    listed. Callers check who may (start_report; the demo loader)."""
+def create_report(board: Board, year: Year, user, illustrative_note: str = "") -> AnnualReport:
+    """The report's row, gathering, with its recipients listed; no figures, no sections yet."""
     with transaction.atomic():
         if AnnualReport.objects.filter(board=board, period_start=year.start).exists():
             raise ReportRefusedError("The board already has a report for this year.")
@@ -44,8 +51,9 @@ def assemble_report(board: Board, year: Year, user, illustrative_note: str = "")
             period_end=year.end,
             slug=year_slug(year.start, year.end),
             title=report_title(board, year),
-            facts=gather_facts(board, year),
-            assembled_at=timezone.now(),
+            gather_status=GatherStatus.GATHERING,
+            gather_message=GATHERING_MESSAGE,
+            gather_queued_at=timezone.now(),
             illustrative_note=illustrative_note,
             started_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -55,10 +63,18 @@ def assemble_report(board: Board, year: Year, user, illustrative_note: str = "")
                 report.save()
         except IntegrityError as error:
             raise ReportRefusedError("The board already has a report for this year.") from error
-        for section in new_sections(report):
-            section._history_user = user if getattr(user, "is_authenticated", False) else None
-            section.save()
         if report.has_statutory_recipients:
             for position, role in enumerate(RecipientRole, start=1):
                 AnnualReportRecipient.objects.create(report=report, role=role, position=position)
+    return report
+
+
+def assemble_report(board: Board, year: Year, user, illustrative_note: str = "") -> AnnualReport:
+    """The board's draft report for the year, its figures gathered and sections written now,
+    in this process: for the demo loader, the bench and tests, never a web request. Callers
+    check who may."""
+    with transaction.atomic():
+        report = create_report(board, year, user, illustrative_note)
+        gather_report(report.pk, history_user=user)
+    report.refresh_from_db()
     return report

@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from boards.models import Membership, Role
 
-from .assembly import ReportRefusedError
-from .models import AnnualReport, AnnualReportRecipient, AnnualReportSection, RenderStatus, ReportStatus
+from .assembly import GATHERING_MESSAGE, ReportRefusedError
+from .gathering import dispatch_gathering
+from .models import (
+    AnnualReport,
+    AnnualReportRecipient,
+    AnnualReportSection,
+    GatherStatus,
+    RenderStatus,
+    ReportStatus,
+)
 
 
 def _require_manager(user, board_id: int) -> None:
@@ -59,6 +67,8 @@ def approve(report_pk: int, user) -> AnnualReport:
         _require_manager(user, report.board_id)
         if not report.is_draft:
             raise ReportRefusedError("This report is already approved.")
+        if not report.is_gathered:
+            raise ReportRefusedError("The report's figures are not gathered yet: it cannot be approved.")
         report.status = ReportStatus.APPROVED
         report.approved_by = user
         report.approved_at = timezone.now()
@@ -67,6 +77,29 @@ def approve(report_pk: int, user) -> AnnualReport:
         report._history_user = user
         report.save()
         dispatch(report)
+    return report
+
+
+def regather(report_pk: int, user) -> AnnualReport:
+    """Queue a draft's figures to be gathered again (after commit); the worker refreshes the
+    sections no manager has edited and names those it kept."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_pk)
+        _require_manager(user, report.board_id)
+        if not report.is_draft:
+            raise ReportRefusedError("This report is approved: its figures can no longer change.")
+        if report.is_gathering:
+            raise ReportRefusedError("The figures are being gathered already.")
+        AnnualReport.objects.filter(pk=report.pk).update(
+            gather_status=GatherStatus.GATHERING,
+            gather_message=GATHERING_MESSAGE,
+            gather_error="",
+            gather_attempts=0,
+            gather_queued_at=timezone.now(),
+            gather_sent_at=None,
+        )
+        dispatch_gathering(report)
+    report.refresh_from_db()
     return report
 
 

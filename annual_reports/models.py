@@ -31,6 +31,14 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+class GatherStatus(models.TextChoices):
+    """The figures, gathered by the worker when a report is started (or gathered again)."""
+
+    GATHERING = "gathering", "Gathering the figures"
+    DONE = "done", "Gathered"
+    FAILED = "failed", "Failed"
+
+
 class RenderStatus(models.TextChoices):
     """The PDF and Word files, made by the worker after approval."""
 
@@ -68,6 +76,7 @@ class AnnualReportQuerySet(models.QuerySet):
 class AnnualReport(models.Model):
     Framework = ReportFramework
     Status = ReportStatus
+    GatherStatus = GatherStatus
     RenderStatus = RenderStatus
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="annual_reports")
@@ -82,9 +91,18 @@ class AnnualReport(models.Model):
     title = models.CharField(max_length=250)
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     facts = models.JSONField(
-        help_text="The figures and lists gathered from the board's data when the draft was assembled."
+        default=dict,
+        blank=True,
+        help_text="The figures and lists gathered from the board's data when the draft was assembled.",
     )
-    assembled_at = models.DateTimeField(help_text="When the figures were gathered.")
+    assembled_at = models.DateTimeField(null=True, blank=True, help_text="When the figures were gathered.")
+    # The figures, gathered by the worker (annual_reports.publishing) when the report is started.
+    gather_status = models.CharField(max_length=10, choices=GatherStatus.choices, default=GatherStatus.DONE)
+    gather_message = models.CharField(max_length=500, blank=True)
+    gather_error = models.TextField(blank=True)
+    gather_attempts = models.PositiveSmallIntegerField(default=0)
+    gather_queued_at = models.DateTimeField(null=True, blank=True)
+    gather_sent_at = models.DateTimeField(null=True, blank=True)
     illustrative_note = models.TextField(
         blank=True, help_text="Demo data only: what in this report the seeds do not state."
     )
@@ -118,6 +136,12 @@ class AnnualReport(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "facts",
+            "gather_status",
+            "gather_message",
+            "gather_error",
+            "gather_attempts",
+            "gather_queued_at",
+            "gather_sent_at",
             "render_status",
             "render_message",
             "render_error",
@@ -145,6 +169,9 @@ class AnnualReport(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values), name="annual_report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(gather_status__in=GatherStatus.values), name="annual_report_gather_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(render_status__in=RenderStatus.values), name="annual_report_render_status_valid"
@@ -175,6 +202,14 @@ class AnnualReport(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == ReportStatus.APPROVED
+
+    @property
+    def is_gathered(self) -> bool:
+        return self.gather_status == GatherStatus.DONE
+
+    @property
+    def is_gathering(self) -> bool:
+        return self.gather_status == GatherStatus.GATHERING
 
     @property
     def files_ready(self) -> bool:

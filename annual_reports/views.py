@@ -15,7 +15,7 @@ from boards.access import get_board_for_user
 
 from .access import get_public_report, get_recipient_for_user, get_report_for_user, get_section_for_user
 from .assembly import ReportRefusedError, start_report
-from .editing import approve, record_sending, save_section
+from .editing import approve, record_sending, regather, save_section
 from .forms import RecipientForm, SectionForm, StartReportForm
 from .models import AnnualReport, AnnualReportRecipient
 from .sections import display_sections
@@ -52,7 +52,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     except ReportRefusedError as refusal:
         form.add_error("year", str(refusal))
         return _list_page(request, board, access, form, status=400)
-    messages.success(request, "The draft is written from the board's data. Check and edit each section.")
+    # The worker gathers the figures; the report page shows its progress.
     return redirect(report)
 
 
@@ -167,6 +167,30 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
         request, "The report is approved. Its public page is live; the PDF and Word files are being made."
     )
     return redirect(report)
+
+
+@login_required
+@require_POST
+def gather_again(request: HttpRequest, pk: int) -> HttpResponse:
+    report, access = get_report_for_user(request.user, pk)
+    access.require_manage()
+    try:
+        regather(report.pk, request.user)
+    except ReportRefusedError as refusal:
+        messages.info(request, str(refusal))
+    return redirect(report)
+
+
+@login_required
+@require_GET
+def gather_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The figures' status partial; htmx polls it every 2 s while they are gathered, and
+    reloads the page (HX-Refresh) once they are, so the sections appear."""
+    report, access = get_report_for_user(request.user, pk)
+    response = render(request, "annual_reports/_gathering.html", {"report": report, "access": access})
+    if report.is_gathered and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

@@ -1,11 +1,13 @@
 """Yearly report speed: for a Safeguarding Adults Board with 1,000 actions, 50 meetings and
-20 reviews in the year, the seconds (and queries) to assemble the draft (gather the facts and
-write the sections: what a manager's "Start the report" waits for in the web request) and
-the seconds to render it (the PDF, tagged PDF/UA-1 and finished, and the Word file: the
-worker's job after approval), with the PDF's pages and the peak memory.
+20 reviews in the year: the seconds and queries of what a manager's "Start the report" waits
+for in the web request (the report's row and recipients, the gathering queued: the message
+to the worker is held back here), the seconds and queries to assemble the draft (gather the
+facts and write the sections: the worker's job, annual_reports.gather) and the seconds to
+render it (the PDF, tagged PDF/UA-1 and finished, and the Word file: the worker's job after
+approval), with the PDF's pages and the peak memory.
 
-Goals: assembling in under 2 s and a fixed number of queries (it runs in the request);
-rendering well inside the worker task's 540 s soft limit.
+Goals: starting in the request under 0.5 s in a fixed number of queries; assembling and
+rendering each well inside the worker tasks' 540 s soft limit.
 
     .venv/bin/python bench/yearly_report.py     # PostgreSQL database "safeguarding_bench_reports"
 """
@@ -29,7 +31,7 @@ os.environ.setdefault("AXES_ENABLED", "false")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-reports-"))
 
 ACTIONS, MEETINGS, REVIEWS, MEMBERS = 1000, 50, 20, 12
-ASSEMBLE_GOAL_S, RENDER_GOAL_S = 2.0, 540.0
+START_GOAL_S, RENDER_GOAL_S = 0.5, 540.0
 
 
 def ensure_database() -> None:
@@ -207,17 +209,30 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
+    from unittest import mock
+
     from annual_reports.assembly import start_report
     from annual_reports.gather import twelve_months_from
+    from annual_reports.gathering import gather_report
+    from annual_reports.models import AnnualReport
     from annual_reports.rendering import print_html, render_docx, render_pdf
 
     board, manager = build_board()
     year = twelve_months_from(datetime.date(2026, 4, 1))
 
+    with (
+        CaptureQueriesContext(connection) as start_queries,
+        mock.patch("annual_reports.assembly.dispatch_gathering"),
+    ):
+        started = time.perf_counter()
+        report = start_report(board, year, manager)
+        start_s = time.perf_counter() - started
     with CaptureQueriesContext(connection) as queries:
         started, started_cpu = time.perf_counter(), time.process_time()
-        report = start_report(board, year, manager)
+        gather_report(report.pk)
         assemble_s, assemble_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    report = AnnualReport.objects.select_related("board__partnership").get(pk=report.pk)
+    assert report.is_gathered, report.gather_error
     report.status, report.approved_at = "approved", report.started_at
 
     started_cpu = time.process_time()
@@ -238,7 +253,11 @@ def main() -> None:
         f"Board: {ACTIONS} actions, {MEETINGS} meetings, {REVIEWS} reviews, {MEMBERS} members of 8 agencies"
     )
     print(f"{'measure':<42}{'figure':>12}{'goal':>14}")
-    print(f"{'assemble the draft (s)':<42}{assemble_s:>12.2f}{'< ' + str(ASSEMBLE_GOAL_S):>14}")
+    print(f"{'start the report, in the request (s)':<42}{start_s:>12.2f}{'< ' + str(START_GOAL_S):>14}")
+    print(f"{'  queries to start':<42}{len(start_queries):>12}{'fixed':>14}")
+    print(
+        f"{'assemble the draft, in the worker (s)':<42}{assemble_s:>12.2f}{'< ' + str(int(RENDER_GOAL_S)):>14}"
+    )
     print(f"{'  of which CPU in this process (s)':<42}{assemble_cpu:>12.2f}")
     print(f"{'  queries to assemble':<42}{len(queries):>12}{'fixed':>14}")
     print(f"{'render: print HTML (s)':<42}{html_s:>12.2f}")

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 
-from annual_reports.assembly import ReportRefusedError, start_report
+from annual_reports.assembly import ReportRefusedError, assemble_report, start_report
 from annual_reports.models import AnnualReport, RecipientRole, ReportFramework
 from annual_reports.rendering import print_html
 from annual_reports.sections import display_sections
@@ -61,7 +61,7 @@ def _text(html: str) -> str:
 def test_a_sab_report_has_every_schedule_2_item_under_its_own_heading(people):
     board = _sab(people)
     year = make_board_year(board, people.other_board)
-    report = start_report(board, YEAR, people.manager)
+    report = assemble_report(board, YEAR, people.manager)
 
     assert report.framework == ReportFramework.CARE_ACT
     sections = list(report.sections.all())
@@ -111,7 +111,7 @@ def test_a_sab_report_has_every_schedule_2_item_under_its_own_heading(people):
 def test_no_draft_plan_and_nothing_of_another_board_is_in_the_report(people):
     board = _sab(people)
     year = make_board_year(board, people.other_board)
-    report = start_report(board, YEAR, people.manager)
+    report = assemble_report(board, YEAR, people.manager)
     report.status = AnnualReport.Status.APPROVED
     report.approved_at = report.started_at
     text = _text(print_html(report))
@@ -147,7 +147,7 @@ def test_a_childrens_partnership_report_has_the_working_together_parts(people):
         partnership=people.board.partnership, kind=ReviewKind.SAR, published=datetime.date(2026, 8, 1)
     )
     ReviewReportFactory(review=sar, board=people.board)
-    report = start_report(people.board, YEAR, people.manager)
+    report = assemble_report(people.board, YEAR, people.manager)
     assert report.framework == ReportFramework.WORKING_TOGETHER
     assert [s.heading for s in report.sections.all()] == [
         "Activity and effectiveness of the arrangements",

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from docx import Document
 
-from annual_reports.assembly import start_report
+from annual_reports.assembly import assemble_report
 from annual_reports.editing import approve
 from annual_reports.models import AnnualReport, RenderStatus
 from annual_reports.publishing import make_files
@@ -32,7 +32,7 @@ def approved_sab_report(people, settings, tmp_path, monkeypatch) -> AnnualReport
     people.board.save()
     make_board_year(people.board, people.other_board)
     with time_machine.travel(TODAY.isoformat()):
-        report = start_report(people.board, YEAR, people.manager)
+        report = assemble_report(people.board, YEAR, people.manager)
         approve(report.pk, people.manager)
         make_files(report.pk)
     report.refresh_from_db()

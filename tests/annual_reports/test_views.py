@@ -10,14 +10,17 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from annual_reports.assembly import start_report
-from annual_reports.models import AnnualReport, AnnualReportRecipient, RenderStatus
+from annual_reports import gathering
+from annual_reports.assembly import assemble_report
+from annual_reports.editing import save_section
+from annual_reports.models import AnnualReport, AnnualReportRecipient, GatherStatus, RenderStatus
 from boards.models import Board
 from tests.annual_reports.factories import TODAY, YEAR, make_board_year
 
 pytestmark = pytest.mark.django_db
 
 READERS = ("chair", "member", "executive")
+QUERIES_TO_START = 27
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +41,7 @@ def report(people) -> AnnualReport:
     people.board.kind = Board.Kind.SAFEGUARDING_ADULTS_BOARD
     people.board.save()
     make_board_year(people.board, people.other_board)
-    return start_report(people.board, YEAR, people.manager)
+    return assemble_report(people.board, YEAR, people.manager)
 
 
 def _approve(report: AnnualReport, user, files: bool = False) -> None:
@@ -103,6 +106,134 @@ def test_start_is_post_only_and_managers_only(client, people):
     assert report.period_start == datetime.date(2026, 4, 1) and report.period_end == datetime.date(
         2027, 3, 31
     )
+
+
+def test_starting_assembles_nothing_in_the_request_and_costs_a_fixed_number_of_queries(
+    client, people, monkeypatch, django_assert_num_queries
+):
+    """The figures are the worker's: the POST writes the row and its recipients and queues
+    the gathering, in the same few queries however big the board's year is."""
+    people.board.kind = Board.Kind.SAFEGUARDING_ADULTS_BOARD
+    people.board.save()
+    make_board_year(people.board, people.other_board)
+    queued = []
+    monkeypatch.setattr("annual_reports.assembly.dispatch_gathering", lambda report: queued.append(report.pk))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the figures were gathered inside the web request")
+
+    monkeypatch.setattr("annual_reports.gathering.gather_facts", must_not_run)
+    client.force_login(people.manager)
+    url = reverse("annual_reports:start", args=[people.board.slug])
+    # Session, user, board, role; savepoints, the manager check and the year check; the row
+    # and its history; the 5 Care Act recipients and theirs; the session's idle stamp. The
+    # same for a year of 1,000 actions: nothing here reads the year's data.
+    with django_assert_num_queries(QUERIES_TO_START):
+        response = client.post(url, {"year": "2026-04-01"})
+    report = AnnualReport.objects.get()
+    assert response.status_code == 302 and queued == [report.pk]
+    assert report.gather_status == GatherStatus.GATHERING and not report.sections.exists()
+    assert report.recipients.count() == 5
+
+
+def test_the_report_page_shows_the_gathering_then_the_sections(client, people, monkeypatch):
+    people.board.kind = Board.Kind.SAFEGUARDING_ADULTS_BOARD
+    people.board.save()
+    make_board_year(people.board, people.other_board)
+    monkeypatch.setattr("annual_reports.assembly.dispatch_gathering", lambda report: None)
+    client.force_login(people.manager)
+    client.post(reverse("annual_reports:start", args=[people.board.slug]), {"year": "2026-04-01"})
+    report = AnnualReport.objects.get()
+    page = client.get(report.get_absolute_url())
+    partial_url = reverse("annual_reports:gathering", args=[report.pk])
+    assert page.status_code == 200 and f'hx-get="{partial_url}"' in page.text
+    assert "Gathering the figures" in page.text and "Approve and publish" not in page.text
+    assert "Edit the text" not in page.text and "Gather the figures again" not in page.text
+    partial = client.get(partial_url, headers={"HX-Request": "true"})
+    assert "hx-get" in partial.text and "HX-Refresh" not in partial
+    gathering.gather_report(report.pk)
+    partial = client.get(partial_url, headers={"HX-Request": "true"})
+    assert partial["HX-Refresh"] == "true" and "hx-get" not in partial.text
+    page = client.get(report.get_absolute_url())
+    assert f'hx-get="{partial_url}"' not in page.text
+    assert page.text.count("Edit the text") == 9 and "Approve and publish this report" in page.text
+    assert "The draft is written from the board" in page.text
+
+
+def test_a_failed_gathering_is_shown_and_can_be_tried_again(client, people, monkeypatch):
+    monkeypatch.setattr("annual_reports.assembly.dispatch_gathering", lambda report: None)
+    client.force_login(people.manager)
+    client.post(reverse("annual_reports:start", args=[people.board.slug]), {"year": "2026-04-01"})
+    report = AnnualReport.objects.get()
+    monkeypatch.setattr("annual_reports.gathering.gather_facts", mock_failure)
+    with pytest.raises(RuntimeError):
+        gathering.gather_report(report.pk)
+    partial = client.get(
+        reverse("annual_reports:gathering", args=[report.pk]), headers={"HX-Request": "true"}
+    )
+    assert "could not be gathered" in partial.text and 'role="alert"' in partial.text
+    assert "hx-get" not in partial.text and "HX-Refresh" not in partial
+    # The swapped-in error offers the retry to a manager, and only to a manager.
+    assert "Gather the figures again" in partial.text
+    client.force_login(people.member)
+    partial = client.get(
+        reverse("annual_reports:gathering", args=[report.pk]), headers={"HX-Request": "true"}
+    )
+    assert "could not be gathered" in partial.text and "Gather the figures again" not in partial.text
+    client.force_login(people.manager)
+    page = client.get(report.get_absolute_url())
+    assert "could not be gathered" in page.text and "Gather the figures again" in page.text
+
+
+def mock_failure(*args, **kwargs):
+    raise RuntimeError("the database went away")
+
+
+def test_gathering_partial_by_role(client, people, report):
+    url = reverse("annual_reports:gathering", args=[report.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(people.outsider)
+    assert client.get(url).status_code == 404
+    for role in (*READERS, "manager"):
+        client.force_login(getattr(people, role))
+        assert client.get(url).status_code == 200
+
+
+def test_gather_again_by_role_keeps_edited_sections_and_says_which(client, people, report, monkeypatch):
+    queued = []
+    monkeypatch.setattr("annual_reports.editing.dispatch_gathering", lambda report: queued.append(report.pk))
+    url = reverse("annual_reports:gather_again", args=[report.pk])
+    assert client.post(url).status_code == 302
+    client.force_login(people.outsider)
+    assert client.post(url).status_code == 404
+    for role in READERS:
+        client.force_login(getattr(people, role))
+        assert client.post(url).status_code == 403
+    assert queued == []
+    client.force_login(people.manager)
+    assert client.get(url).status_code == 405
+    objective = report.sections.get(key="objective")
+    save_section(objective.pk, people.manager, "The manager's own words.", objective.version)
+    strategy = report.sections.get(key="strategy")
+    strategy.body = "Stale text from old figures."
+    strategy.save()
+    assert client.post(url).status_code == 302 and queued == [report.pk]
+    report.refresh_from_db()
+    assert report.gather_status == GatherStatus.GATHERING
+    # Pressed again while gathering: nothing more is queued.
+    client.post(url)
+    assert queued == [report.pk]
+    gathering.gather_report(report.pk)
+    report.refresh_from_db()
+    assert report.gather_status == GatherStatus.DONE
+    assert report.sections.get(key="objective").body == "The manager's own words."
+    assert report.sections.get(key="strategy").body != "Stale text from old figures."
+    assert "What the board did to achieve its objective" in report.gather_message
+    assert "What the board did to implement" not in report.gather_message
+    assert "kept" in client.get(report.get_absolute_url()).text
+    _approve(report, people.manager)
+    client.post(url)
+    assert queued == [report.pk]
 
 
 def test_start_refuses_a_year_not_offered_and_a_second_report_keeping_the_form(client, people, report):

@@ -53,6 +53,9 @@ def test_start_edit_approve_and_read_the_public_report_signed_out(
         page.get_by_label("Year the report covers").select_option(label="1 April 2026 to 31 March 2027")
         page.get_by_role("button", name="Start the report").click()
         page.get_by_role("heading", name="Annual report 2026/27").wait_for()
+        # The worker gathers the figures; the page polls and shows the sections when written.
+        page.get_by_role("heading", name=SCHEDULE_2_HEADINGS[0][1]).wait_for(timeout=120_000)
+        assert AnnualReport.objects.get().gather_attempts == 1
         for _, heading in SCHEDULE_2_HEADINGS:
             assert page.get_by_role("heading", name=heading).count() == 1
         assert_no_axe_violations(page)
