@@ -9,8 +9,10 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 
 from plans.models import Action
+from plans.transfer import jobs
 from plans.transfer.files import read_upload
 from plans.transfer.importer import write_draft
 from plans.transfer.mapping import guess_mapping
@@ -129,3 +131,27 @@ def test_an_agency_no_longer_of_the_partnership_when_the_import_runs_is_left_out
     plan = write_draft(draft, user=UserFactory(), board=board, new_plan=PERIOD)
     action = Action.objects.get(objective__priority_area__plan=plan)
     assert (action.lead_role, action.lead_agency) == ("DI", None)
+
+
+def test_the_preview_page_shows_the_lead_agency_and_says_which_names_are_read_as_leads(client, people):
+    """Through the import job (new plan, so the board says whose agencies count)."""
+    AgencyFactory(partnership=people.board.partnership, name="Northumbria Police")
+    data = csv_file(
+        ["Lead person", "Lead agency"],
+        ["Audit referrals", "Detective Inspector", "Northumbria Police"],
+        ["Train staff", "Named Nurse", "Sunderland CCG"],
+    )
+    job = jobs.new_job(
+        extracted=read_upload("plan.csv", data).as_json(),
+        file_name="plan.csv",
+        board=people.board,
+        user=people.manager,
+        new_plan=PERIOD,
+        progress_as_of=AS_OF,
+    )
+    jobs.preview(job)
+    client.force_login(people.manager)
+    page = client.get(reverse("plans:transfer:preview", args=[job.pk])).content.decode()
+    assert "Detective Inspector<br>Lead agency: Northumbria Police" in page
+    assert "Named Nurse, Sunderland CCG" in page
+    assert "“Sunderland CCG” in the Lead agency column is not one of the partnership&#x27;s agencies" in page
