@@ -243,7 +243,7 @@ def test_skip_link_and_visible_focus_by_keyboard(page, live_server, people):
     page.get_by_label("Job title").focus()
     page.keyboard.type("Designated nurse")
     page.keyboard.press("Enter")
-    page.get_by_text(f"{people.member.get_full_name()}’s role on SSCB was saved.").wait_for()
+    page.get_by_text(f"{people.member.get_full_name()}’s role and agency on SSCB were saved.").wait_for()
     row = page.locator("tr", has_text=people.member.get_full_name())
     assert "Executive" in row.inner_text() and "Designated nurse" in row.inner_text()
 
