@@ -24,8 +24,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A keep-alive connection (a load balancer's, a browser's) waits this long for its next
 # request in the worker's poller, holding no thread.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Long-lived workers keep the memory of the largest render they made (WeasyPrint, openpyxl:
-# see FIELD-NOTES): each is replaced after about a thousand requests, the jitter keeping
-# the three from restarting together.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = 100
+# Long-lived workers keep the memory of the largest render they made (WeasyPrint: see
+# FIELD-NOTES): each is replaced after about ten thousand requests, the jitter keeping the
+# three from restarting together. Not much more often: a new worker imports Django and
+# compiles its templates again (a second or two of CPU) before it answers quickly.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = 1000

@@ -359,6 +359,28 @@ def start_worker(app_dir: Path) -> subprocess.Popen:
     )
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its children, living or reaped (gunicorn
+    replaces workers after max_requests: the master's cutime/cstime keep theirs)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(stat_pid: int | str) -> list[str]:
+        with open(f"/proc/{stat_pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+
+    own = fields(pid)
+    total = sum(int(value) for value in own[11:15])  # utime stime cutime cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                child = fields(entry)
+            except OSError:
+                continue
+            if int(child[1]) == pid:  # ppid
+                total += int(child[11]) + int(child[12]) + int(child[13]) + int(child[14])
+    return total / tick
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -582,13 +604,17 @@ def main() -> None:
     try:
         run_load(scene, [port], args.warmup, args.hammer, args.post_every)  # warm-up, not counted
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        web_before, worker_before = tree_cpu_seconds(web.pid), tree_cpu_seconds(worker.pid)
         samples = run_load(scene, [port], args.seconds, args.hammer, args.post_every)
+        web_cpu = tree_cpu_seconds(web.pid) - web_before
+        worker_cpu = tree_cpu_seconds(worker.pid) - worker_before
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         report(samples, args.seconds, args.label)
         client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         print(
-            f"load client: {client_cpu:.1f} CPU s in {args.seconds:.0f} s "
-            f"({100 * client_cpu / args.seconds:.0f}% of one core, of the machine's {os.cpu_count()})"
+            f"CPU seconds in the {args.seconds:.0f} s (the machine has {os.cpu_count()} cores): "
+            f"gunicorn {web_cpu:.1f} ({1000 * web_cpu / max(len(samples), 1):.1f} ms a request), "
+            f"Celery worker {worker_cpu:.1f}, load client {client_cpu:.1f}"
         )
     finally:
         stop(web)
