@@ -125,6 +125,7 @@ def get(key: str) -> bytes | None:
     """The body's UTF-8 bytes: from this process's copies, else from the shared cache."""
     body = local_bodies.get(key)
     if body is not None:
+        logger.debug("plan body local pid=%s key=%s", os.getpid(), key)
         return body
     body = _as_bytes(shared_cache.get(key))
     logger.debug("plan body %s pid=%s key=%s", "hit" if body is not None else "miss", os.getpid(), key)

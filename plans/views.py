@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -88,24 +88,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shared by every web process: a repeat view costs the plan query and one cache read
     instead of rendering every row.
     """
-    draft_revision = BusinessPlan.objects.filter(
-        revision_of=OuterRef("pk"), status=PlanStatus.DRAFT
-    ).order_by()
-    replacement = BusinessPlan.objects.filter(
-        revision_of=OuterRef("pk"), approved_at__isnull=False
-    ).order_by()
-    plan, access = get_plan_for_user(
-        request.user,
-        pk,
-        {
-            "draft_revision_pk": Subquery(draft_revision.values("pk")[:1]),
-            "draft_revision_number": Subquery(draft_revision.values("revision_number")[:1]),
-            "replaced_by_pk": Subquery(replacement.values("pk")[:1]),
-            "replaced_by_number": Subquery(replacement.values("revision_number")[:1]),
-            # What other apps' panels need to know to show nothing, read here (one query less).
-            **plan_page_annotations(),
-        },
-    )
+    # What other apps' panels need to know to show nothing comes with the plan (one query less).
+    plan, access = get_plan_for_user(request.user, pk, plan_page_annotations())
+    _revision_links(plan, access)
     today = timezone.localdate()
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
     key = page_cache.body_key(plan, access.can_edit, query_string, today)
@@ -137,6 +122,27 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not marker:
         raise ImproperlyConfigured("plans/plan_detail.html must show {{ body }}")
     return HttpResponse(b"".join((head.encode(), body, tail.encode())))
+
+
+def _revision_links(plan: BusinessPlan, access) -> None:
+    """The version being drafted to replace a plan in force (its managers are offered it),
+    or the version that replaced an archived plan: read only where the page shows them,
+    rather than as four subqueries compiled into the plan query on every view."""
+    plan.draft_revision_pk = plan.draft_revision_number = None
+    plan.replaced_by_pk = plan.replaced_by_number = None
+    if plan.is_in_force and access.can_edit:
+        revisions = BusinessPlan.objects.filter(revision_of=plan, status=PlanStatus.DRAFT)
+    elif access.read_only:
+        revisions = BusinessPlan.objects.filter(revision_of=plan, approved_at__isnull=False)
+    else:
+        return
+    found = revisions.order_by("pk").values_list("pk", "revision_number").first()
+    if found is None:
+        return
+    if plan.is_in_force:
+        plan.draft_revision_pk, plan.draft_revision_number = found
+    else:
+        plan.replaced_by_pk, plan.replaced_by_number = found
 
 
 def _approval_context(plan: BusinessPlan, access) -> dict:
