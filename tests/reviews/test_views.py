@@ -568,8 +568,9 @@ def test_plan_and_action_pages_with_review_panels_answer_in_fixed_queries(
     # The budgets include the other apps' panels (meetings adds one query to each page: the
     # meeting an action arose at, the decision that approved the plan), and the action page
     # reads the action's own evidence (plans.rows.for_action). The plan page reads the
-    # latest notes and first due dates in two queries of their own (plans.plan_table).
-    with django_assert_max_num_queries(18):
+    # latest notes and first due dates in two queries of their own (plans.plan_table), and
+    # for a manager of a plan in force, whether a new version is being drafted.
+    with django_assert_max_num_queries(19):
         assert client.get(plan.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(16):
         response = client.get(action.get_absolute_url())
