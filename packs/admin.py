@@ -37,6 +37,11 @@ class BoardPackAdmin(admin.ModelAdmin):
         "finished_at",
         "pages",
         "pdf",
+        "has_annex",
+        "annex_attempts",
+        "annex_pages",
+        "annex_pdf",
+        "parts_progress",
         "input_hash",
     ]
     readonly_fields = fields
