@@ -67,6 +67,7 @@ from .models import (
     PlanStatus,
     Status,
 )
+from .quick_form_html import quick_form_html
 
 HISTORY_PAGE_SIZE = 20
 
@@ -246,7 +247,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         label = URGENCY_LABELS[action.urgency]
         if not groups or groups[-1][0] != label:
             groups.append((label, []))
-        groups[-1][1].append({"action": action, "form": QuickUpdateForm(action=action)})
+        groups[-1][1].append(
+            {"action": action, "form": QuickUpdateForm(action=action), "form_html": quick_form_html(action)}
+        )
     return render(request, "plans/my_actions.html", {"groups": groups, "today": today, "count": len(actions)})
 
 
