@@ -177,7 +177,7 @@ def clean_svg(svg: str, title: str, description: str = "", id_prefix: str = "") 
                 del element.attrib[attribute]
         if "id" in element.attrib:
             # Several diagrams may share a page (a board pack): keep their ids apart.
-            element.set("id", id_prefix + element.get("id"))
+            element.set("id", id_prefix + element.attrib["id"])
         if tag == "title" and element is not root:
             # Graphviz's own per-node titles ("board_3", "board_3->board_4") are ids, not text.
             parents[element].remove(element)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import due_dates
-from .models import Action, DuePrecision, ProgressUpdate, Rag, Status
+from .models import Action, DuePrecision, ProgressUpdate, Rag, Status, Versioned
 
 # Bookkeeping fields nobody needs to read about in a history page.
 HIDDEN_FIELDS = {"version", "id"}
@@ -61,7 +61,7 @@ class UnknownVersionError(Exception):
         "Your input is kept below and the form now shows the current version: check it and save again."
     )
 
-    def __init__(self, current: models.Model) -> None:
+    def __init__(self, current: Versioned) -> None:
         super().__init__(self.MESSAGE)
         self.current = current
 
@@ -69,7 +69,7 @@ class UnknownVersionError(Exception):
 class EditConflictError(Exception):
     """Someone else saved the row after the form was loaded."""
 
-    def __init__(self, current: models.Model, entries: list[HistoryEntry]) -> None:
+    def __init__(self, current: Versioned, entries: list[HistoryEntry]) -> None:
         super().__init__("The row changed since the form was loaded.")
         self.current = current
         self.entries = entries

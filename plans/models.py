@@ -542,6 +542,14 @@ class Action(Versioned):
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
 
+    # Not stored: ActionQuerySet.with_latest_progress() adds them (latest_progress_label reads them).
+    latest_progress_text: str | None
+    latest_progress_date: datetime.date | None
+    latest_progress_precision: str | None
+    # Not stored: the demo loaders set it on their own writes, which keep a demo rating
+    # illustrative (save() reads it with getattr, so other writes need not set it).
+    written_by_demo: bool
+
     class Meta:
         ordering = ["objective", "position"]
         constraints = [
