@@ -41,6 +41,30 @@ def people(db) -> People:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_by_delete():
+    """After each transactional test (browser, worker and migration tests) Django empties every
+    table with one TRUNCATE of all ~130 tables. PostgreSQL makes new files for each table and
+    index it truncates, so that takes 0.4–1.5 s on a quiet machine (4–5 s when busy), even when
+    the tables are empty, about a hundred times a run. A DELETE from each table empties the same
+    tables in ~20 ms. Every foreign key is DEFERRABLE INITIALLY DEFERRED (Django makes them so),
+    so the order does not matter; the post_migrate signal still runs after the flush, as before.
+    Sequences were not reset before either (reset_sequences=False)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        deletes = "; ".join(f"DELETE FROM {style.SQL_FIELD(self.quote_name(table))}" for table in tables)
+        return [f"SET CONSTRAINTS ALL DEFERRED; {deletes};"]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
