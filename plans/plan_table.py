@@ -209,7 +209,11 @@ def _action_rows(plan: BusinessPlan, filters: PlanFilterForm, today: datetime.da
     first_move = DueDateChange.objects.filter(action=OuterRef("pk"), kind__in=MOVING_KINDS).order_by(
         "made_at", "pk"
     )
-    actions = Action.objects.filter(objective__priority_area__plan=plan).annotate(
+    # Action declares these (not stored) for the querysets that add them; django-stubs'
+    # plugin takes a declared name for a field and refuses the annotation, which Django allows.
+    actions = Action.objects.filter(
+        objective__priority_area__plan=plan
+    ).annotate(  # type: ignore[no-redef]
         latest_progress_text=Subquery(latest.values("text")[:1]),
         latest_progress_date=Subquery(latest.values("date")[:1]),
         latest_progress_precision=Subquery(latest.values("date_precision")[:1]),
