@@ -19,4 +19,6 @@ RUN mkdir -p static/build/govuk-assets \
 RUN useradd --create-home planner && mkdir -p /media && chown planner /media
 USER planner
 EXPOSE 8000
-CMD ["gunicorn", "safeguarding.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers and threads: gunicorn.conf.py (3 gthread workers × 8 threads; WEB_CONCURRENCY,
+# GUNICORN_THREADS), read from /app.
+CMD ["gunicorn", "safeguarding.wsgi", "--bind", "0.0.0.0:8000"]

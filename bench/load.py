@@ -1,8 +1,9 @@
 """Load test (issue 15 point 2; issue 18's shared-cache check with --hosts 2).
 
-Runs gunicorn with the production settings (DEBUG off) on PostgreSQL and Redis, a Celery
-worker, and drives it from Python threads over loopback HTTP (keep-alive connections, one
-per client). Prints requests/s and p50/p95/p99 per stream:
+Runs gunicorn with the production settings (DEBUG off) and the project's gunicorn.conf.py
+(3 gthread workers) on PostgreSQL and Redis, a Celery worker, and drives it from Python
+threads over loopback HTTP (keep-alive connections, one per client). Prints requests/s
+and p50/p95/p99 per stream:
 
 - plan page: the 1,000-action plan, as a member (2 clients);
 - My actions: a chair who leads 40 of its actions (1 client);
@@ -18,13 +19,17 @@ report's PDF, the framework's PDF, and the plan page with filters.
 
 Bounded: --seconds of load (default 60) after a warm-up, 10 s timeout per request,
 everything on 127.0.0.1. The targets (issue 15): /healthz/ and plan page p95 < 200 ms.
+It also prints each heavy endpoint's answers, and the CPU the load client itself used
+(it shares the machine with the server it measures).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_load_bench .venv/bin/python bench/load.py
 
 Redis is a private redis-server the bench starts on a free loopback port and stops.
 
 --app-dir runs the server from another checkout (the "before" figures: a worktree of the
-commit before the change; the data is made by this checkout, on the same schema).
+commit before the change; the data is made by this checkout, on the same schema), with
+that checkout's gunicorn.conf.py if it has one (sync workers if not); --worker-class
+overrides it.
 bench/shared_cache.py reuses these pieces for issue 18's check across two gunicorn groups.
 """
 
@@ -35,6 +40,7 @@ import datetime
 import http.client
 import os
 import random
+import resource
 import subprocess
 import sys
 import threading
@@ -225,6 +231,12 @@ def _framework(partnership, board) -> int | None:
             except Exception as error:  # a checkout whose framework needs more: leave it out
                 print(f"(no framework PDF in the hammer: {error})")
                 return None
+        # Members see a framework only once their board has consented to it (else 404).
+        consent = getattr(models, "Consent", None)
+        if consent is not None:
+            models.FrameworkBoard.objects.filter(framework=framework, board=board).update(
+                consent=consent.GIVEN
+            )
         return framework.pk
     return None
 
@@ -260,23 +272,37 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**env, **PRODUCTION_ENV, **(extra or {})}
 
 
+def gunicorn_args(workers: int, worker_class: str | None) -> list[str]:
+    """gunicorn's command line as in production (the Dockerfile's CMD): run from the checkout,
+    it reads that checkout's gunicorn.conf.py."""
+    args = [sys.executable, "-m", "gunicorn", "safeguarding.wsgi", "--workers", str(workers)]
+    return args + (["--worker-class", worker_class] if worker_class else [])
+
+
+def gunicorn_config(app_dir: Path, workers: int, worker_class: str | None) -> str:
+    """What the server will run, as gunicorn reads it: "3 gthread workers × 8 threads"."""
+    printed = subprocess.run(
+        [*gunicorn_args(workers, worker_class), "--print-config"],
+        cwd=app_dir,
+        env=server_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in printed.splitlines())
+    )
+    text = f"{config['workers']} {config['worker_class']} workers"
+    return text + (f" × {config['threads']} threads" if config["worker_class"] == "gthread" else "")
+
+
 def start_gunicorn(
-    app_dir: Path, workers: int, extra: dict[str, str] | None = None
+    app_dir: Path, workers: int, extra: dict[str, str] | None = None, worker_class: str | None = None
 ) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "safeguarding.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-        ],
+        [*gunicorn_args(workers, worker_class), "--bind", f"127.0.0.1:{port}"],
         cwd=app_dir,
         env=server_env(extra),
         stdout=subprocess.DEVNULL,
@@ -333,6 +359,28 @@ def start_worker(app_dir: Path) -> subprocess.Popen:
     )
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its children, living or reaped (gunicorn
+    replaces workers after max_requests: the master's cutime/cstime keep theirs)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(stat_pid: int | str) -> list[str]:
+        with open(f"/proc/{stat_pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+
+    own = fields(pid)
+    total = sum(int(value) for value in own[11:15])  # utime stime cutime cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                child = fields(entry)
+            except OSError:
+                continue
+            if int(child[1]) == pid:  # ppid
+                total += int(child[11]) + int(child[12]) + int(child[13]) + int(child[14])
+    return total / tick
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -368,6 +416,7 @@ class Sample:
     stream: str
     status: int
     seconds: float
+    path: str = ""
 
 
 class Client(threading.Thread):
@@ -394,7 +443,7 @@ class Client(threading.Thread):
                 status = 0  # timeout or reset: counted, and the connection made again
                 connections[port].close()
                 connections[port] = None
-            self.samples.append(Sample(self.stream, status, time.perf_counter() - started))
+            self.samples.append(Sample(self.stream, status, time.perf_counter() - started, path))
             if self.pause:
                 time.sleep(self.pause)
 
@@ -514,6 +563,15 @@ def report(samples: list[Sample], seconds: float, label: str) -> dict[str, dict]
         print(
             f"{stream:<22} {f['requests']:>8} {f['rate']:>7.1f} {f['p50']:>8.0f} {f['p95']:>8.0f} {f['p99']:>8.0f}  {status_text}"
         )
+    print("\nthe heavy endpoints (hammer):")
+    by_path: dict[str, list[Sample]] = defaultdict(list)
+    for sample in by_stream.get("hammer (heavy)", []):
+        by_path[sample.path].append(sample)
+    for path, rows in sorted(by_path.items()):
+        statuses = Counter(s.status for s in rows)
+        status_text = " ".join(f"{code}×{count}" for code, count in sorted(statuses.items()))
+        p50 = percentile([s.seconds * 1000 for s in rows], 50)
+        print(f"  {path:<40} {len(rows):>5} requests, p50 {p50:>6.0f} ms  {status_text}")
     for stream in ("/healthz/", "plan page"):
         p95 = figures[stream]["p95"]
         verdict = "met" if p95 < TARGET_MS else "NOT met"
@@ -529,6 +587,9 @@ def main() -> None:
     parser.add_argument("--hammer", type=int, default=8)
     parser.add_argument("--post-every", type=float, default=2.0, help="seconds between action updates")
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="checkout the servers run from")
+    parser.add_argument(
+        "--worker-class", help="gunicorn worker class (default: the checkout's gunicorn.conf.py, else sync)"
+    )
     parser.add_argument("--label", default="load")
     args = parser.parse_args()
     redis_server, os.environ["REDIS_URL"] = start_redis()
@@ -536,15 +597,25 @@ def main() -> None:
     scene = build_scene(args.hammer)
     usernames = ["bench-chair", *MEASURED_USERS, *(f"bench-hammer-{n}" for n in range(args.hammer))]
     scene.cookies = sign_in_cookies(usernames)
-    print(
-        f"app: {args.app_dir} · gunicorn {args.workers} sync workers · 1 Celery worker · {os.environ['DATABASE_URL']}"
-    )
+    config = gunicorn_config(args.app_dir, args.workers, args.worker_class)
+    print(f"app: {args.app_dir} · gunicorn {config} · 1 Celery worker · {os.environ['DATABASE_URL']}")
     worker = start_worker(args.app_dir)
-    web, port = start_gunicorn(args.app_dir, args.workers)
+    web, port = start_gunicorn(args.app_dir, args.workers, worker_class=args.worker_class)
     try:
         run_load(scene, [port], args.warmup, args.hammer, args.post_every)  # warm-up, not counted
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        web_before, worker_before = tree_cpu_seconds(web.pid), tree_cpu_seconds(worker.pid)
         samples = run_load(scene, [port], args.seconds, args.hammer, args.post_every)
+        web_cpu = tree_cpu_seconds(web.pid) - web_before
+        worker_cpu = tree_cpu_seconds(worker.pid) - worker_before
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         report(samples, args.seconds, args.label)
+        client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+        print(
+            f"CPU seconds in the {args.seconds:.0f} s (the machine has {os.cpu_count()} cores): "
+            f"gunicorn {web_cpu:.1f} ({1000 * web_cpu / max(len(samples), 1):.1f} ms a request), "
+            f"Celery worker {worker_cpu:.1f}, load client {client_cpu:.1f}"
+        )
     finally:
         stop(web)
         stop(worker)

@@ -14,9 +14,12 @@ no ``style`` attributes, no scripts, no event handlers, no external links.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from safeguarding import heavy_renders
 
 from .models import Framework, RelationshipKind
 
@@ -132,6 +135,18 @@ def governance_dot(framework: Framework) -> str:
 
 
 def render_svg(dot_source: str) -> str:
+    """Graphviz's drawing of ``dot_source``, kept in the shared cache under a digest of the
+    source: the framework page, its PDF and board packs draw the same diagram again only
+    when the framework changes, not on every view (issue 15 point 1). Errors are not kept."""
+    key = f"graphviz-svg:{hashlib.sha256(dot_source.encode('utf-8')).hexdigest()}"
+    svg = heavy_renders.cached_file(key)
+    if svg is None:
+        svg = _run_dot(dot_source)
+        heavy_renders.keep_file(key, svg)
+    return svg
+
+
+def _run_dot(dot_source: str) -> str:
     try:
         completed = subprocess.run(
             ["dot", "-Tsvg"],

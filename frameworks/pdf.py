@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from safeguarding import heavy_renders
+
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
 from .models import Framework, RelationshipKind
 
@@ -43,8 +45,18 @@ def framework_html(framework: Framework) -> str:
     )
 
 
-def framework_pdf(framework: Framework) -> bytes:
+def framework_pdf_from_html(html: str) -> bytes:
     # Imported here: WeasyPrint is slow to import and only this view needs it.
     from weasyprint import CSS, HTML
 
-    return HTML(string=framework_html(framework)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+
+
+def framework_pdf(framework: Framework) -> bytes:
+    return framework_pdf_from_html(framework_html(framework))
+
+
+def framework_pdf_key(html: str) -> str:
+    """The shared-cache key of the PDF drawn from ``html`` (``heavy_renders.pdf_key``). A
+    draft is edited in place without a new version number: the HTML shows every edit."""
+    return heavy_renders.pdf_key("framework-pdf", html, STYLESHEET, __file__)

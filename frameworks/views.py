@@ -38,7 +38,7 @@ from .models import (
     RelationshipKind,
     Responsibility,
 )
-from .pdf import framework_pdf
+from .pdf import framework_html, framework_pdf_from_html, framework_pdf_key
 
 log = logging.getLogger(__name__)
 
@@ -181,15 +181,18 @@ def framework_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def framework_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rendered by WeasyPrint in the request: under the user's rate limit and a shared
-    render slot (safeguarding.heavy_renders). Not cached: a draft is edited in place
-    without a new version number, so nothing cheap names the data the PDF is made from."""
+    """Kept in the shared cache under a digest of the HTML it is drawn from (a draft is
+    edited in place without a new version number, but every edit shows in the HTML; the
+    diagram in it is Graphviz's drawing, itself cached by its DOT source), so it is drawn
+    once per change. An uncached one is drawn by WeasyPrint in the request under the
+    user's rate limit and a shared render slot (safeguarding.heavy_renders)."""
     framework, _ = get_framework_for_user(request.user, pk)
+    html = framework_html(framework)
     return heavy_renders.serve_file(
         request,
         kind="framework-pdf",
-        key=None,
-        build=lambda: framework_pdf(framework),
+        key=framework_pdf_key(html),
+        build=lambda: framework_pdf_from_html(html),
         content_type="application/pdf",
         disposition=f'inline; filename="framework-{framework.pk}-v{framework.version}.pdf"',
     )

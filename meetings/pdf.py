@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from safeguarding import heavy_renders
+
 from .models import BoardReport
 from .report_format import CONTACT_HEADING, report_sections
 
@@ -31,8 +33,17 @@ def report_html(report: BoardReport) -> str:
     )
 
 
-def report_pdf(report: BoardReport) -> bytes:
+def report_pdf_from_html(html: str) -> bytes:
     # Imported here: WeasyPrint is slow to import and only this view needs it.
     from weasyprint import CSS, HTML
 
-    return HTML(string=report_html(report)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+
+
+def report_pdf(report: BoardReport) -> bytes:
+    return report_pdf_from_html(report_html(report))
+
+
+def report_pdf_key(html: str) -> str:
+    """The shared-cache key of the PDF drawn from ``html`` (``heavy_renders.pdf_key``)."""
+    return heavy_renders.pdf_key("report-pdf", html, STYLESHEET, __file__)

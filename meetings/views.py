@@ -43,7 +43,7 @@ from .forms import (
     recommend_to_choices,
 )
 from .models import ActionArising, AgendaItem, AttendanceStatus, Decision, Meeting, MeetingFeedToken
-from .pdf import report_pdf
+from .pdf import report_html, report_pdf_from_html, report_pdf_key
 from .report_format import CONTACT_HEADING, report_sections
 
 security_log = logging.getLogger("safeguarding.security")
@@ -264,15 +264,18 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rendered by WeasyPrint in the request: under the user's rate limit and a shared
-    render slot (safeguarding.heavy_renders), so a member looping on it cannot take the web
-    workers. Not cached: the report names its meeting and board, which change on their own."""
+    """Kept in the shared cache under a digest of the HTML it is drawn from (the report names
+    its meeting and board, which change on their own: the HTML holds them all), so it is
+    drawn once per change. An uncached one is drawn by WeasyPrint in the request under the
+    user's rate limit and a shared render slot (safeguarding.heavy_renders), so a member
+    looping on it cannot take the web workers."""
     report, _ = get_report_for_user(request.user, pk)
+    html = report_html(report)
     return heavy_renders.serve_file(
         request,
         kind="report-pdf",
-        key=None,
-        build=lambda: report_pdf(report),
+        key=report_pdf_key(html),
+        build=lambda: report_pdf_from_html(html),
         content_type="application/pdf",
         disposition=f'inline; filename="{slugify(report.title)[:80] or "report"}.pdf"',
     )

@@ -4,9 +4,10 @@ web worker (issue 15 point 1).
 Each file a web request would build goes through ``serve_file``:
 
 1. **Cached by what it is built from.** When the caller can name the data the file is
-   made from (a plan export: the plan's ``content_version``), the file is kept in the
-   shared cache (Redis, ``safeguarding.shared_cache``) and every later request, on any
-   web process or host, is served from there without rendering.
+   made from (a plan export: the plan's ``content_version``; a PDF: a digest of the HTML
+   it is drawn from, its stylesheet and WeasyPrint's version, ``pdf_key``), the file is
+   kept in the shared cache (Redis, ``safeguarding.shared_cache``) and every later
+   request, on any web process or host, is served from there without rendering.
 2. **Rate-limited per user.** A render that is not cached counts against the user's
    ``HEAVY_RENDER_RATE`` (django-ratelimit, counted in Redis so every process shares it);
    past it the answer is 429 with ``Retry-After``. Cached files do not count.
@@ -21,15 +22,20 @@ Renders too large for a web request (plan exports of big plans) go to the Celery
 instead: see ``plans.transfer.export_jobs``.
 
 With Redis down the cache, the counts and the slots cannot be shared: renders then run
-in the request as before (each gunicorn worker renders one thing at a time), and nothing
-fails because of it.
+in the request as before, one at a time in each web process (a lock of the process, which
+also holds with Redis up), and nothing fails because of it.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,11 +73,28 @@ def too_many_for_user(request: HttpRequest, kind: str) -> bool:
         return False
 
 
+# One render at a time in a web process, whatever else holds: with threaded workers
+# (gunicorn.conf.py) this keeps the bound a sync worker gave for free, also while Redis is
+# down and the shared slots cannot be counted, and keeps WeasyPrint to one thread a process.
+_process_render = threading.Lock()
+
+
 @contextmanager
 def render_slot(name: str) -> Iterator[None]:
-    """Hold one of the HEAVY_RENDER_SLOTS shared slots while rendering ``name`` (a file's
-    cache key), or raise RenderRefusedError(503) at once when all are taken or the same
-    file is already being made."""
+    """Hold this process's render lock and one of the HEAVY_RENDER_SLOTS shared slots while
+    rendering ``name`` (a file's cache key), or raise RenderRefusedError(503) at once when
+    either is taken or the same file is already being made."""
+    if not _process_render.acquire(blocking=False):
+        raise RenderRefusedError(503, "Other large files are being made just now.", 5)
+    try:
+        with _shared_slot(name):
+            yield
+    finally:
+        _process_render.release()
+
+
+@contextmanager
+def _shared_slot(name: str) -> Iterator[None]:
     if not shared_cache.available():
         yield
         return
@@ -122,6 +145,24 @@ def build_bounded(request: HttpRequest, kind: str, key: str | None, build: Calla
     if cache_key is not None:
         shared_cache.put(cache_key, data)
     return data
+
+
+@functools.cache
+def _file_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def pdf_key(kind: str, html: str, *sources: str | Path) -> str:
+    """A cache key naming a PDF by everything it is drawn from: the HTML (which holds all
+    the data, so any change to what the PDF shows changes the key), the files it is made
+    with (``sources``: its stylesheet, the module that draws it) and WeasyPrint's version.
+    Making the HTML is a template render, milliseconds; drawing it is the second or more
+    that the cache saves."""
+    digest = hashlib.sha256(html.encode("utf-8"))
+    digest.update(importlib.metadata.version("weasyprint").encode())
+    for source in sources:
+        digest.update(_file_digest(str(source)).encode())
+    return f"{kind}:{digest.hexdigest()}"
 
 
 def cached_file(key: str) -> bytes | None:
