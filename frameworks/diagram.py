@@ -139,10 +139,10 @@ def render_svg(dot_source: str) -> str:
     source: the framework page, its PDF and board packs draw the same diagram again only
     when the framework changes, not on every view (issue 15 point 1). Errors are not kept."""
     key = f"graphviz-svg:{hashlib.sha256(dot_source.encode('utf-8')).hexdigest()}"
-    svg = heavy_renders.cached_file(key)
+    svg = heavy_renders.cached_text(key)
     if svg is None:
         svg = _run_dot(dot_source)
-        heavy_renders.keep_file(key, svg)
+        heavy_renders.keep_text(key, svg)
     return svg
 
 

@@ -319,6 +319,10 @@ class ActionArising(models.Model):
 
     history = HistoricalRecords()
 
+    # Not stored: meetings.queries.meetings_for_board adds it (whether the action's plan is
+    # in force), for packs to leave out a draft's actions.
+    action_in_force: bool
+
     class Meta:
         ordering = ["agenda_item", "created_at", "pk"]
         verbose_name_plural = "actions arising"

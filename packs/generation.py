@@ -9,6 +9,7 @@ worker (`make run` starts one): no web request ever waits for a render.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import time
 
@@ -112,7 +113,7 @@ def send_unsent_packs(now: datetime.datetime | None = None) -> list[int]:
     )
     sent = []
     for pack_id in unsent.values_list("pk", flat=True):
-        if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=lambda pk=pack_id: mark_sent(pk)):
+        if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=functools.partial(mark_sent, pack_id)):
             break  # Redis is still down: the next sweep tries again
         sent.append(pack_id)
     return sent

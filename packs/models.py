@@ -126,7 +126,9 @@ class BoardPack(models.Model):
     def file_is_missing(self) -> bool:
         """Done, but its PDF is not in storage (lost, or a restore without the files):
         the pack page must not say it is ready."""
-        return self.status == PackStatus.DONE and not (self.pdf and self.pdf.storage.exists(self.pdf.name))
+        return self.status == PackStatus.DONE and not (
+            self.pdf.name and self.pdf.storage.exists(self.pdf.name)
+        )
 
     @property
     def filename(self) -> str:
