@@ -15,16 +15,8 @@ AFTER = [("plans", "0011_due_date_ledger_constraints")]
 DEC, MAR, JUN = datetime.date(2026, 12, 31), datetime.date(2027, 3, 31), datetime.date(2027, 6, 30)
 
 
-@pytest.fixture
-def back_to_latest():
-    """Whatever happens, leave the test database fully migrated for the next tests."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_old_rows_become_ledger_entries_and_contradictions_are_fixed(back_to_latest):
+def test_old_rows_become_ledger_entries_and_contradictions_are_fixed(restore_migrated_database):
     # Made with today's models before going back: later fields (the plan's content version)
     # are not in the old tables, and going back keeps these rows.
     chair, manager = UserFactory(), UserFactory()

@@ -13,16 +13,8 @@ BEFORE = [("plans", "0005_import_files_overrides_and_purge"), ("meetings", "0002
 AFTER = [("plans", "0006_plan_approval_and_revisions")]
 
 
-@pytest.fixture
-def back_to_latest():
-    """Leave the database fully migrated for the tests after this one, pass or fail."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_existing_approved_plans_get_their_approval_from_history(back_to_latest):
+def test_existing_approved_plans_get_their_approval_from_history(restore_migrated_database):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps

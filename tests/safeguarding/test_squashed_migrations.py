@@ -81,15 +81,7 @@ def differences(first: dict[str, set[tuple]], second: dict[str, set[tuple]]) -> 
     return "\n".join(lines)
 
 
-@pytest.fixture
-def rebuilt_database():
-    """The test database is rebuilt by the test; leave it as a fresh migrate leaves it."""
-    yield
-    empty_database()
-    call_command("migrate", verbosity=0)
-
-
-def test_fresh_and_pre_squash_databases_reach_the_same_schema(rebuilt_database):
+def test_fresh_and_pre_squash_databases_reach_the_same_schema(restore_migrated_database):
     empty_database()
     plan = MigrationExecutor(connection).migration_plan(MigrationLoader(connection).graph.leaf_nodes())
     planned = {(migration.app_label, migration.name) for migration, _ in plan}
