@@ -32,4 +32,6 @@ def report(key: str, figure: str, met: bool) -> None:
     print(f"{what}: {figure} (goal {goal}: {'met' if met else 'NOT met'})")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as results:
-        results.write(json.dumps({"key": key, "figure": figure, "met": met}) + "\n")
+        # The load average beside each figure: the machine may be shared (summary prints it).
+        entry = {"key": key, "figure": figure, "met": met, "load": round(os.getloadavg()[0], 2)}
+        results.write(json.dumps(entry) + "\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,12 +21,14 @@ def main() -> None:
             figures[entry["key"]] = entry  # the latest report of a row wins
     width = max(len(what) for what, _ in ROWS.values())
     print()
-    print(f"{'what':<{width}}  {'measured':<46}  {'goal':<38}  met")
+    print(f"{'what':<{width}}  {'goal':<38}  {'met':<3}  {'load':>4}  measured")
     for key, (what, goal) in ROWS.items():
         entry = figures.get(key)
         figure = entry["figure"] if entry else "not measured in this run"
         met = ("yes" if entry["met"] else "NO") if entry else "-"
-        print(f"{what:<{width}}  {figure:<46}  {goal:<38}  {met}")
+        load = f"{entry['load']:.1f}" if entry and "load" in entry else "-"
+        print(f"{what:<{width}}  {goal:<38}  {met:<3}  {load:>4}  {figure}")
+    print(f"(load: 1-minute load average when the row was measured, on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

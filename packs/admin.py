@@ -30,6 +30,11 @@ PACK_FIELDS = (
     "finished_at",
     "pages",
     "pdf",
+    "has_annex",
+    "annex_attempts",
+    "annex_pages",
+    "annex_pdf",
+    "parts_progress",
     "input_hash",
 )
 

@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,8 +26,8 @@ from safeguarding.queueing import send_after_commit, send_now
 from .gather import gather_snapshot, input_hash
 from .models import BoardPack, PackStatus
 from .periods import PackPeriod
-from .rendering import pack_title, render_print_html, write_pdf
-from .sections import build_sections
+from .rendering import pack_title, render_annex_html, render_print_html, write_pdf
+from .sections import build_sections, plan_appendix, split_off_annex
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +128,88 @@ def _set_status(pack_id: int, status: str, message: str, **fields) -> None:
 # a pack that has killed this many workers is failed rather than tried for ever.
 MAX_ATTEMPTS = 3
 
+# The full-plan annex is made by its own task, sent by make_pack, so that a worker with
+# two processes lays out the pack and the annex at the same time.
+GENERATE_ANNEX_TASK = "packs.generate_pack_annex"
+
+PACK, ANNEX = "pack", "annex"
+PART_NAMES = {PACK: "The pack", ANNEX: "The full plan annex"}
+FAILED_MESSAGE = "The pack could not be made. Ask again; if it fails again, tell the service team."
+ANNEX_FAILED_MESSAGE = (
+    "The pack's full plan annex could not be made. Ask again; if it fails again, tell the service team."
+)
+
+
+def progress_message(parts: dict[str, str]) -> str:
+    """What every part is doing, in one sentence each: the pack page shows it as it polls."""
+    said = " ".join(f"{PART_NAMES[part]}: {parts[part]}." for part in (PACK, ANNEX) if parts.get(part))
+    return said[:250]
+
+
+def dispatch_annex(pack_id: int) -> bool:
+    """Send the annex to the queue now, for the worker's other process; False if Redis
+    would not take it."""
+    return send_now(GENERATE_ANNEX_TASK, [pack_id])
+
+
+def _record_progress(pack_id: int, part: str, step: str) -> None:
+    """Say what one part is doing now. The parts run in two processes at once, so each
+    rewrites the shared message under a row lock, never over the other's step."""
+    with transaction.atomic():
+        pack = (
+            BoardPack.objects.select_for_update()
+            .only("pk", "status", "parts_progress", "progress_message")
+            .get(pk=pack_id)
+        )
+        if pack.is_finished:
+            return
+        pack.parts_progress = {**pack.parts_progress, part: step}
+        pack.progress_message = progress_message(pack.parts_progress)
+        pack.save(update_fields=["parts_progress", "progress_message"])
+
+
+def _fail(pack_id: int, message: str, error: str) -> None:
+    """Fail the pack unless it is already finished; the other part, if still working,
+    finds it failed and stops there."""
+    BoardPack.objects.filter(pk=pack_id).exclude(status__in=[PackStatus.DONE, PackStatus.FAILED]).update(
+        status=PackStatus.FAILED, progress_message=message, error=error, finished_at=timezone.now()
+    )
+
+
+def _finish_if_complete(pack_id: int) -> bool:
+    """Mark the pack done once every file it needs is stored. Each part calls this when
+    its own file is stored; the row lock makes the later of the two the one that sees
+    both files, and no Celery result backend is needed to join them."""
+    with transaction.atomic():
+        pack = BoardPack.objects.select_for_update().defer("snapshot").get(pk=pack_id)
+        if pack.is_finished or not pack.pdf or (pack.has_annex and not pack.annex_pdf):
+            return False
+        pack.status = PackStatus.DONE
+        pack.finished_at = timezone.now()
+        pack.progress_message = (
+            f"Ready: {pack.pages} pages, and the full plan annex of {pack.annex_pages} pages."
+            if pack.has_annex
+            else f"Ready: {pack.pages} pages."
+        )
+        pack.save(update_fields=["status", "finished_at", "progress_message"])
+    return True
+
+
+def _pdf_name(pack: BoardPack, suffix: str = "") -> str:
+    return f"{pack.board.slug}-{pack.period_start:%Y-%m}-{pack.input_hash[:12]}{suffix}.pdf"
+
+
+def annex_url(pack: BoardPack) -> str:
+    """The annex's download address, printed in the pack: absolute, as a PDF is read
+    outside the site; it goes through the same membership check as the pack's own."""
+    return f"{settings.SITE_URL}{pack.get_annex_url()}"
+
 
 def make_pack(pack_id: int) -> None:
-    """Build the sections from the stored snapshot and render the PDF. Idempotent:
-    a pack already done (or failed) is left alone, so a redelivered task does no harm."""
+    """Build the sections from the stored snapshot, send the full-plan annex to another
+    worker process, and render the pack. Idempotent: a pack already done (or failed) is
+    left alone, and a part already stored is not made again, so a redelivered task does
+    no harm."""
     claimed = (
         BoardPack.objects.filter(pk=pack_id, attempts__lt=MAX_ATTEMPTS)
         .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
@@ -146,46 +225,109 @@ def make_pack(pack_id: int) -> None:
             status__in=[PackStatus.DONE, PackStatus.FAILED]
         ).update(
             status=PackStatus.FAILED,
-            progress_message="The pack could not be made. Ask again; if it fails again, tell the service team.",
+            progress_message=FAILED_MESSAGE,
             error=f"The worker stopped while making this pack {MAX_ATTEMPTS} times.",
             finished_at=timezone.now(),
         )
         return
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:
-        sections = build_sections(pack.board, pack.period, pack.snapshot)
-        html = render_print_html(pack.period, pack.snapshot, sections)
-        _set_status(pack_id, PackStatus.RENDERING, f"Laying out {len(sections)} sections as PDF pages.")
-        started = time.perf_counter()
-        rendered = write_pdf(html)
-        render_seconds = time.perf_counter() - started
-        PACK_RENDER_SECONDS.observe(render_seconds)
-        PACK_PAGES.observe(rendered.pages)
-        name = f"{pack.board.slug}-{pack.period_start:%Y-%m}-{pack.input_hash[:12]}.pdf"
-        pack.pdf.save(name, ContentFile(rendered.content), save=False)
-        BoardPack.objects.filter(pk=pack_id).update(
-            pdf=pack.pdf.name,
-            pages=rendered.pages,
-            status=PackStatus.DONE,
-            progress_message=f"Ready: {rendered.pages} pages.",
-            finished_at=timezone.now(),
+        sections, appendix = split_off_annex(
+            build_sections(pack.board, pack.period, pack.snapshot), annex_url(pack)
         )
-        logger.info(
-            "Board pack %s made: %d pages, rendered in %.1f s", pack_id, rendered.pages, render_seconds
-        )
+        annex_here = False
+        if appendix is not None:
+            BoardPack.objects.filter(pk=pack_id).update(has_annex=True)
+            if not pack.annex_pdf and pack.annex_attempts == 0:
+                _record_progress(pack_id, ANNEX, "waiting for a second worker process")
+                # With Redis gone since the pack was sent, make the annex here, after the pack.
+                annex_here = not dispatch_annex(pack_id)
+        if not pack.pdf:
+            html = render_print_html(pack.period, pack.snapshot, sections)
+            rendering = (
+                BoardPack.objects.filter(pk=pack_id)
+                .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
+                .update(status=PackStatus.RENDERING)
+            )
+            if not rendering:
+                return  # the annex failed meanwhile, and failed the pack: nothing to lay out
+            _record_progress(pack_id, PACK, f"laying out {len(sections)} sections as PDF pages")
+            started = time.perf_counter()
+            rendered = write_pdf(html, on_step=lambda step: _record_progress(pack_id, PACK, step))
+            render_seconds = time.perf_counter() - started
+            PACK_RENDER_SECONDS.observe(render_seconds)
+            PACK_PAGES.observe(rendered.pages)
+            pack.pdf.save(_pdf_name(pack), ContentFile(rendered.content), save=False)
+            BoardPack.objects.filter(pk=pack_id).update(pdf=pack.pdf.name, pages=rendered.pages)
+            _record_progress(pack_id, PACK, f"stored, {rendered.pages} pages")
+            logger.info(
+                "Board pack %s made: %d pages, rendered in %.1f s", pack_id, rendered.pages, render_seconds
+            )
+        if annex_here:
+            make_annex(pack_id)
+        _finish_if_complete(pack_id)
     except Exception as error:
         logger.exception("Board pack %s failed", pack_id)
-        _set_status(
-            pack_id,
-            PackStatus.FAILED,
-            "The pack could not be made. Ask again; if it fails again, tell the service team.",
-            error=f"{type(error).__name__}: {error}",
-            finished_at=timezone.now(),
-        )
+        _fail(pack_id, FAILED_MESSAGE, f"{type(error).__name__}: {error}")
         raise
 
 
+def make_annex(pack_id: int) -> None:
+    """Render the full-plan annex and store it; the pack is done when both files are.
+    Idempotent as make_pack is: an annex already stored, or a pack finished, is left alone."""
+    claimed = (
+        BoardPack.objects.filter(pk=pack_id, has_annex=True, annex_pdf="", annex_attempts__lt=MAX_ATTEMPTS)
+        .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
+        .update(annex_attempts=F("annex_attempts") + 1)
+    )
+    if not claimed:
+        _fail_exhausted_annex(pack_id)
+        return
+    pack = BoardPack.objects.select_related("board").get(pk=pack_id)
+    try:
+        appendix = plan_appendix(pack.board, pack.period, pack.snapshot)
+        actions = sum(
+            len(o["actions"]) for p in appendix.context["plans"] for a in p["areas"] for o in a["objectives"]
+        )
+        pack_url = f"{settings.SITE_URL}{pack.get_absolute_url()}"
+        html = render_annex_html(pack.period, pack.snapshot, appendix, pack_url=pack_url)
+        _record_progress(pack_id, ANNEX, f"laying out the full plan ({actions:,} actions) as PDF pages")
+        rendered = write_pdf(html, on_step=lambda step: _record_progress(pack_id, ANNEX, step))
+        pack.annex_pdf.save(_pdf_name(pack, "-annex"), ContentFile(rendered.content), save=False)
+        BoardPack.objects.filter(pk=pack_id).update(annex_pdf=pack.annex_pdf.name, annex_pages=rendered.pages)
+        _record_progress(pack_id, ANNEX, f"stored, {rendered.pages} pages")
+        logger.info("Board pack %s annex made: %d pages", pack_id, rendered.pages)
+        _finish_if_complete(pack_id)
+    except Exception as error:
+        logger.exception("Board pack %s annex failed", pack_id)
+        _fail(pack_id, ANNEX_FAILED_MESSAGE, f"Annex: {type(error).__name__}: {error}")
+        raise
+
+
+def _fail_exhausted_annex(pack_id: int) -> None:
+    BoardPack.objects.filter(pk=pack_id, annex_pdf="", annex_attempts__gte=MAX_ATTEMPTS).exclude(
+        status__in=[PackStatus.DONE, PackStatus.FAILED]
+    ).update(
+        status=PackStatus.FAILED,
+        progress_message=ANNEX_FAILED_MESSAGE,
+        error=f"The worker stopped while making this pack's annex {MAX_ATTEMPTS} times.",
+        finished_at=timezone.now(),
+    )
+
+
 def reprint(pack: BoardPack) -> bytes:
-    """Render an issued pack again from its stored snapshot, exactly as the board saw it."""
-    sections = build_sections(pack.board, pack.period, pack.snapshot)
+    """Render an issued pack again from its stored snapshot, exactly as the board saw it
+    (with the page that links to its annex; reprint_annex renders the annex)."""
+    sections, _appendix = split_off_annex(
+        build_sections(pack.board, pack.period, pack.snapshot), annex_url(pack)
+    )
     return write_pdf(render_print_html(pack.period, pack.snapshot, sections)).content
+
+
+def reprint_annex(pack: BoardPack) -> bytes | None:
+    """The pack's full-plan annex rendered again from its snapshot; None if it has none."""
+    appendix = plan_appendix(pack.board, pack.period, pack.snapshot)
+    if appendix is None:
+        return None
+    pack_url = f"{settings.SITE_URL}{pack.get_absolute_url()}"
+    return write_pdf(render_annex_html(pack.period, pack.snapshot, appendix, pack_url=pack_url)).content

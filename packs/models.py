@@ -77,6 +77,22 @@ class BoardPack(models.Model):
     snapshot = models.JSONField(help_text="Everything the pack shows, frozen when it was requested.")
     pdf = models.FileField(upload_to=pack_upload_to, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # The full plan is a separate PDF, the annex, laid out by its own task at the same time
+    # as the pack (one process cannot lay out a 1,000-action plan's 250 pages in 20 s). The
+    # pack links to it; the pack is done only when both files are stored.
+    has_annex = models.BooleanField(
+        default=False, help_text="Whether the pack has a full-plan annex (set when its making starts)."
+    )
+    annex_pdf = models.FileField(upload_to=pack_upload_to, blank=True)
+    annex_pages = models.PositiveIntegerField(null=True, blank=True)
+    annex_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started making the annex."
+    )
+    parts_progress = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What each part (pack, annex) is doing now; progress_message says both.",
+    )
     error = models.TextField(blank=True)
 
     objects = BoardPackQuerySet.as_manager()
@@ -124,12 +140,20 @@ class BoardPack(models.Model):
 
     @cached_property
     def file_is_missing(self) -> bool:
-        """Done, but its PDF is not in storage (lost, or a restore without the files):
-        the pack page must not say it is ready."""
-        return self.status == PackStatus.DONE and not (
-            self.pdf.name and self.pdf.storage.exists(self.pdf.name)
-        )
+        """Done, but its PDF or its annex is not in storage (lost, or a restore without the
+        files): the pack page must not say it is ready."""
+        if self.status != PackStatus.DONE:
+            return False
+        files = [self.pdf, self.annex_pdf] if self.has_annex else [self.pdf]
+        return not all(file.name and file.storage.exists(file.name) for file in files)
 
     @property
     def filename(self) -> str:
         return f"{self.board.slug}-pack-{self.period_start:%Y-%m}-{self.pk}.pdf"
+
+    @property
+    def annex_filename(self) -> str:
+        return f"{self.board.slug}-pack-{self.period_start:%Y-%m}-{self.pk}-annex-full-plan.pdf"
+
+    def get_annex_url(self) -> str:
+        return reverse("packs:annex", kwargs={"pk": self.pk})

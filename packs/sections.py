@@ -36,6 +36,8 @@ RAG_ORDER = [
     ("blue", "Blue (complete)"),
     ("", "Not rated"),
 ]
+# The full plan: its own PDF, the annex, when the pack is printed (split_off_annex).
+ANNEX_KEY = "appendix-plan"
 RAG_FILLS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "blue": "#1d70b8", "": "#ffffff"}
 
 
@@ -384,7 +386,7 @@ def plan_appendix(board: Board, period: PackPeriod, snapshot: dict[str, Any]) ->
             areas.append({**area, "objectives": objectives})
         plans.append({**plan, "areas": areas})
     return SectionData(
-        "appendix-plan",
+        ANNEX_KEY,
         "Appendix: the full business plan",
         "packs/sections/plan_appendix.html",
         {"plans": plans},
@@ -437,6 +439,33 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     governance_diagram,
     board_reports,
 ]
+
+
+def split_off_annex(
+    sections: list[SectionData], annex_url: str
+) -> tuple[list[SectionData], SectionData | None]:
+    """The printed pack's sections, with the full plan replaced by a page that links to
+    it, and the full plan itself (None when the pack has none), which is laid out as a
+    separate PDF, the annex, at the same time as the pack. The HTML preview keeps the
+    full plan inline: the browser has no 250-page layout to wait for."""
+    appendix = next((s for s in sections if s.key == ANNEX_KEY), None)
+    if appendix is None:
+        return sections, None
+    plans = appendix.context["plans"]
+    objectives = [o for plan in plans for area in plan["areas"] for o in area["objectives"]]
+    link = SectionData(
+        ANNEX_KEY,
+        appendix.title,
+        "packs/sections/plan_annex_link.html",
+        {
+            "url": annex_url,
+            "plans": plans,
+            "objectives": len(objectives),
+            "actions": sum(len(o["actions"]) for o in objectives),
+            "actions_label": f"{sum(len(o['actions']) for o in objectives):,}",
+        },
+    )
+    return [link if s is appendix else s for s in sections], appendix
 
 
 def build_sections(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> list[SectionData]:

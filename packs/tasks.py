@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .generation import make_pack, send_unsent_packs
+from .generation import make_annex, make_pack, send_unsent_packs
 
 
 @shared_task(
@@ -22,6 +22,24 @@ def generate_pack(pack_id: int) -> None:
     except SoftTimeLimitExceeded:
         # make_pack has already marked the pack failed with the reason.
         return
+
+
+@shared_task(
+    name="packs.generate_pack_annex",
+    # As generate_pack: redelivered when its worker child is killed; make_annex is idempotent.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=540,
+    time_limit=600,
+    ignore_result=True,
+)
+def generate_pack_annex(pack_id: int) -> None:
+    """The full-plan annex, sent by make_pack so that a second worker process lays it out
+    while the first lays out the pack."""
+    try:
+        make_annex(pack_id)
+    except SoftTimeLimitExceeded:
+        return  # make_annex has already marked the pack failed with the reason
 
 
 @shared_task(name="packs.send_unsent", ignore_result=True)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.pack_status, name="status"),
     path("<int:pk>/preview/", views.pack_preview, name="preview"),
     path("<int:pk>/download/", views.pack_download, name="download"),
+    path("<int:pk>/annex/", views.annex_download, name="annex"),
 ]

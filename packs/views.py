@@ -91,6 +91,24 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
+def annex_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The pack's full-plan annex, linked from the pack's PDF: the same check as the pack."""
+    pack = get_pack_for_user(request.user, pk)
+    if pack.status != PackStatus.DONE or not pack.annex_pdf:
+        raise Http404("This pack has no annex yet.")
+    try:
+        handle = pack.annex_pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The annex file is missing.") from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=pack.annex_filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
 def preview_as_if_approved(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
     """A manager sees the pack a quarter would get if a draft plan were approved: gathered
     now, shown in the browser, never saved, issued or compared with later packs.

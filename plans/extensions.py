@@ -69,6 +69,22 @@ def register_action_panel(provider: PanelProvider) -> PanelProvider:
     return provider
 
 
+# Columns other apps add to the plan page's one plan query, as {name: expression} from a
+# function called per request: a panel that usually shows nothing (a plan answering no
+# review) then decides so from the plan it is given, without a query of its own.
+_plan_page_annotations: list[Callable[[], dict[str, Any]]] = []
+
+
+def register_plan_page_annotations(provider: Callable[[], dict[str, Any]]) -> None:
+    _plan_page_annotations.append(provider)
+
+
+def plan_page_annotations() -> dict[str, Any]:
+    return {
+        name: expression for provider in _plan_page_annotations for name, expression in provider().items()
+    }
+
+
 def plan_panels(request: HttpRequest, plan) -> list[Panel]:
     return [panel for provider in _plan_panels if (panel := provider(request, plan)) is not None]
 

@@ -26,8 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -71,10 +71,6 @@ ACTION_FIELDS = (
     "status",
     "rag",
     "rating_illustrative",
-    "latest_progress_text",
-    "latest_progress_date",
-    "latest_progress_precision",
-    "ledger_first_due_date",
 )
 
 
@@ -199,31 +195,53 @@ def _row(values: dict[str, Any], today: datetime.date, url_prefix: str) -> Row:
 
 
 def _action_rows(plan: BusinessPlan, filters: PlanFilterForm, today: datetime.date) -> list[dict[str, Any]]:
-    """The plan's actions that pass the filters, as dicts, in objective then position order.
+    """The plan's actions that pass the filters, as dicts, in objective then position order,
+    each with its latest progress note and first agreed due date.
 
     Orderings here name ``*_id`` columns: ordering by a foreign key follows the related
-    model's Meta.ordering, which joined the whole chain up to the partnership per row."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        F("date").desc(nulls_last=True), "-pk"
+    model's Meta.ordering, which joined the whole chain up to the partnership per row.
+    The latest note and the first due date are read by two ``DISTINCT ON`` queries over the
+    plan, one pass each, rather than five correlated subqueries run for every action
+    (EXPLAIN ANALYZE at 1,000 actions: 5,000 subplan runs, most of the query's 11 ms)."""
+    actions = Action.objects.filter(objective__priority_area__plan=plan)
+    shown = list(
+        filter_actions(actions, filters, today).order_by("objective_id", "position").values(*ACTION_FIELDS)
     )
-    first_move = DueDateChange.objects.filter(action=OuterRef("pk"), kind__in=MOVING_KINDS).order_by(
-        "made_at", "pk"
-    )
-    # Action declares these (not stored) for the querysets that add them; django-stubs'
-    # plugin takes a declared name for a field and refuses the annotation, which Django allows.
-    actions = Action.objects.filter(
-        objective__priority_area__plan=plan
-    ).annotate(  # type: ignore[no-redef]
-        latest_progress_text=Subquery(latest.values("text")[:1]),
-        latest_progress_date=Subquery(latest.values("date")[:1]),
-        latest_progress_precision=Subquery(latest.values("date_precision")[:1]),
-        ledger_first_due_date=Coalesce(
-            Subquery(first_move.values("old_due_date")[:1]),
-            Subquery(first_move.values("new_due_date")[:1]),
+    latest = _first_per_action(
+        ProgressUpdate.objects.filter(action__objective__priority_area__plan=plan).order_by(
+            "action_id", F("date").desc(nulls_last=True), "-pk"
         ),
+        ("text", "date", "date_precision"),
     )
-    shown = filter_actions(actions, filters, today)
-    return list(shown.order_by("objective_id", "position").values(*ACTION_FIELDS))
+    first_moves = _first_per_action(
+        DueDateChange.objects.filter(
+            action__objective__priority_area__plan=plan, kind__in=MOVING_KINDS
+        ).order_by("action_id", "made_at", "pk"),
+        ("old_due_date", "new_due_date"),
+    )
+    no_note = (None, None, None)
+    for values in shown:
+        pk = values["pk"]
+        (
+            values["latest_progress_text"],
+            values["latest_progress_date"],
+            values["latest_progress_precision"],
+        ) = latest.get(pk, no_note)
+        old_due, new_due = first_moves.get(pk, (None, None))
+        values["ledger_first_due_date"] = old_due or new_due
+    return shown
+
+
+def _first_per_action(rows: QuerySet, fields: tuple[str, ...]) -> dict[int, tuple]:
+    """{action pk: ``fields`` of its first row} of ``rows``, ordered by action_id first.
+    PostgreSQL returns only the first rows (DISTINCT ON); elsewhere (SQLite under
+    ``make run``) the first per action is picked here from every row."""
+    if connection.features.can_distinct_on_fields:
+        rows = rows.distinct("action_id")
+    first: dict[int, tuple] = {}
+    for action_id, *values in rows.values_list("action_id", *fields):
+        first.setdefault(action_id, tuple(values))
+    return first
 
 
 def plan_sections(

@@ -11,13 +11,15 @@ class ReviewsConfig(AppConfig):
             demo_loaded,
             plan_revision_started,
             register_action_panel,
+            register_plan_page_annotations,
             register_plan_panel,
         )
 
         from .demo import load_reviews_demo
-        from .panels import action_recommendations_panel, plan_monitoring_panel
+        from .panels import action_recommendations_panel, plan_monitoring_panel, plan_page_annotations
         from .revisions import copy_review_links
 
+        register_plan_page_annotations(plan_page_annotations)
         register_plan_panel(plan_monitoring_panel)
         register_action_panel(action_recommendations_panel)
         demo_loaded.connect(load_reviews_demo, dispatch_uid="reviews.demo")

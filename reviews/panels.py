@@ -12,19 +12,30 @@ from .access import partnership_access
 from .models import ImpactEvidence, ImprovementPlan, MonitoringBody, RecommendationAction, Review
 
 
+def plan_page_annotations() -> dict:
+    """Whether the plan answers a review or is monitored, read with the plan page's plan."""
+    return {
+        "reviews_answers": Exists(ImprovementPlan.objects.filter(plan=OuterRef("pk"))),
+        "reviews_monitored": Exists(MonitoringBody.objects.filter(plan=OuterRef("pk"))),
+    }
+
+
 def plan_monitoring_panel(request: HttpRequest, plan: BusinessPlan) -> Panel | None:
     """On an improvement plan: the reviews it answers and who monitors it.
 
-    One query for a plan that answers no review (most plans), three otherwise."""
-    found = (
-        BusinessPlan.objects.filter(pk=plan.pk)
-        .annotate(
-            answers=Exists(ImprovementPlan.objects.filter(plan=OuterRef("pk"))),
-            monitored=Exists(MonitoringBody.objects.filter(plan=OuterRef("pk"))),
+    No query for a plan that answers no review (most plans) when the plan came with
+    ``plan_page_annotations`` (the plan page), one otherwise; three for one that does."""
+    if hasattr(plan, "reviews_answers"):
+        found = {"answers": plan.reviews_answers, "monitored": plan.reviews_monitored}
+    else:
+        found = (
+            BusinessPlan.objects.filter(pk=plan.pk)
+            .annotate(
+                **{name.removeprefix("reviews_"): value for name, value in plan_page_annotations().items()}
+            )
+            .values("answers", "monitored")
+            .get()
         )
-        .values("answers", "monitored")
-        .get()
-    )
     if not found["answers"] and not found["monitored"]:
         return None
     reviews = list(Review.objects.filter(improvement_plans__plan=plan).order_by("title"))

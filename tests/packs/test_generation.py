@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from packs import generation
-from packs.generation import reprint, request_pack
+from packs.generation import reprint, reprint_annex, request_pack
 from packs.models import BoardPack, PackStatus
 from packs.rendering import write_pdf as real_write_pdf
 from plans.due_dates import change_due_date
@@ -40,8 +40,11 @@ def test_the_pdf_has_every_section_every_exception_and_nothing_of_another_board(
     text = normalise(pdf_text(pack.pdf.path))
     for title in SECTION_TITLES:
         assert title in text, title
+    # Reading order: a description wrapped in the exception table's narrow column stays
+    # together (the full plan, where it fitted on one line, is now the annex).
+    reading = normalise(pdf_text(pack.pdf.path, layout=False))
     for action in (plan.red, plan.overdue):  # every red or overdue action is an exception
-        assert action.description in text
+        assert action.description in reading
     assert "Auditors delayed by staffing" in text  # latest progress, and an update in the period
     assert plan.due_next_quarter.description in text
     assert "OFFICIAL" in text and f"Page 1 of {pack.pages}" in text
@@ -80,7 +83,7 @@ def test_asking_again_with_unchanged_inputs_returns_the_stored_pack_without_rend
 ):
     make_pack_plan(people.board)
     first, _ = request_pack(people.board, q2, people.member, today=TODAY)
-    assert fake_renderer.call_count == 1
+    assert fake_renderer.call_count == 2  # the pack and its full-plan annex
     with mock.patch.object(generation, "write_pdf") as renderer:
         # Even on a later day: the date of asking is not an input.
         again, created = request_pack(
@@ -110,6 +113,8 @@ def test_an_old_pack_reprints_from_its_snapshot_not_live_data(people, q2, fake_r
     plan.red.save()
     text = normalise(pdf_text_of(reprint(pack), pack))
     assert "Audit the red action" in text and "Renamed after the pack" not in text
+    annex = normalise(pdf_text_of(reprint_annex(pack), pack))
+    assert "Audit the red action" in annex and "Renamed after the pack" not in annex
 
 
 def pdf_text_of(content: bytes, pack) -> str:
@@ -280,3 +285,100 @@ def test_a_done_pack_whose_file_is_gone_does_not_say_it_is_ready(client, people,
     page = client.get(pack.get_absolute_url()).text
     assert "The PDF of this pack is missing" in page and "Your pack is ready" not in page
     assert client.get(reverse("packs:download", args=[pack.pk])).status_code == 404
+
+
+def test_the_pack_is_done_only_once_its_annex_is_stored_whichever_part_finishes_last(
+    people, q2, fake_renderer, monkeypatch
+):
+    """The pack and its full-plan annex are made by two tasks at once; each records its
+    file, and the one that finds both stored (under a row lock) marks the pack done."""
+    make_pack_plan(people.board)
+    sent = []
+    monkeypatch.setattr(generation, "dispatch_annex", lambda pack_id: sent.append(pack_id) or True)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    pack.refresh_from_db()
+    assert sent == [pack.pk] and pack.has_annex  # the annex went to the worker's other process
+    assert pack.pdf and not pack.annex_pdf and pack.status == PackStatus.RENDERING  # never done without it
+    assert pack.progress_message == (
+        "The pack: stored, 3 pages. The full plan annex: waiting for a second worker process."
+    )
+    generation.make_annex(pack.pk)
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.DONE and pack.annex_pdf and pack.annex_pages == 3
+    assert pack.progress_message == "Ready: 3 pages, and the full plan annex of 3 pages."
+    assert not pack.file_is_missing
+    generation.make_annex(pack.pk)  # a redelivered annex task: nothing happens
+    assert fake_renderer.call_count == 2
+
+
+def test_the_annex_finishing_first_leaves_the_pack_to_finish_it(people, q2, fake_renderer, monkeypatch):
+    make_pack_plan(people.board)
+    monkeypatch.setattr(generation, "dispatch", lambda pack: None)  # nothing made yet
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    BoardPack.objects.filter(pk=pack.pk).update(has_annex=True)
+    generation.make_annex(pack.pk)
+    pack.refresh_from_db()
+    assert pack.annex_pdf and pack.status == PackStatus.QUEUED and not pack.is_finished
+    monkeypatch.setattr(generation, "dispatch_annex", mock.Mock(side_effect=AssertionError("sent twice")))
+    generation.make_pack(pack.pk)  # the annex is stored: not sent again, and the pack finishes
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.DONE and pack.pages == 3 and pack.annex_pages == 3
+
+
+def test_a_failed_annex_fails_the_pack_with_a_clear_message_and_the_pack_part_does_not_undo_it(
+    people, q2, monkeypatch
+):
+    make_pack_plan(people.board)
+
+    def renderer(html, on_step=None):
+        if "Annex to the board pack" in html:
+            raise RuntimeError("Pango exploded on the annex")
+        return FAKE_PDF
+
+    monkeypatch.setattr(generation, "write_pdf", renderer)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.FAILED and not pack.pdf  # the pack part found it failed and stopped
+    assert pack.progress_message.startswith("The pack's full plan annex could not be made. Ask again")
+    assert pack.error == "Annex: RuntimeError: Pango exploded on the annex"
+    assert not BoardPack.objects.done().exists()
+
+
+def test_an_annex_that_killed_the_worker_three_times_fails_the_pack(people, q2, queued_packs):
+    make_pack_plan(people.board)
+    with mock.patch("safeguarding.queueing.current_app"):
+        pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    BoardPack.objects.filter(pk=pack.pk).update(
+        status=PackStatus.RENDERING, has_annex=True, annex_attempts=generation.MAX_ATTEMPTS
+    )
+    generation.make_annex(pack.pk)  # the redelivered annex task, once more
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.FAILED
+    assert pack.error == "The worker stopped while making this pack's annex 3 times."
+    assert pack.progress_message.startswith("The pack's full plan annex could not be made")
+
+
+def test_the_progress_says_what_each_part_is_doing(people, q2, monkeypatch):
+    """The pack page shows one message saying what both processes are doing."""
+    make_pack_plan(people.board)
+    said = []
+
+    def renderer(html, on_step=None):
+        on_step("writing 3 pages as PDF")
+        said.append(BoardPack.objects.get().progress_message)
+        return FAKE_PDF
+
+    monkeypatch.setattr(generation, "write_pdf", renderer)
+    monkeypatch.setattr(generation, "dispatch_annex", lambda pack_id: True)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    assert said == [
+        "The pack: writing 3 pages as PDF. The full plan annex: waiting for a second worker process."
+    ]
+    generation.make_annex(pack.pk)
+    assert said[1] == "The pack: stored, 3 pages. The full plan annex: writing 3 pages as PDF."
+
+
+def test_a_pack_without_a_plan_has_no_annex(people, q2, fake_renderer):
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    assert pack.status == PackStatus.DONE and not pack.has_annex and not pack.annex_pdf
+    assert fake_renderer.call_count == 1 and pack.progress_message == "Ready: 3 pages."

@@ -30,6 +30,7 @@ def test_the_meeting_pack_pdf_is_accessible(people):
     has_running_headers_and_footers_as_artifacts_and_none_on_the_cover(pack, report)
     has_the_marking_as_one_word_on_the_cover(pack, report)
     has_contents_links_that_say_where_they_go_and_hold_only_the_section_name(report)
+    links_to_its_annex_which_is_accessible_too(pack, report)
 
 
 def passes_the_structure_checks_and_pdfua(meeting_pack, report):
@@ -75,3 +76,27 @@ def has_contents_links_that_say_where_they_go_and_hold_only_the_section_name(rep
         assert page > 2 and words in report.content_text[page - 1], (words, page)  # the section is there
     entry = report.content_text[1]  # the contents page: name, leader, page number
     assert re.search(r"Agenda(\s*\.)+\s*3\b", entry), entry
+
+
+def links_to_its_annex_which_is_accessible_too(meeting_pack, report):
+    """The full plan is a separate PDF made beside the pack; the pack says where it is and
+    links to it, and the annex passes the same checks and links back."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    annex_url = settings.SITE_URL + reverse("packs:annex", args=[meeting_pack.pk])
+    [link] = [link for link in report.links if link["target"] == annex_url]
+    assert link["words"] == "Download the annex: the full business plan", link
+    assert meeting_pack.has_annex and meeting_pack.annex_pages
+    annex = assert_accessible_pdf(meeting_pack.annex_pdf.path)
+    assert set(annex.pdfua_skipped) <= {"UA-14-001"}, annex.pdfua_skipped
+    assert len(annex.content_text) == meeting_pack.annex_pages
+    assert (
+        annex.content_text[0].startswith("OFFICIAL ") and "Annex to the board pack" in annex.content_text[0]
+    )
+    assert "Audit the red action" in " ".join(annex.content_text)  # the full plan is in it
+    pages = meeting_pack.annex_pages
+    for number in range(1, pages + 1):
+        assert annex.footer_text[number - 1].endswith(f"OFFICIAL Page {number} of {pages}")
+    pack_url = settings.SITE_URL + meeting_pack.get_absolute_url()
+    assert any(link["target"] == pack_url for link in annex.links)

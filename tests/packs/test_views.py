@@ -26,7 +26,10 @@ def pack(people, q2, fake_renderer):
 
 
 def pack_urls(pack):
-    return [reverse(f"packs:{name}", args=[pack.pk]) for name in ("pack", "status", "preview", "download")]
+    return [
+        reverse(f"packs:{name}", args=[pack.pk])
+        for name in ("pack", "status", "preview", "download", "annex")
+    ]
 
 
 def test_any_member_may_request_a_pack_by_post(client, people, fake_renderer):
@@ -41,7 +44,7 @@ def test_any_member_may_request_a_pack_by_post(client, people, fake_renderer):
     assert pack.period_start == datetime.date(2026, 7, 1)
     # Asking again with nothing changed: the same pack, no second render.
     response = client.post(url, {"quarter": "2026-07-01"}, follow=True)
-    assert BoardPack.objects.count() == 1 and fake_renderer.call_count == 1
+    assert BoardPack.objects.count() == 1 and fake_renderer.call_count == 2  # the pack and its annex, once
     assert "Nothing has changed since this pack was made" in response.text
 
 
@@ -64,6 +67,10 @@ def test_members_of_any_role_see_list_pack_status_preview_and_download(client, p
         "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
     )
     assert b"".join(response.streaming_content) == FAKE_PDF.content
+    annex = client.get(reverse("packs:annex", args=[pack.pk]))
+    assert annex["Content-Type"] == "application/pdf" and annex["Cache-Control"] == "private, no-store"
+    assert pack.annex_filename in annex["Content-Disposition"]
+    assert b"".join(annex.streaming_content) == FAKE_PDF.content
 
 
 def test_a_pack_whose_requester_left_still_shows(client, people, pack):
@@ -93,9 +100,14 @@ def test_the_status_partial_polls_every_two_seconds_until_done(client, people, p
     assert 'hx-trigger="every 2s"' in response.text and "Rendering the PDF" in response.text
     assert "<html" not in response.text  # a partial, swapped in by htmx
     assert client.get(reverse("packs:download", args=[pack.pk])).status_code == 404  # no PDF until done
+    assert client.get(reverse("packs:annex", args=[pack.pk])).status_code == 404
     BoardPack.objects.filter(pk=pack.pk).update(status=PackStatus.DONE)
     response = client.get(reverse("packs:status", args=[pack.pk]))
     assert "hx-trigger" not in response.text and "Download the PDF" in response.text
+    assert (
+        reverse("packs:annex", args=[pack.pk]) in response.text
+        and "the full plan annex of 3 pages" in response.text
+    )
 
 
 def test_the_preview_shows_the_same_sections_from_the_snapshot(

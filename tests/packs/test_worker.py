@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 def test_a_real_worker_makes_the_pack_from_the_queue(people, q2, settings, queued_packs):
     plan = make_pack_plan(people.board)
-    with running_worker(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}):
+    # Two processes, as `make run` and production run it: the pack and its annex at once.
+    with running_worker(concurrency=2, extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}):
         pack, created = request_pack(people.board, q2, people.member, today=TODAY)
         assert created and pack.status == PackStatus.QUEUED
         seen = set()
@@ -27,7 +28,11 @@ def test_a_real_worker_makes_the_pack_from_the_queue(people, q2, settings, queue
             time.sleep(0.1)
     assert pack.status == PackStatus.DONE, (pack.status, pack.error)
     assert seen - {PackStatus.QUEUED} <= {PackStatus.GATHERING, PackStatus.RENDERING, PackStatus.DONE}
-    assert pack.pages and plan.red.description in normalise(pdf_text(pack.pdf.path))
+    assert pack.pages and plan.red.description in normalise(pdf_text(pack.pdf.path, layout=False))
+    # The full-plan annex, made by its own task, is stored and the pack links to it.
+    assert pack.has_annex and pack.annex_pages and pack.annex_attempts == 1
+    assert plan.green.description in normalise(pdf_text(pack.annex_pdf.path, layout=False))
+    assert f"/packs/{pack.pk}/annex/" in normalise(pdf_text(pack.pdf.path))
     assert BoardPack.objects.count() == 1
 
 

@@ -75,3 +75,4 @@ def plans_alone(monkeypatch):
     monkeypatch.setattr(extensions.demo_loaded, "receivers", [])
     monkeypatch.setattr(extensions, "_plan_panels", [])
     monkeypatch.setattr(extensions, "_action_panels", [])
+    monkeypatch.setattr(extensions, "_plan_page_annotations", [])

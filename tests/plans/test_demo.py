@@ -20,6 +20,7 @@ from plans.models import (
     ProgressUpdate,
     Status,
 )
+from tests.once import rolled_back_afterwards
 from tests.plans.test_demo_fidelity import seed_file
 
 pytestmark = pytest.mark.django_db
@@ -142,15 +143,6 @@ def test_load_demo_refuses_production_without_flag(settings):
     assert not Board.objects.exists()
 
 
-@pytest.fixture
-def demo_manager(client):
-    """The loaded demo (dates moved to 2026), signed in as its business manager."""
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        call_command("load_demo")
-    client.force_login(get_user_model().objects.get(username="manager"))
-    return client
-
-
 def _action(number: str, position: int) -> Action:
     return Action.objects.get(
         objective__priority_area__plan__board__slug="sunderland-sscb",
@@ -159,96 +151,10 @@ def _action(number: str, position: int) -> Action:
     )
 
 
-def test_notes_the_seed_gives_undated_are_stored_undated_and_shown_so(demo_manager):
-    """Point 13: never the invented 30 September 2011 (moved: 2026)."""
-    notes = ProgressUpdate.objects.filter(
-        action__objective__priority_area__plan__board__slug="sunderland-sscb"
-    )
-    assert notes.filter(date=None).count() == 23
-    assert not notes.filter(date__in=[datetime.date(2011, 9, 30), datetime.date(2026, 9, 30)]).exists()
-    lay_members = _action("9.1", 1)  # "3 Lay Members appointed in April 2011": a month, as the note says
-    assert lay_members.progress_updates.get().date_label == "April 2026"
-    campaign = _action("9.1", 2)  # "Initial meeting held …": no date in the seed
-    page = demo_manager.get(campaign.get_absolute_url()).text
-    assert "Date not recorded" in page and "30 September" not in page
-    plan_page = demo_manager.get(campaign.objective.priority_area.plan.get_absolute_url()).text
-    assert "date not recorded:</span> Initial meeting held" in plan_page
-    # The undated note is not taken for the latest one: the dated note sorts first.
-    graded_care = Action.objects.with_latest_progress().get(pk=_action("4.1", 1).pk)
-    assert graded_care.latest_progress_text == "Induction completed June 2026"
-
-
-def test_a_measure_belongs_to_the_row_the_seed_ties_it_to(demo_manager):
-    """Point 14: "Appoint 2 Lay Members" is measured by "Lay members in place", not by the campaign."""
-    lay_members, campaign = _action("9.1", 1), _action("9.1", 2)
-    assert [m.description for m in lay_members.measures.all()] == [
-        "Lay members in place",
-        "Community group engagement at Board and sub-committee level",
-    ]
-    page = demo_manager.get(lay_members.get_absolute_url()).text
-    assert "Lay members in place" in page and "Safeguarding campaign launched" not in page
-    assert "Safeguarding campaign launched" in demo_manager.get(campaign.get_absolute_url()).text
-    # On the plan page the measure cell sits in the action's row, not across the objective.
-    plan_page = demo_manager.get(lay_members.objective.priority_area.plan.get_absolute_url()).text
-    row = plan_page[plan_page.index("Appoint 2 Lay Members") :]
-    row = row[: row.index("</tr>")]
-    assert "Lay members in place" in row and "Safeguarding campaign launched" not in row
-    # 6.1: the seed gives "No cases meet the criteria…" in the Child X row (actions 1–4),
-    # and no measure in the Nursery Z row (actions 5–6).
-    no_cases = "No cases meet the criteria for a Serious Case Review"
-    for position in (1, 2, 3, 4):
-        assert [m.description for m in rows.for_action(Measure, _action("6.1", position))] == [no_cases]
-    for position in (5, 6):
-        assert not rows.for_action(Measure, _action("6.1", position)).exists()
-    # Evidence too: the Nursery Z rows of 6.1 are not shown the Child X review as evidence.
-    nursery = _action("6.1", 5)
-    assert [e.text for e in nursery.evidence_sources.all()] == ["Nursery Z Serious Case Review"]
-    assert "Serious Case Review for Child X" not in demo_manager.get(nursery.get_absolute_url()).text
-
-
-def test_dates_written_in_notes_move_with_the_demo_and_the_plan_says_so_once(demo_manager):
-    """Point 16."""
-    workshop = _action("1.1", 2).progress_updates.get()
-    assert workshop.text.startswith(
-        "Outcome Based Accountability (OBA) workshop held 25.07.26. Further session to be held in October 2026."
-    )
-    assert workshop.date == datetime.date(2026, 7, 25)
-    assert _action("6.1", 3).progress_updates.get().text == "Audit of evidence planned for Sept 2026-Dec 2026"
-    assert (
-        _action("5.1", 1).progress_updates.order_by("pk").first().text == "Anti-bullying Strategy agreed 2025"
-    )
-    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
-    page = demo_manager.get(plan.get_absolute_url()).text
-    sentence = "The demo&#x27;s dates were moved forward by 15 years from the 2011–2013 original"
-    assert page.count(sentence) == 1
-    assert "25.07.26" in demo_manager.get(_action("1.1", 2).get_absolute_url()).text
-
-
 SIX_MONTHLY = (
     "SSCB to receive 6-monthly reports from Children's Trust on progress against task & Finish Group "
     "report recommendations until fully implemented, beginning in {month}"
 )
-
-
-def test_dates_written_in_action_wording_move_with_the_demo_everywhere_it_is_shown(demo_manager):
-    """Point 16: the seed's 1.2 says "beginning in October 2011"; moved 15 years, October 2026,
-    on the plan page, the action page and the exports; document names keep their years."""
-    from plans.transfer.exporter import EXPORTERS
-
-    action = _action("1.2", 1)
-    assert action.description == SIX_MONTHLY.format(month="October 2026")
-    plan = action.objective.priority_area.plan
-    for page in (
-        demo_manager.get(plan.get_absolute_url()).text,
-        demo_manager.get(action.get_absolute_url()).text,
-        EXPORTERS["csv"][0](plan).decode("utf-8"),
-    ):
-        assert "beginning in October 2026" in page and "October 2011" not in page
-    # Evidence names a document: "Working Together 2010" is not a date to move.
-    assert EvidenceSource.objects.filter(
-        objective__priority_area__plan=plan, text="Working Together 2010"
-    ).exists()
-    assert "dates written in actions and progress notes included" in plan.dates_moved_note
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
@@ -272,111 +178,6 @@ def test_original_dates_keep_the_notes_and_say_nothing_of_moving(client):
     call_command("load_demo")
     assert ProgressUpdate.objects.count() == before
     assert "25.07.26" in _action("1.1", 2).progress_updates.get().text
-
-
-def test_demo_ratings_are_illustrative_until_someone_rates_the_action(demo_manager):
-    """Point 12 (statuses and RAG): the seed states none, the page says so, a real rating clears it."""
-    action = _action("1.1", 1)
-    assert action.rating_illustrative
-    page = demo_manager.get(action.get_absolute_url()).text
-    assert "Illustrative" in page and "The source plan records no status or RAG rating" in page
-    action.status = Status.COMPLETE
-    action.rag = "blue"
-    action.completed_on = datetime.date(2026, 11, 23)
-    action.save()
-    action.refresh_from_db()
-    assert not action.rating_illustrative
-
-
-def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(demo_manager):
-    """Points 12–16 in the Word and Excel exports: the measure sits in its action's row, an
-    undated note says so, and the notice about moved dates and illustrative ratings is there."""
-    import io
-
-    import docx
-    import openpyxl
-
-    from plans.transfer.exporter import EXPORTERS
-
-    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
-    document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "moved forward by 15 years from the 2011–2013 original" in text
-    assert "Illustrative: The source plan records no status or RAG rating" in text
-    rows = [
-        [cell.text for cell in row.cells]
-        for table in document.tables
-        for row in table.rows
-        if "Appoint 2 Lay Members" in row.cells[2].text or "marketing campaign" in row.cells[2].text
-    ]
-    lay_members, campaign = rows
-    assert "Lay members in place" in lay_members[6] and "Safeguarding campaign" not in lay_members[6]
-    assert campaign[6] == "Safeguarding campaign launched across Sunderland"
-    assert campaign[5].startswith("Date not recorded: Initial meeting held")
-
-    workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
-    summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True) if row and row[0]]
-    assert any("moved forward by 15 years" in str(value) for value in summary)
-    sheet = next(ws for ws in workbook.worksheets if ws.title.startswith("9 "))
-    by_action = {row[4]: row for row in sheet.iter_rows(values_only=True) if row and row[4]}
-    measure = [cell.value for cell in sheet[2]].index("Measure")  # by heading: exports gain columns
-    assert by_action["Appoint 2 Lay Members to the Board"][measure].startswith("Lay members in place")
-    assert by_action["Review and implement the SSCB Communication Strategy and a marketing campaign"][
-        measure
-    ] == ("Safeguarding campaign launched across Sunderland")
-
-
-def test_every_export_and_count_marks_the_demo_ratings_illustrative(demo_manager):
-    """Point 12: the seed states no status or RAG. Each row of the CSV, Excel and Word exports
-    says so, as do the Excel summary's counts, the plan page's counts per priority area and
-    the board page's counts."""
-    import csv
-    import io
-
-    import docx
-    import openpyxl
-
-    from plans.transfer.exporter import EXPORTERS, ILLUSTRATIVE_RATING
-
-    plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
-    actions = Action.objects.filter(objective__priority_area__plan=plan)
-    assert actions.filter(rating_illustrative=True).count() == 45
-    rated = actions.first()
-    rated.status, rated.rag = Status.IN_PROGRESS, "red"
-    rated.save()  # someone rates it: no longer illustrative
-    reference = f"A-{rated.pk}"
-
-    rows = list(csv.DictReader(io.StringIO(EXPORTERS["csv"][0](plan).decode("utf-8-sig"))))
-    marks = {row["Reference"]: row["Illustrative"] for row in rows if row["Reference"]}
-    assert len(marks) == 45
-    assert marks.pop(reference) == ""
-    assert set(marks.values()) == {ILLUSTRATIVE_RATING}
-
-    workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
-    summary = list(workbook["Summary"].values)
-    header = next(row for row in summary if row and row[0] == "Priority area")
-    assert header[-1] == "Illustrative ratings"
-    assert summary[summary.index(header) + 1 + 10][-1] == 44  # the "All priority areas" row
-
-    document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
-    word_marks = {}
-    for table in document.tables:
-        heads = [cell.text for cell in table.rows[0].cells]
-        for line in table.rows[1:]:
-            row = dict(zip(heads, (cell.text for cell in line.cells), strict=True))
-            word_marks[row["Reference"]] = row["Illustrative"]
-    assert word_marks.pop(reference) == ""
-    assert set(word_marks.values()) == {ILLUSTRATIVE_RATING}
-
-    plan_page = demo_manager.get(plan.get_absolute_url()).text
-    counts = plan_page.split('class="govuk-body-s app-rag-counts"')[1:]
-    assert len(counts) == 10
-    assert all(
-        "the source does not state the ratings these counts rest on" in c.split("</p>")[0] for c in counts
-    )
-    board_page = demo_manager.get(plan.board.get_absolute_url()).text
-    line = board_page[board_page.index(f'id="plan-{plan.pk}"') :].split("</li>")[0]
-    assert "45 actions" in line and "the source does not state the statuses these counts rest on" in line
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
@@ -412,3 +213,213 @@ def test_the_demo_invents_no_people_and_no_statutory_basis():
         "Independent Chair, SSCB and SSAB"
     }:  # the seed: "Independent Chair of the SSCB and SSAB"
         assert title.lower().replace("chair of communication", "chair communication") in seeds, title
+
+
+class TestTheLoadedDemo:
+    """Tests that look at the demo as load_demo leaves it share one load (tests/once.py):
+    each runs in a savepoint inside the class's transaction, rolled back after it."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def loaded_demo(cls, django_db_setup, django_db_blocker):
+        with rolled_back_afterwards(django_db_blocker):
+            with (
+                django_db_blocker.unblock(),
+                time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False),
+            ):
+                call_command("load_demo")
+            yield
+
+    @pytest.fixture
+    def demo_manager(self, loaded_demo, client):
+        """The loaded demo (dates moved to 2026), signed in as its business manager."""
+        client.force_login(get_user_model().objects.get(username="manager"))
+        return client
+
+    def test_notes_the_seed_gives_undated_are_stored_undated_and_shown_so(self, demo_manager):
+        """Point 13: never the invented 30 September 2011 (moved: 2026)."""
+        notes = ProgressUpdate.objects.filter(
+            action__objective__priority_area__plan__board__slug="sunderland-sscb"
+        )
+        assert notes.filter(date=None).count() == 23
+        assert not notes.filter(date__in=[datetime.date(2011, 9, 30), datetime.date(2026, 9, 30)]).exists()
+        lay_members = _action("9.1", 1)  # "3 Lay Members appointed in April 2011": a month, as the note says
+        assert lay_members.progress_updates.get().date_label == "April 2026"
+        campaign = _action("9.1", 2)  # "Initial meeting held …": no date in the seed
+        page = demo_manager.get(campaign.get_absolute_url()).text
+        assert "Date not recorded" in page and "30 September" not in page
+        plan_page = demo_manager.get(campaign.objective.priority_area.plan.get_absolute_url()).text
+        assert "date not recorded:</span> Initial meeting held" in plan_page
+        # The undated note is not taken for the latest one: the dated note sorts first.
+        graded_care = Action.objects.with_latest_progress().get(pk=_action("4.1", 1).pk)
+        assert graded_care.latest_progress_text == "Induction completed June 2026"
+
+    def test_a_measure_belongs_to_the_row_the_seed_ties_it_to(self, demo_manager):
+        """Point 14: "Appoint 2 Lay Members" is measured by "Lay members in place", not by the campaign."""
+        lay_members, campaign = _action("9.1", 1), _action("9.1", 2)
+        assert [m.description for m in lay_members.measures.all()] == [
+            "Lay members in place",
+            "Community group engagement at Board and sub-committee level",
+        ]
+        page = demo_manager.get(lay_members.get_absolute_url()).text
+        assert "Lay members in place" in page and "Safeguarding campaign launched" not in page
+        assert "Safeguarding campaign launched" in demo_manager.get(campaign.get_absolute_url()).text
+        # On the plan page the measure cell sits in the action's row, not across the objective.
+        plan_page = demo_manager.get(lay_members.objective.priority_area.plan.get_absolute_url()).text
+        row = plan_page[plan_page.index("Appoint 2 Lay Members") :]
+        row = row[: row.index("</tr>")]
+        assert "Lay members in place" in row and "Safeguarding campaign launched" not in row
+        # 6.1: the seed gives "No cases meet the criteria…" in the Child X row (actions 1–4),
+        # and no measure in the Nursery Z row (actions 5–6).
+        no_cases = "No cases meet the criteria for a Serious Case Review"
+        for position in (1, 2, 3, 4):
+            assert [m.description for m in rows.for_action(Measure, _action("6.1", position))] == [no_cases]
+        for position in (5, 6):
+            assert not rows.for_action(Measure, _action("6.1", position)).exists()
+        # Evidence too: the Nursery Z rows of 6.1 are not shown the Child X review as evidence.
+        nursery = _action("6.1", 5)
+        assert [e.text for e in nursery.evidence_sources.all()] == ["Nursery Z Serious Case Review"]
+        assert "Serious Case Review for Child X" not in demo_manager.get(nursery.get_absolute_url()).text
+
+    def test_dates_written_in_notes_move_with_the_demo_and_the_plan_says_so_once(self, demo_manager):
+        """Point 16."""
+        workshop = _action("1.1", 2).progress_updates.get()
+        assert workshop.text.startswith(
+            "Outcome Based Accountability (OBA) workshop held 25.07.26. Further session to be held in October 2026."
+        )
+        assert workshop.date == datetime.date(2026, 7, 25)
+        assert (
+            _action("6.1", 3).progress_updates.get().text
+            == "Audit of evidence planned for Sept 2026-Dec 2026"
+        )
+        assert (
+            _action("5.1", 1).progress_updates.order_by("pk").first().text
+            == "Anti-bullying Strategy agreed 2025"
+        )
+        plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+        page = demo_manager.get(plan.get_absolute_url()).text
+        sentence = "The demo&#x27;s dates were moved forward by 15 years from the 2011–2013 original"
+        assert page.count(sentence) == 1
+        assert "25.07.26" in demo_manager.get(_action("1.1", 2).get_absolute_url()).text
+
+    def test_dates_written_in_action_wording_move_with_the_demo_everywhere_it_is_shown(self, demo_manager):
+        """Point 16: the seed's 1.2 says "beginning in October 2011"; moved 15 years, October 2026,
+        on the plan page, the action page and the exports; document names keep their years."""
+        from plans.transfer.exporter import EXPORTERS
+
+        action = _action("1.2", 1)
+        assert action.description == SIX_MONTHLY.format(month="October 2026")
+        plan = action.objective.priority_area.plan
+        for page in (
+            demo_manager.get(plan.get_absolute_url()).text,
+            demo_manager.get(action.get_absolute_url()).text,
+            EXPORTERS["csv"][0](plan).decode("utf-8"),
+        ):
+            assert "beginning in October 2026" in page and "October 2011" not in page
+        # Evidence names a document: "Working Together 2010" is not a date to move.
+        assert EvidenceSource.objects.filter(
+            objective__priority_area__plan=plan, text="Working Together 2010"
+        ).exists()
+        assert "dates written in actions and progress notes included" in plan.dates_moved_note
+
+    def test_demo_ratings_are_illustrative_until_someone_rates_the_action(self, demo_manager):
+        """Point 12 (statuses and RAG): the seed states none, the page says so, a real rating clears it."""
+        action = _action("1.1", 1)
+        assert action.rating_illustrative
+        page = demo_manager.get(action.get_absolute_url()).text
+        assert "Illustrative" in page and "The source plan records no status or RAG rating" in page
+        action.status = Status.COMPLETE
+        action.rag = "blue"
+        action.completed_on = datetime.date(2026, 11, 23)
+        action.save()
+        action.refresh_from_db()
+        assert not action.rating_illustrative
+
+    def test_exports_show_each_rows_measure_undated_notes_and_the_demo_notice(self, demo_manager):
+        """Points 12–16 in the Word and Excel exports: the measure sits in its action's row, an
+        undated note says so, and the notice about moved dates and illustrative ratings is there."""
+        import io
+
+        import docx
+        import openpyxl
+
+        from plans.transfer.exporter import EXPORTERS
+
+        plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+        document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert "moved forward by 15 years from the 2011–2013 original" in text
+        assert "Illustrative: The source plan records no status or RAG rating" in text
+        rows = [
+            [cell.text for cell in row.cells]
+            for table in document.tables
+            for row in table.rows
+            if "Appoint 2 Lay Members" in row.cells[2].text or "marketing campaign" in row.cells[2].text
+        ]
+        lay_members, campaign = rows
+        assert "Lay members in place" in lay_members[6] and "Safeguarding campaign" not in lay_members[6]
+        assert campaign[6] == "Safeguarding campaign launched across Sunderland"
+        assert campaign[5].startswith("Date not recorded: Initial meeting held")
+
+        workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
+        summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True) if row and row[0]]
+        assert any("moved forward by 15 years" in str(value) for value in summary)
+        sheet = next(ws for ws in workbook.worksheets if ws.title.startswith("9 "))
+        by_action = {row[4]: row for row in sheet.iter_rows(values_only=True) if row and row[4]}
+        measure = [cell.value for cell in sheet[2]].index("Measure")  # by heading: exports gain columns
+        assert by_action["Appoint 2 Lay Members to the Board"][measure].startswith("Lay members in place")
+        assert by_action["Review and implement the SSCB Communication Strategy and a marketing campaign"][
+            measure
+        ] == ("Safeguarding campaign launched across Sunderland")
+
+    def test_every_export_and_count_marks_the_demo_ratings_illustrative(self, demo_manager):
+        """Point 12: the seed states no status or RAG. Each row of the CSV, Excel and Word exports
+        says so, as do the Excel summary's counts, the plan page's counts per priority area and
+        the board page's counts."""
+        import csv
+        import io
+
+        import docx
+        import openpyxl
+
+        from plans.transfer.exporter import EXPORTERS, ILLUSTRATIVE_RATING
+
+        plan = BusinessPlan.objects.get(board__slug="sunderland-sscb")
+        actions = Action.objects.filter(objective__priority_area__plan=plan)
+        assert actions.filter(rating_illustrative=True).count() == 45
+        rated = actions.first()
+        rated.status, rated.rag = Status.IN_PROGRESS, "red"
+        rated.save()  # someone rates it: no longer illustrative
+        reference = f"A-{rated.pk}"
+
+        rows = list(csv.DictReader(io.StringIO(EXPORTERS["csv"][0](plan).decode("utf-8-sig"))))
+        marks = {row["Reference"]: row["Illustrative"] for row in rows if row["Reference"]}
+        assert len(marks) == 45
+        assert marks.pop(reference) == ""
+        assert set(marks.values()) == {ILLUSTRATIVE_RATING}
+
+        workbook = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"][0](plan)))
+        summary = list(workbook["Summary"].values)
+        header = next(row for row in summary if row and row[0] == "Priority area")
+        assert header[-1] == "Illustrative ratings"
+        assert summary[summary.index(header) + 1 + 10][-1] == 44  # the "All priority areas" row
+
+        document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](plan)))
+        word_marks = {}
+        for table in document.tables:
+            heads = [cell.text for cell in table.rows[0].cells]
+            for line in table.rows[1:]:
+                row = dict(zip(heads, (cell.text for cell in line.cells), strict=True))
+                word_marks[row["Reference"]] = row["Illustrative"]
+        assert word_marks.pop(reference) == ""
+        assert set(word_marks.values()) == {ILLUSTRATIVE_RATING}
+
+        plan_page = demo_manager.get(plan.get_absolute_url()).text
+        counts = plan_page.split('class="govuk-body-s app-rag-counts"')[1:]
+        assert len(counts) == 10
+        assert all(
+            "the source does not state the ratings these counts rest on" in c.split("</p>")[0] for c in counts
+        )
+        board_page = demo_manager.get(plan.board.get_absolute_url()).text
+        line = board_page[board_page.index(f'id="plan-{plan.pk}"') :].split("</li>")[0]
+        assert "45 actions" in line and "the source does not state the statuses these counts rest on" in line

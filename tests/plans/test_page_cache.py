@@ -23,14 +23,54 @@ def fresh_cache():
 
 
 def test_a_repeat_view_is_served_from_the_cache_with_fewer_queries(
-    client, people, own, django_assert_max_num_queries
+    client, people, own, django_assert_num_queries
 ):
+    """Pinned: the session, the user, the plan (with the reader's role, which is the access
+    check, and what other apps' panels need), and the session's save (with its savepoint
+    pair inside the test's transaction). Nothing reads the plan's rows or its history, nor
+    (for a member) its other versions; the body comes from this process's copy or one
+    cache read."""
     client.force_login(people.member)
     url = own.plan.get_absolute_url()
     first = client.get(url).text
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(6):
         second = client.get(url).text
     assert first.split("<main")[1] == second.split("<main")[1]
+
+
+def test_this_process_keeps_its_own_copy_of_bodies_it_served(client, people, own, monkeypatch):
+    """A key names one version of a body, so the copy kept in the process is never stale:
+    the shared cache is not asked again for it, and a write makes a new key."""
+    from safeguarding import shared_cache
+
+    client.force_login(people.member)
+    url = own.plan.get_absolute_url()
+    client.get(url)
+    monkeypatch.setattr(shared_cache, "get", lambda key: pytest.fail("asked the shared cache again"))
+    assert own.led.description in client.get(url).text
+    own.led.description = "Renamed while cached"
+    own.led.save()
+    monkeypatch.undo()
+    assert "Renamed while cached" in client.get(url).text
+
+
+def test_the_process_s_copies_are_bounded_by_bytes_least_recently_used_first():
+    bodies = page_cache._LocalBodies(max_bytes=10)
+    bodies.put("a", b"aaaa")
+    bodies.put("b", b"bbbb")
+    assert bodies.get("a") == b"aaaa"  # "b" is now the least recently used
+    bodies.put("c", b"cccc")
+    assert (bodies.get("a"), bodies.get("b"), bodies.get("c")) == (b"aaaa", None, b"cccc")
+    bodies.put("big", b"x" * 11)  # larger than the whole budget: not kept
+    assert bodies.get("big") is None and bodies.get("c") == b"cccc"
+
+
+def test_the_process_s_copies_expire_with_the_shared_ones(settings, monkeypatch):
+    bodies = page_cache._LocalBodies(max_bytes=100)
+    bodies.put("a", b"aaaa")
+    now = page_cache.time.monotonic()
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + settings.CACHE_SECONDS + 1)
+    assert bodies.get("a") is None
 
 
 @pytest.mark.parametrize(
@@ -94,7 +134,7 @@ def test_the_body_is_kept_in_the_shared_cache(client, people, own):
     client.get(own.plan.get_absolute_url())
     plan, _ = get_plan_for_user(people.member, own.plan.pk)
     stored = cache.get(page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23)))
-    assert own.led.description in stored
+    assert own.led.description.encode() in stored  # UTF-8 bytes, joined into the response as they are
 
 
 def test_clear_removes_only_plan_bodies(client, people, own):

@@ -19,7 +19,7 @@ from tests.servers import PRODUCTION_ENV, fetch, private_redis, running_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LOG_LINE = re.compile(r"plan body (hit|miss|rendered) pid=(\d+) key=(\S+)")
+LOG_LINE = re.compile(r"plan body (hit|local|miss|rendered) pid=(\d+) key=(\S+)")
 
 
 def cache_events(*logs) -> list[tuple[str, str, str]]:
@@ -66,15 +66,20 @@ def test_a_plan_rendered_by_one_process_is_served_by_every_other_on_both_hosts(p
     events = cache_events(host_a, host_b)
     rendered = [pid for kind, pid, _ in events if kind == "rendered"]
     assert len(rendered) == 1, events  # one render for 37 views
-    served_by = Counter(pid for kind, pid, _ in events if kind == "hit")
+    # "hit": read from the shared cache; "local": the process's own copy of a body it read
+    # (or rendered) before, under the same key (plans.page_cache.local_bodies).
+    from_shared = Counter(pid for kind, pid, _ in events if kind == "hit")
+    served = Counter(pid for kind, pid, _ in events if kind in ("hit", "local"))
     pids_a = {pid for kind, pid, _ in cache_events(host_a)}
     pids_b = {pid for kind, pid, _ in cache_events(host_b)}
     assert pids_b and not pids_a & pids_b
     others = (pids_a | pids_b) - set(rendered)
     assert len(others) >= 3, f"requests reached only {pids_a | pids_b}"
-    assert all(served_by[pid] for pid in others)
-    assert sum(served_by.values()) == 36
-    assert {kind for kind, _pid, _ in events} == {"miss", "rendered", "hit"}
-    # Redis agrees: one render claimed and one body written (two SETs), every view read it.
+    # Every other process, on both hosts, got the body from the shared cache.
+    assert all(from_shared[pid] for pid in others), from_shared
+    assert sum(served.values()) == 36
+    assert {kind for kind, _pid, _ in events} <= {"miss", "rendered", "hit", "local"}
+    # Redis agrees: one render claimed and one body written (two SETs), and read by each
+    # other process (the first view's miss and the claim's wait may read it too).
     assert stats["cmdstat_set"]["calls"] == 2
-    assert stats["cmdstat_get"]["calls"] >= 37
+    assert stats["cmdstat_get"]["calls"] >= len(others) + 1

@@ -160,3 +160,40 @@ def test_action_links_on_the_plan_page_match_the_url_pattern(client, people, act
         f'href="{action.get_absolute_url()}"'
         in client.get(action.objective.priority_area.plan.get_absolute_url()).text
     )
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False)
+@pytest.mark.parametrize("distinct_on", [True, False], ids=["postgresql", "without DISTINCT ON (sqlite)"])
+def test_each_row_shows_its_latest_note_and_first_agreed_due_date(client, people, distinct_on, monkeypatch):
+    """The table reads every action's latest note and first agreed due date in one pass
+    each over the plan (plans.plan_table._action_rows): DISTINCT ON on PostgreSQL, the first
+    row per action picked in Python elsewhere (make run's SQLite). Both pick the same."""
+    from plans import page_cache
+    from plans.models import DueDateChange
+    from tests.plans.factories import DueDateChangeFactory
+
+    monkeypatch.setattr(connection.features, "can_distinct_on_fields", distinct_on)
+    plan = BusinessPlanFactory(board=people.board)
+    objective = ObjectiveFactory(priority_area__plan=plan)
+    moved = ActionFactory(objective=objective, position=1, due_date=datetime.date(2027, 6, 30))
+    quiet = ActionFactory(objective=objective, position=2, due_date=datetime.date(2027, 3, 31))
+    ProgressUpdateFactory(action=moved, date=datetime.date(2026, 5, 1), text="Older note on the moved action")
+    ProgressUpdateFactory(
+        action=moved, date=datetime.date(2026, 10, 1), text="Newest note on the moved action"
+    )
+    ProgressUpdateFactory(action=moved, date=None, text="Undated note on the moved action")
+    ProgressUpdateFactory(action=quiet, date=datetime.date(2026, 9, 30), text="Only note on the quiet action")
+    for old, new in (
+        (datetime.date(2027, 1, 31), datetime.date(2027, 3, 31)),
+        (None, datetime.date(2027, 6, 30)),
+    ):
+        DueDateChangeFactory(
+            action=moved, kind=DueDateChange.Kind.CHANGED, old_due_date=old, new_due_date=new
+        )
+    page_cache.clear()
+    client.force_login(people.member)
+    page = client.get(plan.get_absolute_url()).text
+    assert "Newest note on the moved action" in page and "Only note on the quiet action" in page
+    assert "Older note" not in page and "Undated note" not in page
+    assert "Originally January 2027, now June 2027" in page  # the first change's old date (months)
+    assert "Originally" not in page.split("Only note on the quiet action")[0].rsplit("<tr", 1)[1]

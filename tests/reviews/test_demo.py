@@ -19,28 +19,11 @@ from reviews.models import (
     ReviewKind,
 )
 from reviews.traceability import review_coverage
+from tests.once import rolled_back_afterwards
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo():
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        call_command("load_demo")
-        yield
-
-
-def test_demo_reviews_carry_the_seeds_facts(demo):
-    """One load, every fact (loading the demo is the slow part)."""
-    check_stockton_diagnostic_review_facts()
-    check_sunderland_ofsted_inspection_facts()
-    check_sunderland_peer_review_themes_and_core_assets_review()
-    check_recommendations_without_seed_text_are_marked_illustrative()
-    check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix()
-    check_the_seed_plans_serious_case_reviews_are_reviews()
-    check_no_response_owner_or_undated_point_is_made_up()
 
 
 def check_stockton_diagnostic_review_facts():
@@ -160,18 +143,6 @@ def check_no_response_owner_or_undated_point_is_made_up():
     assert evidence.date_label == "Date not recorded"
 
 
-def test_the_action_page_shows_the_demo_evidence_undated_and_not_verified(demo, client):
-    from django.contrib.auth import get_user_model
-
-    evidence = ImpactEvidence.objects.get(indicator_reference="Improvement update, paragraph 3.5")
-    client.force_login(get_user_model().objects.get(username="improvement.manager"))
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        page = client.get(evidence.action.get_absolute_url()).text
-    panel = page[page.index("backlog cleared") - 400 :][:600]
-    assert "Date not recorded" in panel and "(not verified)" in panel
-    assert "1 September" not in panel
-
-
 def test_original_dates_keep_the_improvement_plan_in_2015():
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
         call_command("load_demo", "--original-dates")
@@ -202,3 +173,45 @@ def test_loading_the_demo_twice_changes_nothing_and_prints_the_improvement_login
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
         call_command("load_demo")
     assert snapshot() == before
+
+
+class TestTheLoadedDemo:
+    """These tests share one load_demo (tests/once.py): each runs in a savepoint inside the
+    class's transaction, rolled back after it."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def loaded_demo(cls, django_db_setup, django_db_blocker):
+        with rolled_back_afterwards(django_db_blocker):
+            with (
+                django_db_blocker.unblock(),
+                time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False),
+            ):
+                call_command("load_demo")
+            yield
+
+    @pytest.fixture
+    def demo(self, loaded_demo):
+        with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+            yield
+
+    def test_demo_reviews_carry_the_seeds_facts(self, demo):
+        """One load, every fact (loading the demo is the slow part)."""
+        check_stockton_diagnostic_review_facts()
+        check_sunderland_ofsted_inspection_facts()
+        check_sunderland_peer_review_themes_and_core_assets_review()
+        check_recommendations_without_seed_text_are_marked_illustrative()
+        check_demo_improvement_plans_move_like_the_sscb_plan_and_show_a_mix()
+        check_the_seed_plans_serious_case_reviews_are_reviews()
+        check_no_response_owner_or_undated_point_is_made_up()
+
+    def test_the_action_page_shows_the_demo_evidence_undated_and_not_verified(self, demo, client):
+        from django.contrib.auth import get_user_model
+
+        evidence = ImpactEvidence.objects.get(indicator_reference="Improvement update, paragraph 3.5")
+        client.force_login(get_user_model().objects.get(username="improvement.manager"))
+        with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+            page = client.get(evidence.action.get_absolute_url()).text
+        panel = page[page.index("backlog cleared") - 400 :][:600]
+        assert "Date not recorded" in panel and "(not verified)" in panel
+        assert "1 September" not in panel

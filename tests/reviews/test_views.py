@@ -438,6 +438,24 @@ def test_plan_page_shows_reviews_answered_and_monitoring_bodies(client, people, 
     assert "Monitored by" in page and "Cabinet" in page and review.title in page
 
 
+def test_the_monitoring_panel_asks_for_itself_given_a_plan_without_the_page_s_columns(
+    people, improvement, review, rf, django_assert_num_queries
+):
+    """The plan page reads whether a plan answers a review with the plan (no query of the
+    panel's own, plans.extensions.plan_page_annotations); a plan loaded elsewhere does not
+    carry those columns, and the panel then reads them itself."""
+    from plans.models import BusinessPlan
+    from reviews.panels import plan_monitoring_panel
+
+    plain = BusinessPlan.objects.get(pk=improvement.plan.pk)
+    panel = plan_monitoring_panel(rf.get("/"), plain)
+    assert panel is not None and review in panel.context["reviews"]
+    unrelated = ActionFactory(objective__priority_area__plan__board=people.board).objective.priority_area.plan
+    unrelated = BusinessPlan.objects.get(pk=unrelated.pk)
+    with django_assert_num_queries(1):
+        assert plan_monitoring_panel(rf.get("/"), unrelated) is None
+
+
 def test_action_page_shows_recommendations_and_impact(client, people, linked, action):
     ImpactEvidenceFactory(action=action, verified=True, text="Re-audit of 35 records: all good.")
     client.force_login(people.member)
@@ -549,8 +567,10 @@ def test_plan_and_action_pages_with_review_panels_answer_in_fixed_queries(
     client.force_login(people.manager)
     # The budgets include the other apps' panels (meetings adds one query to each page: the
     # meeting an action arose at, the decision that approved the plan), and the action page
-    # reads the action's own evidence (plans.rows.for_action).
-    with django_assert_max_num_queries(17):
+    # reads the action's own evidence (plans.rows.for_action). The plan page reads the
+    # latest notes and first due dates in two queries of their own (plans.plan_table), and
+    # for a manager of a plan in force, whether a new version is being drafted.
+    with django_assert_max_num_queries(19):
         assert client.get(plan.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(16):
         response = client.get(action.get_absolute_url())

@@ -69,10 +69,11 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_plans_history_and
     action.description = "Changed, so the history has a second row"
     action.save()
     monkeypatch.setattr(generation, "dispatch", lambda pack: generation.make_pack(pack.pk))
+    monkeypatch.setattr(generation, "dispatch_annex", lambda pack_id: generation.make_annex(pack_id) or True)
     with mock.patch.object(generation, "write_pdf", return_value=RenderedPdf(b"%PDF-1.7 the pack", 3)):
         pack, _ = request_pack(people.board, quarter_containing(datetime.date(2026, 8, 1)), people.member)
     pack.refresh_from_db()
-    assert pack.pdf
+    assert pack.pdf and pack.annex_pdf and pack.status == "done"
 
     backups = tmp_path / "backups"
     run_backup_tool("backup", "--to", str(backups), database=database_url(), media=settings.MEDIA_ROOT)
@@ -85,10 +86,13 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_plans_history_and
     with psycopg.connect(fresh_database) as restored:
         after = counts(restored.cursor())
         title = restored.execute("SELECT title FROM plans_businessplan WHERE id = %s", [plan.pk]).fetchone()
-        pdf_name = restored.execute("SELECT pdf FROM packs_boardpack WHERE id = %s", [pack.pk]).fetchone()
+        pdf_name = restored.execute(
+            "SELECT pdf, annex_pdf FROM packs_boardpack WHERE id = %s", [pack.pk]
+        ).fetchone()
     assert after == before and before["plans_historicalaction"] > before["plans_action"]
     assert title == (BusinessPlan.objects.get(pk=plan.pk).title,)
     assert (restored_media / pdf_name[0]).read_bytes() == b"%PDF-1.7 the pack"
+    assert (restored_media / pdf_name[1]).read_bytes() == b"%PDF-1.7 the pack"  # and its full-plan annex
     assert BoardPack.objects.count() == after["packs_boardpack"] == 1
 
 

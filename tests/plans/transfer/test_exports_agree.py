@@ -35,6 +35,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     UserFactory,
 )
+from tests.once import rolled_back_afterwards
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -44,12 +45,6 @@ TODAY = datetime.date(2026, 11, 23)
 def frozen_today():
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
         yield
-
-
-@pytest.fixture
-def demo_plan() -> BusinessPlan:
-    load_demo(TODAY)  # dates moved forward: the seed's "December 2011" is due in a later year
-    return BusinessPlan.objects.get(board__slug="sunderland-sscb")
 
 
 def full_snapshot(plan: BusinessPlan) -> list:
@@ -151,57 +146,7 @@ def _rows(fmt: str, data: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def test_timescale_and_due_date_in_every_export_say_what_the_plan_page_says(client, demo_plan):
-    manager = demo_plan.board.memberships.get(role="manager").user
-    moved = Action.objects.filter(objective__priority_area__plan=demo_plan, due_date__isnull=False).first()
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0), tick=False):
-        change_due_date(
-            moved, moved.due_date.replace(year=moved.due_date.year + 1), user=manager, reason="Later"
-        )
-    client.force_login(manager)
-    page = client.get(demo_plan.get_absolute_url()).text
-    actions = {
-        f"A-{a.pk}": a
-        for a in Action.objects.with_first_due_date().filter(objective__priority_area__plan=demo_plan)
-    }
-    # The demo's dates really were moved: the seed's words are not the due date any more.
-    assert any(a.timescale_text and a.timescale_text != a.timescale for a in actions.values())
-    for fmt in ("xlsx", "csv", "docx"):
-        rows = _rows(fmt, EXPORTERS[fmt][0](demo_plan))
-        assert len(rows) == len(actions), fmt
-        for row in rows:
-            action = actions[row["Reference"]]
-            assert row["Timescale"] == (action.timescale if action.due_date else action.timescale_text), fmt
-            if fmt != "docx":
-                assert row["Due date"] == (action.timescale if action.due_date else ""), fmt
-            assert row["Originally due"] == action.original_timescale, fmt
-            # The plan page says the same words.
-            shown = (
-                f"Originally {row['Originally due']}, now {row['Timescale']}"
-                if row["Originally due"]
-                else row["Timescale"]
-            )
-            assert shown in page, (fmt, shown)
-    assert actions[f"A-{moved.pk}"].original_timescale  # the moved one says where it started
-
-
-def test_word_export_is_a4_landscape_with_the_round_trip_columns(demo_plan):
-    document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](demo_plan)))
-    section = document.sections[0]
-    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
-    assert section.orientation == 1  # WD_ORIENT.LANDSCAPE
-    assert [cell.text for cell in document.tables[0].rows[0].cells] == WORD_COLUMNS
-
-
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
-def test_the_demo_plan_exported_and_imported_into_a_new_plan_is_the_same_plan(demo_plan, fmt):
-    manager = demo_plan.board.memberships.get(role="manager").user
-    imported, _ = import_into_new_plan(f"export.{fmt}", EXPORTERS[fmt][0](demo_plan), demo_plan, manager)
-    assert full_snapshot(imported) == full_snapshot(demo_plan)
-
-
-@pytest.fixture
-def generated_plan() -> BusinessPlan:
+def generated_plan_of_300_actions() -> BusinessPlan:
     """300 actions across 6 priority areas: every status, RAG, both precisions, undated
     timescales, deferrals, multi-line and dated progress, evidence and measures; the plan's
     own action numbers, ongoing and recurring work (with and without a date), strategic
@@ -304,54 +249,143 @@ def generated_plan() -> BusinessPlan:
     return plan
 
 
-def test_the_generated_plan_has_what_its_round_trip_must_keep(generated_plan):
-    """The fixture really holds each thing the round trip is asked to keep."""
-    actions = Action.objects.filter(objective__priority_area__plan=generated_plan)
-    assert {a.recurrence for a in actions} == set(Recurrence.values)
-    assert actions.filter(recurrence=Recurrence.RECURRING, due_date__isnull=False).exists()
-    assert actions.exclude(number="").exists() and actions.filter(number="").exists()
-    assert generated_plan.priority_areas.exclude(lead="").exists()
-    assert {a.lead_agency.name for a in actions if a.lead_agency} == {
-        "Northumbria Police",
-        "LSCB Business Manager",
-    }
-    assert actions.filter(lead_agency__isnull=True).exists()
-    assert (
-        Measure.objects.filter(objective__priority_area__plan=generated_plan, action__isnull=False).count()
-        == 30 * 4
-    )
+class TestTheDemoPlan:
+    """These tests share one load_demo (tests/once.py): each runs in a savepoint inside the
+    class's transaction, rolled back after it, so what one imports the next does not see."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def loaded_demo(cls, django_db_setup, django_db_blocker):
+        with rolled_back_afterwards(django_db_blocker):
+            with (
+                django_db_blocker.unblock(),
+                time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False),
+            ):
+                load_demo(TODAY)  # dates moved forward: the seed's "December 2011" is due in a later year
+            yield
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
-def test_a_generated_plan_of_300_actions_round_trips_field_by_field(generated_plan, fmt):
-    manager = generated_plan.board.memberships.get(role="manager").user
-    imported, draft = import_into_new_plan(
-        f"export.{fmt}", EXPORTERS[fmt][0](generated_plan), generated_plan, manager
-    )
-    assert draft["counts"]["actions"] == 300
-    assert full_snapshot(imported) == full_snapshot(generated_plan)
+    @pytest.fixture
+    def demo_plan(self, loaded_demo) -> BusinessPlan:
+        return BusinessPlan.objects.get(board__slug="sunderland-sscb")
 
-
-def test_status_rag_and_progress_dates_survive_a_word_round_trip(generated_plan):
-    manager = generated_plan.board.memberships.get(role="manager").user
-    imported, _ = import_into_new_plan(
-        "export.docx", EXPORTERS["docx"][0](generated_plan), generated_plan, manager
-    )
-
-    def facts(plan):
-        return sorted(
-            (
-                a.description,
-                a.lead_agency_id,
-                a.status,
-                a.rag,
-                a.completed_on,
-                tuple(sorted(str(n.date) for n in a.progress_updates.all())),
+    def test_timescale_and_due_date_in_every_export_say_what_the_plan_page_says(self, client, demo_plan):
+        manager = demo_plan.board.memberships.get(role="manager").user
+        moved = Action.objects.filter(
+            objective__priority_area__plan=demo_plan, due_date__isnull=False
+        ).first()
+        with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0), tick=False):
+            change_due_date(
+                moved, moved.due_date.replace(year=moved.due_date.year + 1), user=manager, reason="Later"
             )
-            for a in Action.objects.filter(objective__priority_area__plan=plan).prefetch_related(
-                "progress_updates"
-            )
+        client.force_login(manager)
+        page = client.get(demo_plan.get_absolute_url()).text
+        actions = {
+            f"A-{a.pk}": a
+            for a in Action.objects.with_first_due_date().filter(objective__priority_area__plan=demo_plan)
+        }
+        # The demo's dates really were moved: the seed's words are not the due date any more.
+        assert any(a.timescale_text and a.timescale_text != a.timescale for a in actions.values())
+        for fmt in ("xlsx", "csv", "docx"):
+            rows = _rows(fmt, EXPORTERS[fmt][0](demo_plan))
+            assert len(rows) == len(actions), fmt
+            for row in rows:
+                action = actions[row["Reference"]]
+                assert row["Timescale"] == (action.timescale if action.due_date else action.timescale_text), (
+                    fmt
+                )
+                if fmt != "docx":
+                    assert row["Due date"] == (action.timescale if action.due_date else ""), fmt
+                assert row["Originally due"] == action.original_timescale, fmt
+                # The plan page says the same words.
+                shown = (
+                    f"Originally {row['Originally due']}, now {row['Timescale']}"
+                    if row["Originally due"]
+                    else row["Timescale"]
+                )
+                assert shown in page, (fmt, shown)
+        assert actions[f"A-{moved.pk}"].original_timescale  # the moved one says where it started
+
+    def test_word_export_is_a4_landscape_with_the_round_trip_columns(self, demo_plan):
+        document = docx.Document(io.BytesIO(EXPORTERS["docx"][0](demo_plan)))
+        section = document.sections[0]
+        assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+        assert section.orientation == 1  # WD_ORIENT.LANDSCAPE
+        assert [cell.text for cell in document.tables[0].rows[0].cells] == WORD_COLUMNS
+
+    @pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
+    def test_the_demo_plan_exported_and_imported_into_a_new_plan_is_the_same_plan(self, demo_plan, fmt):
+        manager = demo_plan.board.memberships.get(role="manager").user
+        imported, _ = import_into_new_plan(f"export.{fmt}", EXPORTERS[fmt][0](demo_plan), demo_plan, manager)
+        assert full_snapshot(imported) == full_snapshot(demo_plan)
+
+
+class TestTheGeneratedPlan:
+    """These tests share one generated plan (tests/once.py): each runs in a savepoint inside
+    the class's transaction, rolled back after it, so what one imports the next does not see."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def generated_plan_pk(cls, django_db_setup, django_db_blocker):
+        with rolled_back_afterwards(django_db_blocker):
+            with (
+                django_db_blocker.unblock(),
+                time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False),
+            ):
+                pk = generated_plan_of_300_actions().pk
+            yield pk
+
+    @pytest.fixture
+    def generated_plan(self, generated_plan_pk) -> BusinessPlan:
+        return BusinessPlan.objects.get(pk=generated_plan_pk)
+
+    def test_the_generated_plan_has_what_its_round_trip_must_keep(self, generated_plan):
+        """The fixture really holds each thing the round trip is asked to keep."""
+        actions = Action.objects.filter(objective__priority_area__plan=generated_plan)
+        assert {a.recurrence for a in actions} == set(Recurrence.values)
+        assert actions.filter(recurrence=Recurrence.RECURRING, due_date__isnull=False).exists()
+        assert actions.exclude(number="").exists() and actions.filter(number="").exists()
+        assert generated_plan.priority_areas.exclude(lead="").exists()
+        assert {a.lead_agency.name for a in actions if a.lead_agency} == {
+            "Northumbria Police",
+            "LSCB Business Manager",
+        }
+        assert actions.filter(lead_agency__isnull=True).exists()
+        assert (
+            Measure.objects.filter(
+                objective__priority_area__plan=generated_plan, action__isnull=False
+            ).count()
+            == 30 * 4
         )
 
-    assert facts(imported) == facts(generated_plan)
-    assert {s for _, _, s, *_ in facts(imported)} == set(Status.values)
+    @pytest.mark.parametrize("fmt", ["xlsx", "csv", "docx"])
+    def test_a_generated_plan_of_300_actions_round_trips_field_by_field(self, generated_plan, fmt):
+        manager = generated_plan.board.memberships.get(role="manager").user
+        imported, draft = import_into_new_plan(
+            f"export.{fmt}", EXPORTERS[fmt][0](generated_plan), generated_plan, manager
+        )
+        assert draft["counts"]["actions"] == 300
+        assert full_snapshot(imported) == full_snapshot(generated_plan)
+
+    def test_status_rag_and_progress_dates_survive_a_word_round_trip(self, generated_plan):
+        manager = generated_plan.board.memberships.get(role="manager").user
+        imported, _ = import_into_new_plan(
+            "export.docx", EXPORTERS["docx"][0](generated_plan), generated_plan, manager
+        )
+
+        def facts(plan):
+            return sorted(
+                (
+                    a.description,
+                    a.lead_agency_id,
+                    a.status,
+                    a.rag,
+                    a.completed_on,
+                    tuple(sorted(str(n.date) for n in a.progress_updates.all())),
+                )
+                for a in Action.objects.filter(objective__priority_area__plan=plan).prefetch_related(
+                    "progress_updates"
+                )
+            )
+
+        assert facts(imported) == facts(generated_plan)
+        assert {s for _, _, s, *_ in facts(imported)} == set(Status.values)
