@@ -286,6 +286,9 @@ def make_annex(pack_id: int) -> None:
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:
         appendix = plan_appendix(pack.board, pack.period, pack.snapshot)
+        if appendix is None:
+            # has_annex is set only for a snapshot with a plan; fails as any error here does.
+            raise ValueError("The pack's snapshot holds no plan for its annex.")
         actions = sum(
             len(o["actions"]) for p in appendix.context["plans"] for a in p["areas"] for o in a["objectives"]
         )

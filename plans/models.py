@@ -235,6 +235,16 @@ class BusinessPlan(Versioned):
     # The content version is bookkeeping, not a change anyone made.
     history = HistoricalRecords(excluded_fields=["content_version"])
 
+    # Not stored: plans.views._revision_links sets them for the plan page (the version being
+    # drafted to replace this one, or the version that replaced it).
+    draft_revision_pk: int | None
+    draft_revision_number: int | None
+    replaced_by_pk: int | None
+    replaced_by_number: int | None
+    # Not stored: reviews.panels.plan_page_annotations adds them to the plan page's plan.
+    reviews_answers: bool
+    reviews_monitored: bool
+
     class Meta:
         ordering = ["board", "-period_start", "title", "-revision_number"]
         constraints = [
