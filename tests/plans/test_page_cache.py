@@ -26,9 +26,10 @@ def test_a_repeat_view_is_served_from_the_cache_with_fewer_queries(
     client, people, own, django_assert_num_queries
 ):
     """Pinned: the session, the user, the plan (with the reader's role, which is the access
-    check, its revisions and what other apps' panels need), and the session's save (with
-    its savepoint pair inside the test's transaction). Nothing reads the plan's rows or its
-    history; the body comes from this process's copy or one cache read."""
+    check, and what other apps' panels need), and the session's save (with its savepoint
+    pair inside the test's transaction). Nothing reads the plan's rows or its history, nor
+    (for a member) its other versions; the body comes from this process's copy or one
+    cache read."""
     client.force_login(people.member)
     url = own.plan.get_absolute_url()
     first = client.get(url).text
