@@ -44,7 +44,8 @@ def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
     """The PDF with the four gaps above closed; an untagged PDF is returned unchanged."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         tree_root = pdf.Root.get("/StructTreeRoot")
-        if tree_root is None or "/ParentTree" not in tree_root:
+        # The PDF standard makes it a dictionary; anything else is a PDF we do not touch.
+        if not isinstance(tree_root, pikepdf.Dictionary) or "/ParentTree" not in tree_root:
             return content
         # One walk of the tree serves both the orphan test and the header scopes below
         # (pruning takes out only empty /Span and /NonStruct elements, never cells).
@@ -65,8 +66,9 @@ def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
             empty = _rewrite_page(pdf, page, orphans)
             for mcid in orphans | empty:
                 if mcid < len(mcids):
-                    if mcid in empty and isinstance(mcids[mcid], pikepdf.Dictionary):
-                        _forget_mcid(mcids[mcid], mcid)
+                    owner = mcids[mcid]
+                    if mcid in empty and isinstance(owner, pikepdf.Dictionary):
+                        _forget_mcid(owner, mcid)
                     mcids[mcid] = pikepdf.Object.parse(b"null")
         for element in _kids(tree_root):
             if isinstance(element, pikepdf.Dictionary):
@@ -102,7 +104,7 @@ class _ParentTree:
     """The number tree mapping each page's StructParents to its MCID → element array.
     WeasyPrint writes it flat (one /Nums array), which is all this reads."""
 
-    def __init__(self, tree: pikepdf.Dictionary) -> None:
+    def __init__(self, tree: pikepdf.Object) -> None:
         nums = tree.get("/Nums", pikepdf.Array())
         self.arrays = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
 
@@ -273,7 +275,7 @@ def _rewrite_page_parsed(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]
             stack[-1].painted = True
     if not replace and not drop:
         return empty
-    rebuilt = []
+    rebuilt: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     for position, instruction in enumerate(instructions):
         if position in drop:
             continue
@@ -380,10 +382,9 @@ def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Array]:
         return {}
     found = {}
     for name, destination in pikepdf.NameTree(names.Dests).items():
-        if isinstance(destination, pikepdf.Dictionary):
-            destination = destination.get("/D")
-        if isinstance(destination, pikepdf.Array) and len(destination):
-            found[str(name)] = destination
+        target = destination.get("/D") if isinstance(destination, pikepdf.Dictionary) else destination
+        if isinstance(target, pikepdf.Array) and len(target):
+            found[str(name)] = target
     return found
 
 
@@ -399,9 +400,9 @@ def _scope_table_headers(elements: list[pikepdf.Dictionary]) -> None:
         elif role == "/TD":
             attributes = element.get("/A")
             if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
-                for header_id in attributes.Headers:
+                for named_id in attributes.Headers:
                     row = element.get("/P")
-                    named_from_rows.setdefault(bytes(header_id).decode("latin-1"), set()).add(
+                    named_from_rows.setdefault(bytes(named_id).decode("latin-1"), set()).add(
                         row.objgen if row is not None else (0, 0)
                     )
     for header_id, header in headers.items():
