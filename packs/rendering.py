@@ -84,9 +84,12 @@ def write_pdf(html: str, on_step: Callable[[str], None] | None = None) -> Render
     )
     pages = len(document.pages)
     say(f"writing {pages} pages as PDF")
-    content = document.write_pdf(pdf_variant=variant)
+    finishing = bool(variant and variant.startswith("pdf/ua"))
+    # finish_tagged_pdf reads every stream and compresses them as it saves: compressing
+    # them here as well would be work thrown away.
+    content = document.write_pdf(pdf_variant=variant, uncompressed_pdf=finishing)
     del document  # the laid-out pages are the bulk of the memory; the tagging below needs only the bytes
-    if variant and variant.startswith("pdf/ua"):
+    if finishing:
         # Running headers as artifacts, readable link descriptions, no empty spans.
         say(f"tagging {pages} pages for screen readers (PDF/UA)")
         content = finish_tagged_pdf(content, html)
