@@ -121,9 +121,9 @@ test: install
 lint: $(STAMP)/python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
-# mypy with django-stubs over the apps (pyproject.toml [tool.mypy]). Not yet part of lint:
-# it still reports errors to fix (README, "Type checking").
+# mypy with django-stubs over the apps (pyproject.toml [tool.mypy]) alone; `make lint` runs it too.
 typecheck: $(STAMP)/python
 	$(VENV)/bin/mypy
 

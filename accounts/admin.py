@@ -27,7 +27,7 @@ class UniqueEmailUserChangeForm(UniqueEmailMixin, UserChangeForm):
 
 class UniqueEmailUserCreationForm(UniqueEmailMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
-        fields = ["username", "email"]
+        fields = ("username", "email")
 
 
 User = get_user_model()

@@ -6,6 +6,7 @@ All are rendered by crispy-forms with the GOV.UK (``gds``) template pack.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
@@ -62,7 +63,7 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "E-mail address or username"
-        self.fields["username"].max_length = 254
+        cast(forms.CharField, self.fields["username"]).max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
 
 

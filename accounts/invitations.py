@@ -76,7 +76,7 @@ def invite(board: Board, email: str, role: str, invited_by, job_title: str = "")
     now = timezone.now()
     expires_at = now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS)
     _unsent, token_hash = _new_token()  # the worker makes the link it sends
-    for _attempt in range(2):
+    for attempt in range(2):
         try:
             with transaction.atomic():
                 invitation = (
@@ -112,7 +112,10 @@ def invite(board: Board, email: str, role: str, invited_by, job_title: str = "")
                     )
             break
         except IntegrityError:
-            continue
+            if attempt:
+                # Lost the race twice: fail rather than send a link for a row never saved.
+                raise
+    assert invitation is not None  # made or renewed by the attempt that broke out
     outbox.send_email_later(SEND_INVITATION, [invitation.pk])
     security_log.info(
         "invitation-sent board=%s invitation=%s role=%s by=%s",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import is_verified
 
 from . import two_factor
 
@@ -36,6 +37,6 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or request.session.get(two_factor.SSO_SESSION_KEY):
             return False
-        if user.is_verified():  # django-otp: this session passed a second factor
+        if is_verified(user):  # django-otp: this session passed a second factor
             return False
         return two_factor.two_factor_required(user)

@@ -20,6 +20,7 @@ Who gets in (SignOnAdapter.pre_social_login):
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -92,7 +93,7 @@ def pending_invitation_exists(email: str) -> bool:
 
 def refuse(
     request: HttpRequest, reason: str, tenant: SignOnTenant | None = None, email: str = "", status: int = 403
-):
+) -> NoReturn:
     security_log.warning(
         "sso-refused reason=%s tenant=%s email=%s", reason, tenant.slug if tenant else "-", email or "-"
     )
@@ -123,7 +124,9 @@ class SignOnAdapter(DefaultSocialAccountAdapter):
             refuse(request, "unverified", tenant, email)
         if email.rsplit("@", 1)[-1] not in tenant.domains:
             refuse(request, "domain", tenant, email)
-        request.sso_tenant = tenant.slug  # for AccountAdapter.login, once allauth signs them in
+        # For AccountAdapter.login, once allauth signs them in: allauth hands it the same
+        # request object. HttpRequest takes any attribute; its stub declares only Django's.
+        request.sso_tenant = tenant.slug  # type: ignore[attr-defined]
         if sociallogin.is_existing:
             if not sociallogin.user.is_active:
                 refuse(request, "inactive", tenant, email)

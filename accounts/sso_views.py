@@ -40,7 +40,9 @@ def start(request: HttpRequest) -> HttpResponse:
     # The form's answer redirects to the tenant: the browser applies form-action to it.
     origins = form_action_origins()
     if origins:
-        response._csp_update = {"form-action": origins}
+        # What django-csp's own csp_update decorator sets (with setattr) for its middleware
+        # to read; HttpResponse's stub does not declare it.
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
     return response
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boards.models import Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PENDING_KEY = "two_factor_pending"
 SSO_SESSION_KEY = "signed_in_with_sso"
@@ -46,7 +50,7 @@ def two_factor_required(user) -> bool:
 
 @dataclass
 class Pending:
-    user: object
+    user: User
     backend: str
     next_url: str
 
@@ -71,7 +75,10 @@ def pending(request: HttpRequest) -> Pending | None:
     if time.time() - data.get("at", 0) > settings.TWO_FACTOR_PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None
-    user = get_user_model()._default_manager.filter(pk=data.get("user"), is_active=True).first()
+    user_pk = data.get("user")
+    if user_pk is None:
+        return None
+    user = get_user_model()._default_manager.filter(pk=user_pk, is_active=True).first()
     if user is None:
         return None
     return Pending(user=user, backend=data["backend"], next_url=data["next"])

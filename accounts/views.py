@@ -5,6 +5,7 @@ signs in."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -49,7 +50,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_service.find_invitation(token)
     except InvitationUnusableError as refusal:
         return _unusable(request, refusal.reason)
-    context = {"invitation": invitation, "board": invitation.board}
+    context: dict[str, Any] = {"invitation": invitation, "board": invitation.board}
 
     if request.user.is_authenticated:
         if request.user.email.strip().lower() != invitation.email:

@@ -18,7 +18,7 @@ Idempotent: a report already there for the year is left as it is (it may have be
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -59,19 +59,25 @@ SSAB_PLAN_NOTE = (
 DEMO_REPORT_APPROVAL = "The demo loader approved it, not the board."
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
+# Every model written here has one manager, ``objects``, so it is the default manager.
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def _upsert(model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any]) -> ModelT:
     """Get-or-create by natural key, saving only when a field differs (a rerun writes nothing)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-        obj.written_by_demo = True  # keeps Action.rating_illustrative
+        if isinstance(obj, Action):
+            obj.written_by_demo = True  # keeps Action.rating_illustrative
         obj.save()
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
-        obj.written_by_demo = True
+        if isinstance(obj, Action):
+            obj.written_by_demo = True
         obj.save()
     return obj
 

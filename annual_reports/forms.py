@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from boards.forms import choice_field
 from boards.govuk_fields import GovukDateField
 from boards.models import Board, BoardKind
 
@@ -40,7 +41,7 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, board: Board, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.years = {y.start.isoformat(): y for y in year_choices(board, today)}
-        self.fields["year"].choices = [
+        choice_field(self, "year").choices = [
             (key, f"{y.start:%-d %B %Y} to {y.end:%-d %B %Y}") for key, y in self.years.items()
         ]
         # The last complete year is what a board usually reports on.
@@ -81,6 +82,9 @@ class RecipientForm(forms.Form):
         error_messages={"required": "Enter who the report was sent to"},
     )
     sent_on = GovukDateField(label="Date sent")
+
+    # Set by annual_reports.views for each recipient's row (its own action URL).
+    helper: FormHelper
 
     def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)

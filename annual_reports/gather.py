@@ -505,9 +505,9 @@ def gather_not_implemented(board: Board, year: Year, reviews: dict[str, Any]) ->
         {
             "review": review_titles[decision.review_id],
             "subject": f"Recommendation {decision.recommendation.number}"
-            if decision.recommendation_id
+            if decision.recommendation is not None
             else "Finding",
-            "finding": decision.recommendation.text if decision.recommendation_id else decision.finding.text,
+            "finding": decision.subject.text,
             "reason": decision.reason,
             "decided_on": decision.decided_on.isoformat(),
             "decided_by": decision.decided_by,
@@ -553,7 +553,7 @@ def gather_indicators(board: Board, year: Year) -> dict[str, Any]:
         .order_by("code", "pk")
         .prefetch_related(Prefetch("values", queryset=values))
     )
-    facts = [
+    facts: list[dict[str, Any]] = [
         {
             "id": indicator.pk,
             "code": indicator.code,

@@ -12,6 +12,7 @@ the ones whose edited text it kept, so no one's writing is lost without being to
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.db import transaction
@@ -50,7 +51,7 @@ def send_unsent_gatherings(now: datetime.datetime | None = None) -> list[int]:
     ).filter(Q(gather_sent_at__isnull=True) | Q(gather_sent_at__lt=now - RESEND_AFTER))
     sent = []
     for report_id in unsent.values_list("pk", flat=True):
-        if not send_now(GATHER_TASK, [report_id], on_sent=lambda pk=report_id: mark_sent(pk)):
+        if not send_now(GATHER_TASK, [report_id], on_sent=functools.partial(mark_sent, report_id)):
             break
         sent.append(report_id)
     return sent

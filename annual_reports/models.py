@@ -9,6 +9,7 @@ Safeguard Children 2023 asks. Other boards get the sections every board has.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from boards.models import Board
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class ReportFramework(models.TextChoices):
@@ -132,6 +136,8 @@ class AnnualReport(models.Model):
     pdf_pages = models.PositiveIntegerField(null=True, blank=True)
     docx = models.FileField(upload_to=report_file_upload_to, blank=True)
 
+    # Not stored: who made the next save(), for simple-history to record on its history row.
+    _history_user: User | None
     objects = AnnualReportQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
@@ -244,6 +250,8 @@ class AnnualReportSection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Not stored: who made the next save(), for simple-history to record on its history row.
+    _history_user: User | None
 
     class Meta:
         ordering = ["report", "position"]
@@ -291,6 +299,8 @@ class AnnualReportRecipient(models.Model):
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    # Not stored: who made the next save(), for simple-history to record on its history row.
+    _history_user: User | None
 
     class Meta:
         ordering = ["report", "position"]

@@ -8,6 +8,7 @@ minute) sends it later. make_files is idempotent: a redelivered task finds the f
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.core.files.base import ContentFile
@@ -44,7 +45,7 @@ def send_unsent_reports(now: datetime.datetime | None = None) -> list[int]:
     ).filter(Q(sent_to_worker_at__isnull=True) | Q(sent_to_worker_at__lt=now - RESEND_AFTER))
     sent = []
     for report_id in unsent.values_list("pk", flat=True):
-        if not send_now(MAKE_FILES_TASK, [report_id], on_sent=lambda pk=report_id: mark_sent(pk)):
+        if not send_now(MAKE_FILES_TASK, [report_id], on_sent=functools.partial(mark_sent, report_id)):
             break
         sent.append(report_id)
     return sent

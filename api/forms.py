@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from boards.forms import model_choice_field
 from boards.models import Board
 
 from .models import TokenAccess
@@ -65,7 +66,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["boards"].queryset = (
+        model_choice_field(self, "boards").queryset = (
             Board.objects.visible_to(user).select_related("partnership").order_by("partnership__name", "name")
         )
         self.helper = FormHelper()

@@ -18,7 +18,7 @@ class PerTokenRateThrottle(SimpleRateThrottle):
     scope = "token"
 
     @property
-    def cache(self):  # type: ignore[override]
+    def cache(self):
         return caches["api"]
 
     def get_cache_key(self, request, view) -> str | None:

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.request_types import AuthenticatedHttpRequest
+
 from .forms import LIFETIMES, TokenForm
 from .models import ApiToken
 
@@ -25,7 +27,7 @@ security_log = logging.getLogger("safeguarding.security")
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tokens = list(ApiToken.objects.filter(user=request.user).prefetch_related("boards"))
     now = timezone.now()
     return render(

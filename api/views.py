@@ -468,6 +468,8 @@ class IndicatorDetail(APIView):
         if indicator.board_id:
             access.require_board_in_scope(request, indicator.board_id)
         else:
+            # indicator_owned_by_partnership_or_board: without a board, a partnership owns it.
+            assert indicator.partnership_id is not None
             access.require_partnership_in_scope(request, indicator.partnership_id)
         return Response(IndicatorSerializer(_indicators().get(pk=indicator.pk)).data)
 

@@ -224,7 +224,7 @@ def measure(n_actions: int) -> dict:
         "parts": {r["part"]: {**r, "wall_s": r["ended"] - start} for r in results},
         "pages": pack.pages,
         "annex_pages": pack.annex_pages,
-        "messages": [*messages, pack.progress_message],
+        "messages": messages if messages[-1] == pack.progress_message else [*messages, pack.progress_message],
         "load": os.getloadavg()[0],
     }
 

@@ -9,11 +9,12 @@ EMAIL_NAME_MAX_CHARS characters.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
+from django.template.backends.django import Template as DjangoBackendTemplate
 from django.template.loader import get_template, render_to_string
 
 # A subject longer than this is cut: mail clients show about 60 characters anyway.
@@ -28,7 +29,9 @@ def absolute_url(path: str) -> str:
 
 def render_plain(template_name: str, context: dict[str, Any]) -> str:
     """Render a plain-text template (a subject or a text body) without HTML escaping."""
-    template = get_template(template_name).template  # the Django engine's own Template
+    # The Django engine's own Template (settings.TEMPLATES has only that engine), whose
+    # render takes a Context and so the autoescape flag.
+    template = cast(DjangoBackendTemplate, get_template(template_name)).template
     return template.render(Context(context, autoescape=False))
 
 

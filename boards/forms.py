@@ -6,6 +6,8 @@ All are rendered by crispy-forms with the GOV.UK (``gds``) template pack.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
@@ -23,7 +25,34 @@ def gds_helper(*fields) -> FormHelper:
     return helper
 
 
-class ErrorBorderMixin:
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` as the ModelChoiceField a ModelForm makes for a foreign key (or
+    the form declares), to set its ``queryset`` or ``empty_label``: to mypy ``fields`` holds
+    plain ``Field``s."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` as the ChoiceField a ModelForm makes for a field with choices
+    (or the form declares), to set its ``choices``."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user shown by full name (the username when there is none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+# The mixin goes before a Form class, whose methods it uses; mypy reads it as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ErrorBorderMixin(_FormBase):
     """Red border on e-mail and password inputs with an error.
 
     crispy-forms-gds 2.0.1 adds ``govuk-input--error`` only to TextInput,
@@ -62,10 +91,9 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(
-            partnership_id=self.instance.board.partnership_id
-        )
-        self.fields["agency"].empty_label = "Not recorded"
+        agency = model_choice_field(self, "agency")
+        agency.queryset = Agency.objects.filter(partnership_id=self.instance.board.partnership_id)
+        agency.empty_label = "Not recorded"
         self.fields[
             "agency"
         ].help_text = "The partner agency the member sits for. Managers add agencies on the board's Partner agencies page."
@@ -90,7 +118,7 @@ class AgencyForm(forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
-        self.fields["kind"].choices = AgencyKind.choices
+        choice_field(self, "kind").choices = AgencyKind.choices
         self.fields["kind"].widget = forms.RadioSelect(choices=AgencyKind.choices)
         self.helper = gds_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
@@ -114,17 +142,17 @@ class SubCommitteeForm(forms.ModelForm):
         fields = ["name", "chair"]
         help_texts = {"chair": "A member of this board. Leave empty if the chair is not yet appointed."}
         error_messages = {"name": {"required": "Enter the sub-committee’s name."}}
+        field_classes = {"chair": PersonChoiceField}
 
     def __init__(self, *args, board: Board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.board = board
-        chair = self.fields["chair"]
+        chair = model_choice_field(self, "chair")
         chair.queryset = (
             get_user_model()
             ._default_manager.filter(memberships__board=board)
             .order_by("last_name", "first_name", "username")
         )
-        chair.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         chair.empty_label = "No chair yet"
         self.helper = gds_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),

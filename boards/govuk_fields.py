@@ -144,6 +144,8 @@ class GovukDateField(DateInputField):
         real_date = f"{self.name_in_messages} must be a real date"
         if wrong:
             raise self._fail(real_date, "invalid_date", wrong)
+        # No box is wrong, so each was read as a number (which mypy cannot follow).
+        assert day is not None and month is not None and year is not None
         if len(year_text) != 4:
             raise self._fail(f"{self.name_in_messages} year must include 4 numbers", "year_digits", (2,))
         try:

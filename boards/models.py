@@ -200,5 +200,9 @@ class Membership(models.Model):
         return self.board.get_absolute_url() + "#members"
 
     def clean(self) -> None:
-        if self.agency_id and self.board_id and self.agency.partnership_id != self.board.partnership_id:
+        if (
+            self.agency is not None
+            and self.board_id
+            and self.agency.partnership_id != self.board.partnership_id
+        ):
             raise ValidationError({"agency": "Choose an agency of the board's partnership."})

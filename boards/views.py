@@ -4,12 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from safeguarding.request_types import AuthenticatedHttpRequest
+
 from .access import get_board_for_user
 from .models import Board, Membership, Partnership
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's boards, grouped by partnership."""
     boards = Board.objects.visible_to(request.user).prefetch_related(
         Prefetch(

@@ -14,7 +14,7 @@ Idempotent: rows are found by natural keys and saved only when a field differs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -31,6 +31,9 @@ from .models import (
     SharedFunction,
 )
 
+# Every model here has one manager, ``objects``, so it is also the default manager.
+ModelT = TypeVar("ModelT", bound=models.Model)
+
 
 class Upserter:
     """Get-or-create by natural key, saving only the fields that differ (so no needless history rows)."""
@@ -40,17 +43,17 @@ class Upserter:
 
     def __call__(
         self,
-        model: type[models.Model],
+        model: type[ModelT],
         lookup: dict[str, Any],
         values: dict[str, Any] | None = None,
         on_create: dict[str, Any] | None = None,
-    ):
+    ) -> ModelT:
         """``on_create`` fields are set only on a new row (a framework's status, which
         users change afterwards by recording decisions and new versions)."""
         values = values or {}
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
-            obj = model.objects.create(**lookup, **values, **(on_create or {}))
+            obj = model._default_manager.create(**lookup, **values, **(on_create or {}))
             self.written += 1
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]

@@ -139,10 +139,10 @@ def render_svg(dot_source: str) -> str:
     source: the framework page, its PDF and board packs draw the same diagram again only
     when the framework changes, not on every view (issue 15 point 1). Errors are not kept."""
     key = f"graphviz-svg:{hashlib.sha256(dot_source.encode('utf-8')).hexdigest()}"
-    svg = heavy_renders.cached_file(key)
+    svg = heavy_renders.cached_text(key)
     if svg is None:
         svg = _run_dot(dot_source)
-        heavy_renders.keep_file(key, svg)
+        heavy_renders.keep_text(key, svg)
     return svg
 
 
@@ -192,7 +192,7 @@ def clean_svg(svg: str, title: str, description: str = "", id_prefix: str = "") 
                 del element.attrib[attribute]
         if "id" in element.attrib:
             # Several diagrams may share a page (a board pack): keep their ids apart.
-            element.set("id", id_prefix + element.get("id"))
+            element.set("id", id_prefix + element.attrib["id"])
         if tag == "title" and element is not root:
             # Graphviz's own per-node titles ("board_3", "board_3->board_4") are ids, not text.
             parents[element].remove(element)

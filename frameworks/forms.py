@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -8,6 +9,7 @@ from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 
+from boards.forms import choice_field, model_choice_field
 from boards.govuk_fields import GovukDateField
 from boards.models import Board
 
@@ -43,7 +45,7 @@ class AdoptionForm(forms.Form):
 
     def __init__(self, *args, boards, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = boards
+        model_choice_field(self, "board").queryset = boards
         self.fields["decision"].error_messages["required"] = "Choose what the board decided"
         if boards.count() == 1:
             self.fields["board"].initial = boards.first()
@@ -91,11 +93,11 @@ class RelationshipForm(forms.ModelForm):
         self.instance.framework = framework
         self.managed_board_ids = managed_board_ids
         boards = bound_boards(framework)
-        self.fields["from_board"].queryset = boards
-        self.fields["to_board"].queryset = boards
-        self.fields["from_board"].empty_label = "Choose a board"
-        self.fields["to_board"].empty_label = "Choose the other board"
-        self.fields["kind"].choices = [("", "Choose a relationship"), *RelationshipKind.choices]
+        model_choice_field(self, "from_board").queryset = boards
+        model_choice_field(self, "to_board").queryset = boards
+        model_choice_field(self, "from_board").empty_label = "Choose a board"
+        model_choice_field(self, "to_board").empty_label = "Choose the other board"
+        choice_field(self, "kind").choices = [("", "Choose a relationship"), *RelationshipKind.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -107,7 +109,8 @@ class RelationshipForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         duplicate = Relationship.objects.filter(
             framework=self.instance.framework,
             from_board=cleaned.get("from_board"),
@@ -135,7 +138,7 @@ class NewFrameworkForm(forms.Form):
 
     def __init__(self, *args, boards, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = boards
+        model_choice_field(self, "board").queryset = boards
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -146,7 +149,8 @@ class NewFrameworkForm(forms.Form):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         board, title = cleaned.get("board"), cleaned.get("title")
         if (
             board
@@ -193,10 +197,10 @@ class FrameworkBoardForm(forms.ModelForm):
         self.instance.framework = framework
         self.managed_board_ids = managed_board_ids
         self.user = user
-        self.fields["board"].queryset = Board.objects.filter(partnership_id=framework.partnership_id).exclude(
-            framework_roles__framework=framework
-        )
-        self.fields["board"].empty_label = "Choose a board"
+        model_choice_field(self, "board").queryset = Board.objects.filter(
+            partnership_id=framework.partnership_id
+        ).exclude(framework_roles__framework=framework)
+        model_choice_field(self, "board").empty_label = "Choose a board"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -216,21 +220,28 @@ class FrameworkBoardForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+class FrameworkBoardChoiceField(forms.ModelChoiceField):
+    """A framework's board, shown by the board's name alone."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.board)
+
+
 class ResponsibilityForm(forms.ModelForm):
     class Meta:
         model = Responsibility
         fields = ["framework_board", "sub_group", "text"]
         labels = {"framework_board": "Board", "sub_group": "Sub-group (optional)", "text": "Responsibility"}
+        field_classes = {"framework_board": FrameworkBoardChoiceField}
 
     def __init__(self, *args, framework: Framework, managed_board_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A board's responsibilities are its own governance section: only its managers add to them.
-        self.fields["framework_board"].queryset = (
+        model_choice_field(self, "framework_board").queryset = (
             framework.framework_boards.consented().filter(board__in=managed_board_ids).select_related("board")
         )
-        self.fields["framework_board"].label_from_instance = lambda fb: str(fb.board)
         self.fields["framework_board"].help_text = "One of your boards."
-        self.fields["framework_board"].empty_label = "Choose a board"
+        model_choice_field(self, "framework_board").empty_label = "Choose a board"
         self.fields["text"].widget = forms.Textarea(attrs={"rows": 2})
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -264,7 +275,7 @@ class SharedFunctionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
         self.managed_board_ids = managed_board_ids
-        self.fields["boards"].queryset = bound_boards(framework)
+        model_choice_field(self, "boards").queryset = bound_boards(framework)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -276,7 +287,8 @@ class SharedFunctionForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         name = cleaned.get("name")
         if name and SharedFunction.objects.filter(framework=self.instance.framework, name=name).exists():
             self.add_error("name", "The framework already has a shared function with this name")

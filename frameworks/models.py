@@ -32,7 +32,7 @@ class FrameworkStatus(models.TextChoices):
 
 
 # GOV.UK tag modifier per status; the tag always carries the word too.
-FRAMEWORK_STATUS_TAGS = {
+FRAMEWORK_STATUS_TAGS: dict[str, str] = {
     FrameworkStatus.DRAFT: "govuk-tag--grey",
     FrameworkStatus.PROPOSED: "govuk-tag--yellow",
     FrameworkStatus.ADOPTED: "govuk-tag--green",
@@ -261,14 +261,14 @@ class Framework(models.Model):
                         position=responsibility.position,
                     )
             for shared in old.shared_functions.prefetch_related("boards"):
-                copy = SharedFunction.objects.create(
+                shared_copy = SharedFunction.objects.create(
                     framework=new,
                     name=shared.name,
                     delivered_by=shared.delivered_by,
                     description=shared.description,
                     position=shared.position,
                 )
-                copy.boards.set(shared.boards.all())
+                shared_copy.boards.set(shared.boards.all())
             for relationship in old.relationships.all():
                 Relationship.objects.create(
                     framework=new,
@@ -393,6 +393,14 @@ class FrameworkBoard(models.Model):
     objects = FrameworkBoardQuerySet.as_manager()
     history = HistoricalRecords(table_name="boards_historicalframeworkboard")
 
+    # Not stored: set on each row by frameworks.views._detail_context for the framework page.
+    latest_decision: Adoption | None
+    can_decide: bool
+    can_consent: bool
+    can_edit_section: bool
+    can_unbind: bool
+    responsibility_groups: list[tuple[str, list[Responsibility]]]
+
     class Meta:
         db_table = "boards_frameworkboard"
         ordering = ["framework", "position", "board__short_name"]
@@ -490,6 +498,9 @@ class SharedFunction(models.Model):
 
     history = HistoricalRecords(table_name="boards_historicalsharedfunction")
 
+    # Not stored: set by frameworks.views._detail_context on a draft's page.
+    can_remove: bool
+
     class Meta:
         db_table = "boards_sharedfunction"
         ordering = ["framework", "position", "name"]
@@ -524,6 +535,9 @@ class Relationship(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords(table_name="boards_historicalrelationship")
+
+    # Not stored: set by frameworks.views._detail_context on a draft's page.
+    can_remove: bool
 
     class Meta:
         db_table = "boards_relationship"
@@ -571,7 +585,7 @@ class AdoptionDecision(models.TextChoices):
     DEFER = "defer", "Deferred"
 
 
-ADOPTION_TAGS = {
+ADOPTION_TAGS: dict[str, str] = {
     AdoptionDecision.ADOPT: "govuk-tag--green",
     AdoptionDecision.DECLINE: "govuk-tag--red",
     AdoptionDecision.DEFER: "govuk-tag--yellow",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boards.models import Board, Membership, Partnership, Role
 from safeguarding import heavy_renders
+from safeguarding.request_types import AuthenticatedHttpRequest
 
 from .access import FrameworkAccess, get_framework_for_user
 from .diagram import EDGE_STYLES, DiagramError, governance_svg
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 @login_required
 @require_GET
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A framework asking a board's consent is listed apart, for that board's managers only.
     frameworks = Framework.objects.binding_boards_of(request.user)
     partnerships = (
@@ -65,7 +66,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def framework_create(request: HttpRequest) -> HttpResponse:
+def framework_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a draft framework in the partnership of a board the user manages."""
     boards = Board.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGER)
     if not boards.exists():

@@ -145,6 +145,7 @@ def attendance_lines(meeting: Meeting) -> list[AttendanceLine]:
     recorded = {
         row.user_id: row
         for row in Attendance.objects.filter(meeting=meeting, user__isnull=False).select_related("agency")
+        if row.user_id is not None  # as the filter says; for mypy, which cannot read it
     }
     lines = []
     memberships = meeting.board.memberships.select_related("user", "agency").order_by(
@@ -165,10 +166,10 @@ def attendance_lines(meeting: Meeting) -> list[AttendanceLine]:
                 illustrative=row.illustrative if row else False,
             )
         )
-    for row in recorded.values():  # recorded, and no longer a member
+    for user_id, row in recorded.items():  # recorded, and no longer a member
         lines.append(
             AttendanceLine(
-                user_id=row.user_id,
+                user_id=user_id,
                 name=row.member_name,
                 agency_id=row.agency_id,
                 agency_name=row.agency.name if row.agency else "",

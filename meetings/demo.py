@@ -302,12 +302,12 @@ def load_meetings_demo(sender, today: datetime.date, report=None, **kwargs) -> N
         "Corporate Director of Children, Education and Social Care",
         stockton,
     )
-    invented = Decision.objects.filter(
+    invented_decisions = Decision.objects.filter(
         agenda_item__meeting__in=[hwb_meeting, scrutiny_meeting, stockton_meeting],
         text__in=INVENTED_DECISIONS,
     )
-    if invented.exists():
-        upsert.written += invented.delete()[0]
+    if invented_decisions.exists():
+        upsert.written += invented_decisions.delete()[0]
 
     # An upcoming SSCB meeting, so members' calendar feeds have something ahead of them.
     upcoming = _first_tuesday_after(today)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
+from boards.forms import choice_field, model_choice_field
 from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Board
 from plans.access import ARCHIVED_MESSAGE, plan_is_open
@@ -87,7 +88,8 @@ class MeetingForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         date, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if date and start:
             self.instance.starts_at = datetime.datetime.combine(date, start, tzinfo=LONDON)
@@ -106,8 +108,8 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
-        self.fields["report"].queryset = BoardReport.objects.filter(board=meeting.board)
-        self.fields["report"].empty_label = "None"
+        model_choice_field(self, "report").queryset = BoardReport.objects.filter(board=meeting.board)
+        model_choice_field(self, "report").empty_label = "None"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -150,8 +152,8 @@ class DecisionForm(forms.ModelForm):
         self.instance.agenda_item = agenda_item
         self.board = agenda_item.meeting.board
         # A decision is always of one kind: no empty radio.
-        self.fields["kind"].choices = DecisionKind.choices
-        self.fields["recommended_to"].choices = (
+        choice_field(self, "kind").choices = DecisionKind.choices
+        choice_field(self, "recommended_to").choices = (
             board_choices if board_choices is not None else recommend_to_choices(self.board)
         )
         self.helper = FormHelper()
@@ -169,7 +171,8 @@ class DecisionForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         board_id = cleaned.get("recommended_to")
         if cleaned.get("kind") == DecisionKind.RECOMMENDED_TO:
             if not board_id:
@@ -207,13 +210,13 @@ class ActionArisingForm(forms.Form):
         self.agenda_item = agenda_item
         # Only plans in force (approved): an action arising goes live at once, never into
         # a draft or an archived plan.
-        self.fields["objective"].queryset = (
+        model_choice_field(self, "objective").queryset = (
             Objective.objects.in_force()
             .filter(priority_area__plan__board=agenda_item.meeting.board)
             .select_related("priority_area__plan")
         )
-        self.fields["decision"].queryset = agenda_item.decisions.all()
-        self.fields["decision"].empty_label = "None"
+        model_choice_field(self, "decision").queryset = agenda_item.decisions.all()
+        model_choice_field(self, "decision").empty_label = "None"
         self.fields["objective"].error_messages["required"] = "Choose the objective the action serves"
         self.fields["description"].error_messages["required"] = "Enter the agreed action"
         self.fields["lead_role"].error_messages["required"] = "Enter the lead person's role"
@@ -255,6 +258,11 @@ class ActionArisingForm(forms.Form):
             )
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        return f"{meeting.starts_at:%-d %B %Y} – {meeting.place}"
+
+
 class BoardReportForm(forms.ModelForm):
     recommendations_text = forms.CharField(
         label="Recommendations",
@@ -282,13 +290,15 @@ class BoardReportForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
+        field_classes = {"meeting": MeetingChoiceField}
 
     def __init__(self, *args, board: Board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.board = board
-        self.fields["meeting"].queryset = Meeting.objects.filter(board=board).select_related("board")
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.starts_at:%-d %B %Y} – {m.place}"
-        self.fields["meeting"].empty_label = "None"
+        model_choice_field(self, "meeting").queryset = Meeting.objects.filter(board=board).select_related(
+            "board"
+        )
+        model_choice_field(self, "meeting").empty_label = "None"
         if self.instance.pk and not self.is_bound:
             self.initial["recommendations_text"] = "\n".join(
                 r.text for r in self.instance.recommendations.all()

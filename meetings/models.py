@@ -4,6 +4,7 @@ decisions recorded against each item, and the actions arising that become plan a
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from boards.models import Board
 from boards.tokens import hash_token, new_token
 from plans.models import Action, BusinessPlan
+
+if TYPE_CHECKING:
+    from .forms import DecisionForm
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -229,6 +233,9 @@ class AgendaItem(models.Model):
 
     history = HistoricalRecords()
 
+    # Not stored: meetings.views gives each item on a manager's meeting page its form.
+    decision_form: DecisionForm
+
     class Meta:
         ordering = ["meeting", "position"]
         constraints = [
@@ -289,7 +296,7 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.kind == DecisionKind.RECOMMENDED_TO and self.recommended_to_id:
+        if self.kind == DecisionKind.RECOMMENDED_TO and self.recommended_to is not None:
             return f"Recommended to {self.recommended_to.short_name}: {self.text[:80]}"
         return f"{self.get_kind_display()}: {self.text[:80]}"
 
@@ -311,6 +318,10 @@ class ActionArising(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+
+    # Not stored: meetings.queries.meetings_for_board adds it (whether the action's plan is
+    # in force), for packs to leave out a draft's actions.
+    action_in_force: bool
 
     class Meta:
         ordering = ["agenda_item", "created_at", "pk"]

@@ -18,7 +18,9 @@ def meetings_for_board(board: Board, start: datetime.datetime, end: datetime.dat
     items, their reports (with recommendations), decisions and actions arising prefetched.
     Each action arising says whether its action's plan is in force (``action_in_force``), so
     that readers can leave out a draft's (or an archived plan's) actions at no extra query."""
-    arising = ActionArising.objects.select_related("action").annotate(
+    # ActionArising declares action_in_force (not stored) for its readers; django-stubs'
+    # plugin takes a declared name for a field and refuses the annotation, which Django allows.
+    arising = ActionArising.objects.select_related("action").annotate(  # type: ignore[no-redef]
         action_in_force=Exists(Action.objects.in_force().filter(pk=OuterRef("action_id")))
     )
     items = AgendaItem.objects.select_related("report").prefetch_related(

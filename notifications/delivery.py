@@ -23,6 +23,7 @@ import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -121,6 +122,16 @@ def _claims(batch: Batch, day: datetime.date):
     if batch.kind == ReminderKind.DIGEST:
         return claims.filter(action__isnull=True, board_id=batch.board_id)
     return claims.filter(action_id__in=batch.action_ids)
+
+
+class DigestSection(TypedDict):
+    """One heading of the digest e-mail: its lines, and how many there are in all."""
+
+    name: str
+    title: str
+    actions: list[dict]
+    count: int
+    more: int
 
 
 def _action_lines(actions: list[Action], today: datetime.date) -> list[dict]:
@@ -271,7 +282,7 @@ def _digest_content(batch: Batch, recipient, board: Board, day: datetime.date, b
     ids = {name: batch.sections.get(name, ()) for name in named}
     wanted = {pk for name in named for pk in ids[name][:limit]}
     by_pk = {a.pk: a for a in Action.objects.open().filter(pk__in=wanted)}
-    sections = []
+    sections: list[DigestSection] = []
     for name in named:
         shown = [by_pk[pk] for pk in ids[name][:limit] if pk in by_pk]
         sections.append(

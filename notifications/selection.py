@@ -363,7 +363,7 @@ def clock_reminders(today: datetime.date) -> list[Batch]:
                 for manager in members.managers.get(board, []):
                     remind(kind, manager, board, review, clock.key, clock.due)
                 chair = chairs.get(board)
-                if kind == ReminderKind.CLOCK_BREACHED and members.holds(chair, board):
+                if kind == ReminderKind.CLOCK_BREACHED and chair is not None and members.holds(chair, board):
                     remind(ReminderKind.CLOCK_ESCALATION, chair, board, review, clock.key, clock.due)
     return [
         Batch(kind=kind, recipient_id=recipient, board_id=board, clocks=tuple(sorted(items)))

@@ -8,28 +8,36 @@ user opens or clears their notifications.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from safeguarding.request_types import AuthenticatedHttpRequest
+
 from .models import Notification
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SESSION_KEY = "notifications_unread"
 COUNT_MAX_AGE = 120  # seconds
 
 
-def refresh_unread_count(request: HttpRequest, user=None) -> int:
-    count = Notification.objects.filter(user=user or request.user).unread().count()
+def refresh_unread_count(request: HttpRequest, user: User) -> int:
+    """Count the user's unread notifications into the session; ``user`` is request.user,
+    or at sign-in the user being signed in."""
+    count = Notification.objects.filter(user=user).unread().count()
     request.session[SESSION_KEY] = [count, time.time()]
     return count
 
 
-def unread_count(request: HttpRequest) -> int:
+def unread_count(request: AuthenticatedHttpRequest) -> int:
     cached = request.session.get(SESSION_KEY)
     if cached and time.time() - cached[1] < COUNT_MAX_AGE:
         return int(cached[0])
-    return refresh_unread_count(request)
+    return refresh_unread_count(request, request.user)
 
 
 @receiver(user_logged_in, dispatch_uid="notifications_unread_count_at_sign_in")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from boards.emails import absolute_url
+from safeguarding.request_types import AuthenticatedHttpRequest
 
 from . import feeds
 from .forms import NotificationPreferenceForm
@@ -16,27 +17,27 @@ from .unread import refresh_unread_count
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's reminders, newest first, 50 to a page."""
     page = Paginator(Notification.objects.filter(user=request.user).select_related("board"), 50).get_page(
         request.GET.get("page")
     )
     # Opening the list refreshes the header's count (see notifications.unread).
-    unread = refresh_unread_count(request)
+    unread = refresh_unread_count(request, request.user)
     return render(request, "notifications/notification_list.html", {"page": page, "unread": unread})
 
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     Notification.objects.filter(user=request.user).unread().update(read_at=timezone.now())
-    refresh_unread_count(request)
+    refresh_unread_count(request, request.user)
     messages.success(request, "All notifications marked as read.")
     return redirect("notifications:list")
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Defaults (everything on) until the user first saves: a GET writes nothing.
     preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
         user=request.user

@@ -12,6 +12,32 @@ from django.http import HttpRequest
 
 from .models import BoardPack
 
+# Every field the admin shows a pack with, all read-only.
+PACK_FIELDS = (
+    "title",
+    "board",
+    "period_kind",
+    "period_label",
+    "period_start",
+    "period_end",
+    "status",
+    "progress_message",
+    "error",
+    "requested_by",
+    "created_at",
+    "sent_to_worker_at",
+    "attempts",
+    "finished_at",
+    "pages",
+    "pdf",
+    "has_annex",
+    "annex_attempts",
+    "annex_pages",
+    "annex_pdf",
+    "parts_progress",
+    "input_hash",
+)
+
 
 @admin.register(BoardPack)
 class BoardPackAdmin(admin.ModelAdmin):
@@ -20,31 +46,8 @@ class BoardPackAdmin(admin.ModelAdmin):
     search_fields = ["title", "input_hash"]
     list_select_related = ["board"]
     # The snapshot can run to megabytes for a large plan: it is left out of the page.
-    fields = [
-        "title",
-        "board",
-        "period_kind",
-        "period_label",
-        "period_start",
-        "period_end",
-        "status",
-        "progress_message",
-        "error",
-        "requested_by",
-        "created_at",
-        "sent_to_worker_at",
-        "attempts",
-        "finished_at",
-        "pages",
-        "pdf",
-        "has_annex",
-        "annex_attempts",
-        "annex_pages",
-        "annex_pdf",
-        "parts_progress",
-        "input_hash",
-    ]
-    readonly_fields = fields
+    fields = PACK_FIELDS
+    readonly_fields = PACK_FIELDS
 
     @admin.display(description="Inputs fingerprint", ordering="input_hash")
     def short_fingerprint(self, pack: BoardPack) -> str:

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 
+from boards.forms import choice_field
 from boards.models import Board
 
 from .periods import PackPeriod, board_meeting_periods, recent_quarters
@@ -33,17 +34,18 @@ class PackRequestForm(forms.Form):
     def __init__(self, *args, today: datetime.date, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         self.quarters = {q.start.isoformat(): q for q in recent_quarters(today)}
-        self.fields["quarter"].choices = [(key, q.label) for key, q in self.quarters.items()]
+        choice_field(self, "quarter").choices = [(key, q.label) for key, q in self.quarters.items()]
         # Packs usually go to the meeting after a quarter ends: offer the last complete one first.
         self.fields["quarter"].initial = list(self.quarters)[1]
         self.meetings = {str(p.meeting_id): p for p in board_meeting_periods(board, today)}
-        self.fields["meeting"].choices = [
+        choice_field(self, "meeting").choices = [
             (key, f"{p.label} (covers {p.start:%-d %B %Y} to {p.end:%-d %B %Y})")
             for key, p in self.meetings.items()
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         if cleaned.get("quarter") and cleaned.get("meeting"):

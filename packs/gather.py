@@ -443,9 +443,9 @@ def gather_meeting(board: Board, period: PackPeriod, as_of: datetime.date) -> di
     # The meeting is the board's, so every paper on its agenda is part of its pack.
     reports, on_agenda = [], set()
     for item in items:
-        if item.report and item.report_id not in on_agenda:  # one paper may serve two items
+        if item.report is not None and item.report.pk not in on_agenda:  # one paper may serve two items
             reports.append(_report(item.report, item.position))
-            on_agenda.add(item.report_id)
+            on_agenda.add(item.report.pk)
     others = (
         BoardReport.objects.filter(meeting=meeting)
         .exclude(pk__in=on_agenda)

@@ -9,6 +9,7 @@ worker (`make run` starts one): no web request ever waits for a render.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import time
 
@@ -113,7 +114,7 @@ def send_unsent_packs(now: datetime.datetime | None = None) -> list[int]:
     )
     sent = []
     for pack_id in unsent.values_list("pk", flat=True):
-        if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=lambda pk=pack_id: mark_sent(pk)):
+        if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=functools.partial(mark_sent, pack_id)):
             break  # Redis is still down: the next sweep tries again
         sent.append(pack_id)
     return sent
@@ -285,6 +286,9 @@ def make_annex(pack_id: int) -> None:
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:
         appendix = plan_appendix(pack.board, pack.period, pack.snapshot)
+        if appendix is None:
+            # has_annex is set only for a snapshot with a plan; fails as any error here does.
+            raise ValueError("The pack's snapshot holds no plan for its annex.")
         actions = sum(
             len(o["actions"]) for p in appendix.context["plans"] for a in p["areas"] for o in a["objectives"]
         )

@@ -145,7 +145,7 @@ class BoardPack(models.Model):
         if self.status != PackStatus.DONE:
             return False
         files = [self.pdf, self.annex_pdf] if self.has_annex else [self.pdf]
-        return not all(file and file.storage.exists(file.name) for file in files)
+        return not all(file.name and file.storage.exists(file.name) for file in files)
 
     @property
     def filename(self) -> str:

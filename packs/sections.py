@@ -58,6 +58,11 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _day(value: str) -> datetime.date:
+    """A date the snapshot always holds (its as-of date, a clock's due date)."""
+    return datetime.date.fromisoformat(value)
+
+
 def _for_display(action: dict[str, Any]) -> dict[str, Any]:
     """A snapshot action with its dates as dates, for the templates' date filter."""
     latest = action.get("latest_progress")
@@ -221,8 +226,8 @@ def due_next_quarter(board: Board, period: PackPeriod, snapshot: dict[str, Any])
         _for_display(a)
         for a in all_actions(snapshot)
         if a["status"] != "complete"
-        and a["due_date"]
-        and following.start <= _date(a["due_date"]) <= following.end
+        and (due := _date(a["due_date"])) is not None
+        and following.start <= due <= following.end
     ]
     rows.sort(key=lambda a: (a["due_date"], a["ref"]))
     return SectionData(
@@ -268,12 +273,12 @@ def case_review_clocks(board: Board, period: PackPeriod, snapshot: dict[str, Any
     reviews = snapshot.get("case_reviews") or []
     if not reviews:
         return None
-    as_of = _date(snapshot["as_of"])
+    as_of = _day(snapshot["as_of"])
     shown = []
     for review in reviews:
         clocks = []
         for clock in review["clocks"]:
-            due, stopped = _date(clock["due"]), _date(clock["stopped_on"])
+            due, stopped = _day(clock["due"]), _date(clock["stopped_on"])
             rule = RULES_BY_KEY.get(clock["key"])
             state = clock_state(due, stopped, as_of, rule.warn_working_days if rule else 0)
             clocks.append(

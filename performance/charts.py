@@ -182,6 +182,7 @@ def place_value_labels(
     for index, ((px, py), text) in enumerate(zip(anchors, texts, strict=True)):
         downwards = index < len(below_first) and below_first[index]
         fallback = None
+        label: PlacedLabel | None
         for x, baseline in _candidates(px, py, text, font_size, downwards):
             box = label_box(text, x, baseline, font_size)
             # Checked with a margin, so that the SVG's coordinates, rounded to 0.1, stay clear.
@@ -367,9 +368,9 @@ def describe_series(points: Sequence[ChartPoint], unit: str = "") -> str:
     suffix = f" {unit}" if unit else ""
     values = "; ".join(f"{p.label}: {format_number(p.value)}{suffix}" for p in points)
     text = f"Values by period. {values}."
-    with_target = [p for p in points if p.target is not None]
+    with_target = [(p.label, p.target) for p in points if p.target is not None]
     if with_target:
-        targets = "; ".join(f"{p.label}: {format_number(p.target)}{suffix}" for p in with_target)
+        targets = "; ".join(f"{label}: {format_number(target)}{suffix}" for label, target in with_target)
         text += f" Targets: {targets}."
     return text
 

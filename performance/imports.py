@@ -162,7 +162,7 @@ def _decimal(text: str, name: str, row: ImportRow, *, required: bool) -> Decimal
 
 
 def _find_replaced(rows: list[ImportRow]) -> None:
-    existing = {
+    existing: dict[tuple[int, datetime.date | None, datetime.date | None], IndicatorValue] = {
         (v.indicator_id, v.period_start, v.period_end): v
         for v in IndicatorValue.objects.filter(indicator__in={row.indicator for row in rows if row.indicator})
     }
@@ -178,6 +178,8 @@ def apply_import(preview: ImportPreview) -> tuple[int, int]:
         raise ValueError("Only a preview without errors can be imported.")
     created = changed = 0
     for row in preview.rows:
+        # A row without errors (is_valid) has its indicator and its period.
+        assert row.indicator is not None and row.period_start is not None and row.period_end is not None
         fields = {
             "period_label": row.period_label,
             "value": row.value,

@@ -93,7 +93,7 @@ class Indicator(models.Model):
 
     @property
     def owner_label(self) -> str:
-        return self.board.short_name if self.board_id else f"{self.partnership} partnership"
+        return self.board.short_name if self.board is not None else f"{self.partnership} partnership"
 
     def link_measures_by_code(self) -> int:
         """Link every measure in the owner's plans whose indicator_code is this code; returns how many are new."""
@@ -101,6 +101,8 @@ class Indicator(models.Model):
         if self.board_id:
             measures = measures.filter(objective__priority_area__plan__board_id=self.board_id)
         else:
+            # indicator_owned_by_partnership_or_board: without a board, a partnership owns it.
+            assert self.partnership_id is not None
             measures = measures.filter(
                 objective__priority_area__plan__board__partnership_id=self.partnership_id
             )

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from boards.access import BoardAccess, board_access
 from boards.models import Board, Membership, Role, SubCommittee
 
-from .models import Action, BusinessPlan, Measure, Objective, PlanStatus, PriorityArea
+from .models import Action, ActionQuerySet, BusinessPlan, Measure, Objective, PlanStatus, PriorityArea
+
+# What a plan is made of; each get_*_for_user below gives one, with the user's access to
+# its board (or a 404).
+PlanPart = BusinessPlan | PriorityArea | Objective | Action | Measure
+PartLoader = Callable[[Any, int], tuple[PlanPart, BoardAccess]]
 
 
 def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[BusinessPlan, BoardAccess]:
@@ -31,7 +38,10 @@ def get_plan_for_user(user, pk: int, annotations: dict | None = None) -> tuple[B
         pk=pk,
         my_role__isnull=False,
     )
-    return plan, BoardAccess(role=plan.my_role, read_only=plan.status == PlanStatus.ARCHIVED)
+    # django-stubs' plugin types the plan as annotated with my_role, yet reports that it
+    # has no such attribute.
+    my_role = plan.my_role  # type: ignore[attr-defined]
+    return plan, BoardAccess(role=my_role, read_only=plan.status == PlanStatus.ARCHIVED)
 
 
 def get_action_for_user(user, pk: int) -> tuple[Action, BoardAccess]:
@@ -132,7 +142,7 @@ def may_edit_plan(user, plan: BusinessPlan) -> bool:
     return can_manage_board(user, plan.board_id) and plan_is_open(plan.pk)
 
 
-def my_actions(user) -> QuerySet[Action]:
+def my_actions(user) -> ActionQuerySet:
     """Actions the user leads in plans in force (a draft's actions are not theirs to do
     yet), on the boards where they hold a role now."""
     if not user.is_authenticated:
@@ -174,7 +184,7 @@ def _plan_access(user, plan: BusinessPlan) -> BoardAccess:
     return dataclasses.replace(board_access(user, plan.board), read_only=plan.status == PlanStatus.ARCHIVED)
 
 
-def plan_of(obj: BusinessPlan | PriorityArea | Objective | Action | Measure) -> BusinessPlan:
+def plan_of(obj: PlanPart) -> BusinessPlan:
     """The plan a part belongs to (loaded with it by the get_*_for_user functions above)."""
     if isinstance(obj, BusinessPlan):
         return obj

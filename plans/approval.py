@@ -75,6 +75,7 @@ def approve(
 
 
 def _replace(revision: BusinessPlan) -> None:
+    assert revision.revision_of_id is not None  # called only for a revision of a plan
     previous = BusinessPlan.objects.select_for_update().get(pk=revision.revision_of_id)
     if previous.status != PlanStatus.ARCHIVED:
         previous.status = PlanStatus.ARCHIVED
@@ -104,7 +105,10 @@ def _replace(revision: BusinessPlan) -> None:
 
 def _revision_started_at(revision: BusinessPlan) -> datetime.datetime:
     first = revision.history.order_by("history_id").values_list("history_date", flat=True).first()
-    return first or revision.approved_at
+    if first:
+        return first
+    assert revision.approved_at is not None  # called once the revision is approved
+    return revision.approved_at
 
 
 def start_revision(plan_pk: int, user, may_write: Callable[[BusinessPlan], bool]) -> BusinessPlan:
@@ -196,7 +200,11 @@ def _copy_parts(plan: BusinessPlan, revision: BusinessPlan, user) -> dict[int, i
     create(
         Measure,
         [
-            _copy_fields(m, objective_id=objective_map[m.objective_id], action_id=action_map.get(m.action_id))
+            _copy_fields(
+                m,
+                objective_id=objective_map[m.objective_id],
+                action_id=action_map.get(m.action_id) if m.action_id else None,
+            )
             for m in Measure.objects.filter(objective__priority_area__plan=plan).order_by("pk")
         ],
     )

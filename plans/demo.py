@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -276,17 +276,22 @@ def demo_rag(status: str, due: datetime.date | None, today: datetime.date) -> st
     return Rag.GREEN
 
 
+# Every model written here has one manager, ``objects``, so it is the default manager.
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
 class _Writer:
     """Get-or-create by natural key, saving only the fields that differ."""
 
     def __init__(self) -> None:
         self.written = 0
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
-        obj = model.objects.filter(**lookup).first()
+    def upsert(self, model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any]) -> ModelT:
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            obj.written_by_demo = True
+            if isinstance(obj, Action):
+                obj.written_by_demo = True
             obj.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
             obj.save()
             self.written += 1
@@ -295,7 +300,8 @@ class _Writer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            obj.written_by_demo = True  # keeps Action.rating_illustrative
+            if isinstance(obj, Action):
+                obj.written_by_demo = True  # keeps Action.rating_illustrative
             obj.save()
             self.written += 1
         return obj

@@ -205,7 +205,8 @@ def copy_ledger(action_map: dict[int, int]) -> None:
     pages say "Originally …" and list the same changes. Entry by entry, oldest first, so a
     decision or a revert can point at the copy of the entry it names (check constraints
     want the link at insert); a ledger holds a handful of entries per moved action."""
-    new_pk: dict[int, int] = {}
+    # Keyed by the old entry's pk; looked up with a link that may be empty (None: no entry).
+    new_pk: dict[int | None, int] = {}
     for entry in DueDateChange.objects.filter(action_id__in=list(action_map)).order_by("pk"):
         copy = DueDateChange.objects.create(
             action_id=action_map[entry.action_id],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import due_dates
-from .models import Action, DuePrecision, ProgressUpdate, Rag, Status
+from .models import Action, DuePrecision, ProgressUpdate, Rag, Status, Versioned
 
 # Bookkeeping fields nobody needs to read about in a history page.
 HIDDEN_FIELDS = {"version", "id"}
@@ -61,7 +61,7 @@ class UnknownVersionError(Exception):
         "Your input is kept below and the form now shows the current version: check it and save again."
     )
 
-    def __init__(self, current: models.Model) -> None:
+    def __init__(self, current: Versioned) -> None:
         super().__init__(self.MESSAGE)
         self.current = current
 
@@ -69,7 +69,7 @@ class UnknownVersionError(Exception):
 class EditConflictError(Exception):
     """Someone else saved the row after the form was loaded."""
 
-    def __init__(self, current: models.Model, entries: list[HistoryEntry]) -> None:
+    def __init__(self, current: Versioned, entries: list[HistoryEntry]) -> None:
         super().__init__("The row changed since the form was loaded.")
         self.current = current
         self.entries = entries
@@ -96,18 +96,23 @@ def _who(record) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    """The model's field of that name: a concrete field, as history records only those."""
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def _label(model: type[models.Model], name: str) -> str:
-    label = str(model._meta.get_field(name).verbose_name)
+    label = str(_field(model, name).verbose_name)
     return label[:1].upper() + label[1:]
 
 
 def _display(model: type[models.Model], name: str, value: Any, related: dict) -> str:
     if value is None or value == "":
-        f = model._meta.get_field(name)
+        f = _field(model, name)
         if f.choices:
             return str(dict(f.flatchoices).get(value, "")) or "(empty)"
         return "(empty)"
-    f = model._meta.get_field(name)
+    f = _field(model, name)
     if f.is_relation:
         obj = related.get(f.related_model, {}).get(value)
         if obj is None:
@@ -136,8 +141,8 @@ def describe(model: type[models.Model], pairs: Iterable[tuple[Any, Any]]) -> lis
             delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS)
             changes = [c for c in delta.changes if c.field not in HIDDEN_FIELDS]
             for change in changes:
-                f = model._meta.get_field(change.field)
-                if f.is_relation:
+                f = _field(model, change.field)
+                if f.is_relation and f.related_model is not None:
                     wanted.setdefault(f.related_model, set()).update(
                         v for v in (change.old, change.new) if v is not None
                     )
@@ -167,7 +172,7 @@ def describe(model: type[models.Model], pairs: Iterable[tuple[Any, Any]]) -> lis
     return entries
 
 
-def history_page(obj: models.Model, offset: int, limit: int) -> tuple[list[HistoryEntry], bool]:
+def history_page(obj: Versioned, offset: int, limit: int) -> tuple[list[HistoryEntry], bool]:
     """Newest first. Loads limit + 1 records so each entry can be compared with the
     one before it, without a query per entry. Returns (entries, has_more)."""
     records = list(
@@ -178,7 +183,7 @@ def history_page(obj: models.Model, offset: int, limit: int) -> tuple[list[Histo
     return describe(type(obj), pairs), has_more
 
 
-def changes_since(obj: models.Model, version: int) -> list[HistoryEntry]:
+def changes_since(obj: Versioned, version: int) -> list[HistoryEntry]:
     """What others saved after ``version`` (oldest first), for a conflict message."""
     history = obj.history.select_related("history_user").order_by("history_id")
     base = history.filter(version__lte=version).last()
@@ -191,7 +196,7 @@ def changes_since(obj: models.Model, version: int) -> list[HistoryEntry]:
     return describe(type(obj), pairs)
 
 
-def record_at(obj: models.Model, version: int):
+def record_at(obj: Versioned, version: int) -> Any:
     return obj.history.filter(version=version).order_by("-history_id").first()
 
 
@@ -199,8 +204,8 @@ def record_at(obj: models.Model, version: int):
 
 
 def save_form_versioned(
-    form, based_on_version: int, may_write: Callable[[models.Model], bool], before_save=None
-) -> models.Model:
+    form, based_on_version: int, may_write: Callable[[Versioned], bool], before_save=None
+) -> Versioned:
     """Save a ModelForm if the row is still at ``based_on_version``.
 
     Race: two people open the same row and both save. The row lock makes the
@@ -347,7 +352,7 @@ class RevertRefusedError(Exception):
 
 
 def revert_change(
-    obj_model: type[models.Model], obj_pk: int, history_id: int, user, may_write
+    obj_model: type[Versioned], obj_pk: int, history_id: int, user, may_write
 ) -> list[FieldChange]:
     """Undo one saved change: each field it changed goes back to its old value.
 
@@ -371,7 +376,7 @@ def revert_change(
         if not changes:
             raise RevertRefusedError("That save changed nothing, so there is nothing to revert.")
         for change in changes:
-            attname = obj_model._meta.get_field(change.field).attname
+            attname = _field(obj_model, change.field).attname
             if getattr(locked, attname) != change.new:
                 label = _label(obj_model, change.field)
                 raise RevertRefusedError(
@@ -381,7 +386,7 @@ def revert_change(
         reason = f"Reverted the change {entry.who} made at {when:%H:%M} on {when.day} {when:%B %Y}"
         due_date_change = next((c for c in changes if c.field == "due_date"), None)
         for change in changes:
-            setattr(locked, obj_model._meta.get_field(change.field).attname, change.old)
+            setattr(locked, _field(obj_model, change.field).attname, change.old)
         locked._change_reason = reason
         try:
             with transaction.atomic():

@@ -8,12 +8,13 @@ from collections import Counter
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 
+from boards.forms import choice_field
 from boards.models import SubCommittee
 
-from .models import RAG_TAG_CLASSES, Action, BusinessPlan, Rag, Status
+from .models import RAG_TAG_CLASSES, ActionQuerySet, BusinessPlan, Rag, Status
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NOT_RATED]
 
@@ -60,7 +61,7 @@ class PlanFilterForm(forms.Form):
             .order_by()
         )
         leads = sorted(sub_committees.union(people), key=lambda row: (row[0], row[2].lower()))
-        self.fields["lead"].choices = [
+        choice_field(self, "lead").choices = [
             ("", "Any lead"),
             ("Sub-committees", [(f"sc-{pk}", label) for kind, pk, label in leads if kind == "sc"]),
             ("People", [(f"user-{pk}", label.strip()) for kind, pk, label in leads if kind == "user"]),
@@ -91,7 +92,7 @@ class PlanFilterForm(forms.Form):
         )
 
 
-def filter_actions(actions: QuerySet[Action], form: PlanFilterForm, today: datetime.date) -> QuerySet[Action]:
+def filter_actions(actions: ActionQuerySet, form: PlanFilterForm, today: datetime.date) -> ActionQuerySet:
     if not form.is_bound or not form.is_valid():
         return actions
     data = form.cleaned_data

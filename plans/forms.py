@@ -7,13 +7,16 @@ Every edit form carries the version it was based on (``based_on_version``);
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
+from boards.forms import PersonChoiceField, choice_field, model_choice_field
 from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Agency, SubCommittee
 
@@ -32,7 +35,8 @@ from .models import (
 from .structure import replace_evidence
 
 PROGRESS_MAX = 5000
-EVIDENCE_LINE_MAX = EvidenceSource._meta.get_field("text").max_length
+# The model field is a CharField, so it has a max_length.
+EVIDENCE_LINE_MAX = cast(int, EvidenceSource._meta.get_field("text").max_length)
 EVIDENCE_MAX_LINES = 20
 DESCRIPTION_MAX = 2000
 REASON_MAX = 2000
@@ -62,20 +66,21 @@ class VersionedForm(forms.ModelForm):
         )
 
     def layout_fields(self) -> list:
-        return [Field.text(name) for name in self._meta.fields]
+        return [Field.text(name) for name in self._meta.fields or ()]
 
     def keep_input_with_version(self, version: int, current=None, base=None) -> None:
         """After a conflict: keep what the user changed, show the other person's
         values in the fields the user left alone, and base the form on the current
         version, so a second "Save" (after reading what changed) loses neither."""
-        data = self.data.copy()
+        # A bound form's data: request.POST, whose copy may be changed.
+        data = cast(QueryDict, self.data).copy()
         data[self.add_prefix("based_on_version")] = str(version)
         if current is not None and base is not None and hasattr(self, "cleaned_data"):
-            for name in self._meta.fields:
+            for name in self._meta.fields or ():
                 field = self.fields[name]
                 model_field = current._meta.get_field(name)
                 submitted = self.cleaned_data.get(name)
-                if hasattr(submitted, "pk"):
+                if submitted is not None and hasattr(submitted, "pk"):
                     submitted = submitted.pk
                 if submitted in (None, "") and getattr(base, model_field.attname) in (None, ""):
                     user_changed = False
@@ -183,7 +188,7 @@ class ObjectiveForm(VersionedForm):
 
     def _save_m2m(self) -> None:
         # Runs after the objective is saved (also by save_form_versioned), inside its transaction.
-        super()._save_m2m()
+        super()._save_m2m()  # type: ignore[misc]  # ModelForm's own, which the stubs leave out
         if "evidence" in self.changed_data:
             replace_evidence(self.instance, self.cleaned_data["evidence"])
 
@@ -220,7 +225,21 @@ def check_status_and_rag(form: forms.Form, data: dict) -> None:
         form.add_error("rag", BLUE_NOT_COMPLETE)
 
 
-class DueDateConfirmation:
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    """An objective shown by its number and the start of its description."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} {obj.description[:90]}"
+
+
+# The mixin goes before a Form class, whose methods it uses; mypy reads it as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class DueDateConfirmation(_FormBase):
     """A due date outside the plan period needs a tick to confirm it."""
 
     def check_period(self, plan: BusinessPlan, due: datetime.date | None, date_field: str) -> None:
@@ -286,6 +305,7 @@ class ActionForm(DueDateConfirmation, VersionedForm):
             "rag": forms.RadioSelect,
         }
         labels = {"due_precision": "Is the action due in a month or on a day?"}
+        field_classes = {"objective": ObjectiveChoiceField, "responsible": PersonChoiceField}
 
     def __init__(self, *args, plan: BusinessPlan, **kwargs) -> None:
         self.plan = plan
@@ -293,31 +313,33 @@ class ActionForm(DueDateConfirmation, VersionedForm):
         super().__init__(*args, **kwargs)
         # Choices come only from this plan and this board: an id of another
         # board's objective, sub-committee or user is refused as an invalid choice.
-        self.fields["objective"].queryset = Objective.objects.filter(priority_area__plan=plan).select_related(
-            "priority_area"
+        model_choice_field(self, "objective").queryset = Objective.objects.filter(
+            priority_area__plan=plan
+        ).select_related("priority_area")
+        model_choice_field(self, "lead_sub_committee").queryset = SubCommittee.objects.filter(
+            board=plan.board_id
         )
-        self.fields["lead_sub_committee"].queryset = SubCommittee.objects.filter(board=plan.board_id)
-        self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=plan.board.partnership_id)
-        self.fields["lead_agency"].empty_label = "None"
+        model_choice_field(self, "lead_agency").queryset = Agency.objects.filter(
+            partnership_id=plan.board.partnership_id
+        )
+        model_choice_field(self, "lead_agency").empty_label = "None"
         self.fields[
             "lead_agency"
         ].help_text = "A partner agency that leads the action, when the plan names one."
-        self.fields["responsible"].queryset = (
+        model_choice_field(self, "responsible").queryset = (
             get_user_model()
             .objects.filter(memberships__board=plan.board_id)
             .order_by("last_name", "first_name")
         )
-        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["objective"].label_from_instance = lambda o: f"{o.number} {o.description[:90]}"
-        self.fields["objective"].empty_label = "Choose an objective"
-        self.fields["lead_sub_committee"].empty_label = "None"
-        self.fields["responsible"].empty_label = "None"
+        model_choice_field(self, "objective").empty_label = "Choose an objective"
+        model_choice_field(self, "lead_sub_committee").empty_label = "None"
+        model_choice_field(self, "responsible").empty_label = "None"
         # Also the answer to an id of another plan or board: only this one's are choices.
         self.fields["objective"].error_messages["invalid_choice"] = "Choose an objective from the list"
         self.fields["responsible"].error_messages["invalid_choice"] = (
             "Choose a person from the list, or leave the box empty for none"
         )
-        self.fields["due_precision"].choices = DUE_PRECISION_CHOICES
+        choice_field(self, "due_precision").choices = DUE_PRECISION_CHOICES
         if self.instance.pk:
             self.original_due = self.instance.due_date
         else:
@@ -415,7 +437,7 @@ class QuickUpdateForm(forms.Form):
         return data
 
     def keep_input_with_version(self, version: int) -> None:
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # request.POST, as above
         data[self.add_prefix("based_on_version")] = str(version)
         self.data = data
 

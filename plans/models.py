@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -20,6 +21,11 @@ from simple_history.models import HistoricalRecords
 
 from boards.models import Agency, Board, SubCommittee
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .rows import RowCell
+
 
 class Versioned(models.Model):
     """A row edited by several people: each save bumps ``version``.
@@ -30,6 +36,13 @@ class Versioned(models.Model):
 
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # django-simple-history: every versioned model keeps ``history = HistoricalRecords()``,
+    # and its save() reads who made the change and why from these attributes when they
+    # are set (the library's documented way); none of them is stored on the row.
+    history: Any
+    _history_user: User | None
+    _change_reason: str
+
     class Meta:
         abstract = True
 
@@ -37,6 +50,9 @@ class Versioned(models.Model):
         if self.pk is not None and not self._state.adding:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        raise NotImplementedError("Each versioned model has its own page.")
 
 
 # --- The plan's content version ----------------------------------------------
@@ -219,6 +235,16 @@ class BusinessPlan(Versioned):
     # The content version is bookkeeping, not a change anyone made.
     history = HistoricalRecords(excluded_fields=["content_version"])
 
+    # Not stored: plans.views._revision_links sets them for the plan page (the version being
+    # drafted to replace this one, or the version that replaced it).
+    draft_revision_pk: int | None
+    draft_revision_number: int | None
+    replaced_by_pk: int | None
+    replaced_by_number: int | None
+    # Not stored: reviews.panels.plan_page_annotations adds them to the plan page's plan.
+    reviews_answers: bool
+    reviews_monitored: bool
+
     class Meta:
         ordering = ["board", "-period_start", "title", "-revision_number"]
         constraints = [
@@ -292,7 +318,7 @@ class BusinessPlan(Versioned):
         return PLAN_STATUS_TAG_CLASSES[self.status]
 
 
-PLAN_STATUS_TAG_CLASSES = {
+PLAN_STATUS_TAG_CLASSES: dict[str, str] = {
     PlanStatus.DRAFT: "govuk-tag--yellow",
     PlanStatus.APPROVED: "govuk-tag--green",
     PlanStatus.ARCHIVED: "govuk-tag--grey",
@@ -343,6 +369,12 @@ class Objective(Versioned):
     objects = ObjectiveQuerySet.as_manager()
     history = HistoricalRecords()
 
+    # Not stored: plans.transfer.exporter lays out each objective's rows with them (the
+    # evidence and measure cells, and each action row's own evidence and measures).
+    evidence_cells: list[RowCell | None]
+    measure_cells: list[RowCell | None]
+    row_items: list[tuple[list[Any], list[Any]]]
+
     class Meta:
         ordering = ["priority_area", "position"]
         constraints = [
@@ -368,7 +400,7 @@ class EvidenceSource(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="evidence_sources")
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
-    actions = models.ManyToManyField(
+    actions: models.ManyToManyField[Action, Any] = models.ManyToManyField(
         "Action",
         blank=True,
         related_name="evidence_sources",
@@ -411,7 +443,7 @@ class Rag(models.TextChoices):
 
 
 # GOV.UK tag modifier for each rating; the tag always carries the word too.
-RAG_TAG_CLASSES = {
+RAG_TAG_CLASSES: dict[str, str] = {
     Rag.RED: "govuk-tag--red",
     Rag.AMBER: "govuk-tag--orange",
     Rag.GREEN: "govuk-tag--green",
@@ -541,6 +573,17 @@ class Action(Versioned):
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # Not stored: ActionQuerySet.with_latest_progress() adds them (latest_progress_label reads them).
+    latest_progress_text: str | None
+    latest_progress_date: datetime.date | None
+    latest_progress_precision: str | None
+    # Not stored: ActionQuerySet.with_first_due_date() adds it, or the action page sets it
+    # from the ledger it shows (first_due_date reads it).
+    ledger_first_due_date: datetime.date | None
+    # Not stored: the demo loaders set it on their own writes, which keep a demo rating
+    # illustrative (save() reads it with getattr, so other writes need not set it).
+    written_by_demo: bool
 
     class Meta:
         ordering = ["objective", "position"]
@@ -906,7 +949,7 @@ class DueDateChange(models.Model):
     @property
     def stated_reason(self) -> str:
         """The reason for the move: an approval carries the reason of its request."""
-        if self.reason or self.request_id is None:
+        if self.reason or self.request is None:
             return self.reason
         return self.request.reason
 

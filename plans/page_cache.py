@@ -185,9 +185,9 @@ def wait_for_render(key: str) -> bytes | None:
 
 
 def put(key: str, body: str | bytes) -> None:
-    body = _as_bytes(body)
-    local_bodies.put(key, body)
-    shared_cache.put(key, body)
+    data = body.encode() if isinstance(body, str) else body  # as _as_bytes, never None here
+    local_bodies.put(key, data)
+    shared_cache.put(key, data)
     logger.debug("plan body rendered pid=%s key=%s", os.getpid(), key)
 
 

@@ -34,7 +34,7 @@ class HasPk(Protocol):
     def pk(self) -> Any: ...
 
 
-def items_for(action_pk: int, items: Sequence[Any], ties: dict[int, set[int]]) -> list[Any]:
+def items_for(action_pk: int, items: Iterable[Any], ties: dict[int, set[int]]) -> list[Any]:
     """The items of an action's row: those tied to it, and those tied to no action."""
     return [item for item in items if not ties.get(item.pk) or action_pk in ties[item.pk]]
 

@@ -16,7 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Max
 
-from .models import Action, BusinessPlan, EvidenceSource, Measure, Objective, PlanStatus, PriorityArea
+from .models import (
+    Action,
+    BusinessPlan,
+    EvidenceSource,
+    Measure,
+    Objective,
+    PlanStatus,
+    PriorityArea,
+    Versioned,
+)
 
 
 class Direction(StrEnum):
@@ -26,7 +35,7 @@ class Direction(StrEnum):
 
 # Where each movable part sits: (the parent it is ordered within, the field that orders it).
 # A priority area's number is its place in the plan, so moving one renumbers it.
-ORDERING: dict[type[models.Model], tuple[str, str]] = {
+ORDERING: dict[type[Versioned], tuple[str, str]] = {
     PriorityArea: ("plan", "number"),
     Objective: ("priority_area", "position"),
     Action: ("objective", "position"),
@@ -34,16 +43,16 @@ ORDERING: dict[type[models.Model], tuple[str, str]] = {
 }
 
 
-def next_in_order(model: type[models.Model], parent: models.Model) -> int:
+def next_in_order(model: type[Versioned], parent: models.Model) -> int:
     """The number or position after the last one under ``parent`` (call with the parent locked)."""
     parent_field, order_field = ORDERING[model]
-    last = model.objects.filter(**{parent_field: parent}).aggregate(last=Max(order_field))["last"]
+    last = model._default_manager.filter(**{parent_field: parent}).aggregate(last=Max(order_field))["last"]
     return (last or 0) + 1
 
 
 def move(
-    model: type[models.Model], pk: int, direction: Direction, may_write: Callable[[models.Model], bool]
-) -> models.Model | None:
+    model: type[Versioned], pk: int, direction: Direction, may_write: Callable[[Versioned], bool]
+) -> Versioned | None:
     """Swap a part with its neighbour above or below. Returns the moved part, or
     None when it is already first (or last) and nothing changed.
 
@@ -52,11 +61,11 @@ def move(
     """
     parent_field, order_field = ORDERING[model]
     with transaction.atomic():
-        parent_id = model.objects.filter(pk=pk).values_list(f"{parent_field}_id", flat=True).first()
+        parent_id = model._default_manager.filter(pk=pk).values_list(f"{parent_field}_id", flat=True).first()
         if parent_id is None:
             raise model.DoesNotExist
         siblings = list(
-            model.objects.select_for_update()
+            model._default_manager.select_for_update()
             .filter(**{f"{parent_field}_id": parent_id})
             .order_by(order_field)
         )
@@ -72,14 +81,14 @@ def move(
         # The order is unique within the parent: park the moving row past the end
         # first. That step is not a change anyone made, so it skips history.
         parked = getattr(siblings[-1], order_field) + 1
-        model.objects.filter(pk=moving.pk).update(**{order_field: parked})
+        model._default_manager.filter(pk=moving.pk).update(**{order_field: parked})
         setattr(neighbour, order_field, here)
         neighbour._change_reason = "Moved"
         neighbour.save()
         setattr(moving, order_field, there)
         moving._change_reason = "Moved"
         moving.save()
-        if model is PriorityArea:
+        if isinstance(moving, PriorityArea) and isinstance(neighbour, PriorityArea):
             _renumber_objectives(neighbour, old=there)
             _renumber_objectives(moving, old=here)
     return moving
@@ -99,7 +108,7 @@ class RemovalRefusedError(Exception):
     """The part still holds something the board's record needs."""
 
 
-def removal_blocker(part: models.Model) -> str | None:
+def removal_blocker(part: Versioned) -> str | None:
     """Why ``part`` cannot be removed, or None. Actions are never removed: their
     progress is part of the board's record (defer them, or archive the plan)."""
     if isinstance(part, PriorityArea) and part.objectives.exists():
@@ -112,7 +121,7 @@ def removal_blocker(part: models.Model) -> str | None:
     return None
 
 
-def remove(model: type[models.Model], pk: int, may_write: Callable[[models.Model], bool]) -> None:
+def remove(model: type[Versioned], pk: int, may_write: Callable[[Versioned], bool]) -> None:
     """Delete an empty priority area, an objective with no actions (its evidence and
     measures go with it), or a measure. History keeps each deleted row.
 
@@ -120,7 +129,7 @@ def remove(model: type[models.Model], pk: int, may_write: Callable[[models.Model
     parent too, so one waits for the other and the check below sees the action.
     """
     with transaction.atomic():
-        part = model.objects.select_for_update().get(pk=pk)
+        part = model._default_manager.select_for_update().get(pk=pk)
         if not may_write(part):
             raise PermissionDenied("You may not change this.")
         if blocker := removal_blocker(part):

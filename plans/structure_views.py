@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from boards.access import get_board_for_user
+from safeguarding.request_types import HtmxHttpRequest
 
 from .access import (
+    PartLoader,
     can_manage_board,
     get_action_for_user,
     get_measure_for_user,
@@ -87,7 +89,7 @@ def _add_part(
             with transaction.atomic():
                 # Race: two managers add to the same list at once; locking the parent
                 # makes the second wait and take the next free place.
-                type(parent).objects.select_for_update().get(pk=parent.pk)
+                type(parent)._default_manager.select_for_update().get(pk=parent.pk)
                 require(may_edit_plan(request.user, plan), f"Only the board's managers may add {noun}s.")
                 part = form.save(commit=False)
                 if order_field != "number":  # a priority area's number is typed in the form
@@ -179,7 +181,10 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/arrange.html", _arrange_context(plan, access))
 
 
-MOVABLE = {
+# The model, its loader, and its name in messages.
+MovablePart = type[PriorityArea] | type[Objective] | type[Action] | type[Measure]
+
+MOVABLE: dict[str, tuple[MovablePart, PartLoader, str]] = {
     "priority-area": (PriorityArea, get_priority_area_for_user, "priority area"),
     "objective": (Objective, get_objective_for_user, "objective"),
     "action": (Action, get_action_for_user, "action"),
@@ -189,7 +194,7 @@ MOVABLE = {
 
 @login_required
 @require_POST
-def move_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def move_part(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     """Move one part up or down its list. With htmx this answers the arranged list
     alone (focus goes back to the moved part's button); without, it redirects."""
     if kind not in MOVABLE:
@@ -218,7 +223,7 @@ def move_part(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(reverse("plans:arrange", args=[plan.pk]) + f"#{_anchor(part)}")
 
 
-REMOVABLE = {
+REMOVABLE: dict[str, tuple[MovablePart, PartLoader, str]] = {
     "priority-area": (PriorityArea, get_priority_area_for_user, "priority area"),
     "objective": (Objective, get_objective_for_user, "objective"),
     "measure": (Measure, get_measure_for_user, "measure"),

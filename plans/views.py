@@ -8,6 +8,7 @@ every write checks the writer's role again inside the transaction that writes
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +25,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from boards.models import Board
+from safeguarding.request_types import HtmxHttpRequest
 
 from . import access as plan_access
 from . import due_dates, page_cache, plan_table, rows
 from .access import (
     ARCHIVED_MESSAGE,
+    PartLoader,
     can_manage_board,
     can_update_action,
     get_action_for_user,
@@ -67,6 +70,7 @@ from .models import (
     PlanStatus,
     Status,
 )
+from .quick_form_html import quick_form_html
 
 HISTORY_PAGE_SIZE = 20
 
@@ -246,7 +250,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         label = URGENCY_LABELS[action.urgency]
         if not groups or groups[-1][0] != label:
             groups.append((label, []))
-        groups[-1][1].append({"action": action, "form": QuickUpdateForm(action=action)})
+        groups[-1][1].append(
+            {"action": action, "form": QuickUpdateForm(action=action), "form_html": quick_form_html(action)}
+        )
     return render(request, "plans/my_actions.html", {"groups": groups, "today": today, "count": len(actions)})
 
 
@@ -261,7 +267,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def action_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add progress and set status and RAG. From "My actions" with htmx this answers
     the row alone; without JavaScript it is a normal form post that redirects back."""
     action, _access = get_action_for_user(request.user, pk)
@@ -453,11 +459,15 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
         try:
             with transaction.atomic():
-                saved = save_form_versioned(
-                    form,
-                    form.cleaned_data["based_on_version"],
-                    lambda locked: may_edit_plan(request.user, plan),
-                    before_save,
+                # An ActionForm saves an Action.
+                saved = cast(
+                    Action,
+                    save_form_versioned(
+                        form,
+                        form.cleaned_data["based_on_version"],
+                        lambda locked: may_edit_plan(request.user, plan),
+                        before_save,
+                    ),
                 )
                 if form.due_date_changed:
                     due_dates.record_change(
@@ -478,7 +488,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/edit.html", _edit_context(form, action, plan, "action", "Edit action"))
 
 
-EDIT_LOADERS = {
+EDIT_LOADERS: dict[str, PartLoader] = {
     "plan": get_plan_for_user,
     "priority-area": get_priority_area_for_user,
     "objective": get_objective_for_user,
@@ -527,7 +537,7 @@ def _edit_context(form, obj, plan: BusinessPlan, kind: str, title: str) -> dict:
 
 # --- History --------------------------------------------------------------------------
 
-HISTORY_LOADERS = {
+HISTORY_LOADERS: dict[str, PartLoader] = {
     "plan": get_plan_for_user,
     "objective": get_objective_for_user,
     "action": get_action_for_user,

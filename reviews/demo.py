@@ -29,7 +29,8 @@ Idempotent: rows are found by natural keys and saved only when a field differs.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -66,6 +67,8 @@ from .models import (
 )
 
 D = datetime.date
+# Every model written here has one manager, ``objects``, so it is the default manager.
+ModelT = TypeVar("ModelT", bound=models.Model)
 PEER_REVIEW_SOURCE = (
     "Children's Safeguarding Peer Review & Framework of Cooperation: joint report of the Executive "
     "Director of People Services and the Independent Chair of the SSCB and SSAB to the Health and Wellbeing Board"
@@ -105,12 +108,15 @@ class _Writer:
     def __init__(self) -> None:
         self.written = 0
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any] | None = None):
+    def upsert(
+        self, model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any] | None = None
+    ) -> ModelT:
         values = values or {}
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            obj.written_by_demo = True  # keeps Action.rating_illustrative
+            if isinstance(obj, Action):
+                obj.written_by_demo = True  # keeps Action.rating_illustrative
             obj.save()
             self.written += 1
             return obj
@@ -118,7 +124,8 @@ class _Writer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            obj.written_by_demo = True
+            if isinstance(obj, Action):
+                obj.written_by_demo = True
             obj.save()
             self.written += 1
         return obj
@@ -198,7 +205,7 @@ class _PlanBuilder:
         lead: str,
         due: datetime.date,
         status: str,
-        progress: list[tuple[datetime.date | None, str]] = (),
+        progress: Sequence[tuple[datetime.date | None, str]] = (),
     ) -> Action:
         due = shift_date(due, self.shift)
         notes = [(date and shift_date(date, self.shift), text) for date, text in progress]

@@ -12,6 +12,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from boards.forms import choice_field, model_choice_field
 from boards.govuk_fields import GovukDateField, autocomplete_select
 from boards.models import Board, Role
 from plans.models import Action, BusinessPlan, PlanStatus
@@ -116,11 +117,11 @@ class ReviewForm(forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
-        self.fields["reports_to"].queryset = partnership.boards.all()
+        model_choice_field(self, "reports_to").queryset = partnership.boards.all()
         if self.instance.pk:
             self.initial["reports_to"] = list(self.instance.reports.values_list("board_id", flat=True))
         self.fields["overall_judgement"].help_text = "Ofsted inspections only: leave as Not judged otherwise."
-        self.fields["kind"].choices = [("", "Choose the kind of review"), *ReviewKind.choices]
+        choice_field(self, "kind").choices = [("", "Choose the kind of review"), *ReviewKind.choices]
         self.fields["stage"].help_text = (
             "Case reviews only (serious incidents, LCSPRs, SARs, SCRs and domestic homicide reviews). The "
             "clocks run from the dates below, whatever the stage."
@@ -235,10 +236,10 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.review = review
-        self.fields["owner_board"].queryset = review.partnership.boards.all()
-        self.fields["finding"].queryset = review.findings.all()
-        self.fields["finding"].empty_label = "None"
-        self.fields["owner_board"].empty_label = "None"
+        model_choice_field(self, "owner_board").queryset = review.partnership.boards.all()
+        model_choice_field(self, "finding").queryset = review.findings.all()
+        model_choice_field(self, "finding").empty_label = "None"
+        model_choice_field(self, "owner_board").empty_label = "None"
         _require(self, {"number": "Enter the recommendation's number", "text": "Enter the recommendation"})
         if not self.instance.pk:
             last = review.recommendations.order_by("-number").values_list("number", flat=True).first()
@@ -294,7 +295,7 @@ class LinkActionForm(forms.Form):
     def __init__(self, *args, recommendation: Recommendation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.recommendation = recommendation
-        self.fields["action"].queryset = (
+        model_choice_field(self, "action").queryset = (
             actions_of_partnership(recommendation.review.partnership_id)
             .exclude(recommendation_links__recommendation=recommendation)
             .exclude(objective__priority_area__plan__status=PlanStatus.ARCHIVED)
@@ -339,7 +340,8 @@ class ImpactEvidenceForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("link") and not cleaned.get("indicator_reference") and not self.has_error("link"):
             self.add_error(
                 "link", "Give a link to the audit or figures, or an indicator reference, so others can check."
@@ -359,7 +361,7 @@ class ImprovementPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.review = review
         # Only boards the user manages: they will edit the plan as any plan of their board.
-        self.fields["board"].queryset = review.partnership.boards.filter(
+        model_choice_field(self, "board").queryset = review.partnership.boards.filter(
             memberships__user=user, memberships__role=Role.MANAGER
         )
         self.initial.setdefault("title", f"Improvement plan: {review.title}"[:250])
@@ -373,7 +375,8 @@ class ImprovementPlanForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end <= start:
             self.add_error("period_end", "The plan must end after it starts.")
@@ -399,9 +402,11 @@ class MonitoringBodyForm(forms.ModelForm):
         self.instance.plan = plan
         last = plan.monitoring_bodies.order_by("-position").values_list("position", flat=True).first()
         self.instance.position = (last or 0) + 1
-        self.fields["board"].queryset = plan.board.partnership.boards.exclude(plans_monitored__plan=plan)
+        model_choice_field(self, "board").queryset = plan.board.partnership.boards.exclude(
+            plans_monitored__plan=plan
+        )
         self.fields["board"].required = False
-        self.fields["board"].empty_label = "Choose a board"  # or name another body below
+        model_choice_field(self, "board").empty_label = "Choose a board"  # or name another body below
         self.helper = _helper(Field.select("board"), Field.text("name"), submit="Add monitoring body")
 
 
@@ -458,9 +463,9 @@ class FindingForm(ReviewPartForm):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, review=review, **kwargs)
-        self.fields["kind"].choices = FindingKind.choices
-        self.fields["theme"].queryset = review.focus_themes.all()
-        self.fields["theme"].empty_label = "No particular theme"
+        choice_field(self, "kind").choices = FindingKind.choices
+        model_choice_field(self, "theme").queryset = review.focus_themes.all()
+        model_choice_field(self, "theme").empty_label = "No particular theme"
         _require(
             self, {"kind": "Choose strength or area for improvement", "text": "Enter what the review found"}
         )
@@ -478,7 +483,7 @@ class SubJudgementForm(ReviewPartForm):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, review=review, **kwargs)
-        self.fields["judgement"].choices = [c for c in Judgement.choices if c[0]]
+        choice_field(self, "judgement").choices = [c for c in Judgement.choices if c[0]]
 
     def layout_fields(self) -> list:
         return [Field.text("area"), Field.radios("judgement")]

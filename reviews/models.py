@@ -8,6 +8,8 @@ partnership, not to one board: they usually report to several boards.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -62,7 +64,7 @@ class CaseReviewStage(models.TextChoices):
 
 
 # The date a stage needs before a review can be said to have reached it.
-STAGE_NEEDS_DATE = {
+STAGE_NEEDS_DATE: dict[str, str] = {
     CaseReviewStage.NOTIFIED: "notified",
     CaseReviewStage.RAPID_REVIEW_HELD: "rapid_review_held",
     CaseReviewStage.UNDER_WAY: "decision_to_review",
@@ -89,7 +91,7 @@ class Judgement(models.TextChoices):
 
 
 # GOV.UK tag modifier for each judgement; the tag always carries the word too.
-JUDGEMENT_TAG_CLASSES = {
+JUDGEMENT_TAG_CLASSES: dict[str, str] = {
     Judgement.OUTSTANDING: "govuk-tag--blue",
     Judgement.GOOD: "govuk-tag--green",
     Judgement.REQUIRES_IMPROVEMENT: "govuk-tag--orange",
@@ -251,7 +253,8 @@ class Review(models.Model):
         if self.stage and self.kind not in CASE_REVIEW_KINDS:
             errors["stage"] = "Only case reviews have a stage."
         if (field := STAGE_NEEDS_DATE.get(self.stage)) and getattr(self, field) is None:
-            label = self._meta.get_field(field).verbose_name
+            # A date field of this model (STAGE_NEEDS_DATE), not a relation.
+            label = cast(models.Field, self._meta.get_field(field)).verbose_name
             errors.setdefault(
                 field, f"Enter the date ({label.lower()}) for the stage “{self.get_stage_display()}”."
             )
@@ -458,7 +461,7 @@ class Finding(models.Model):
         return self.review.get_absolute_url() + f"#finding-{self.pk}"
 
     def clean(self) -> None:
-        if self.theme_id and self.review_id and self.theme.review_id != self.review_id:
+        if self.review_id and self.theme is not None and self.theme.review_id != self.review_id:
             raise ValidationError({"theme": "Choose a theme of this review."})
 
 
@@ -523,12 +526,12 @@ class Recommendation(models.Model):
     def clean(self) -> None:
         errors = {}
         if (
-            self.owner_board_id
-            and self.review_id
+            self.review_id
+            and self.owner_board is not None
             and self.owner_board.partnership_id != self.review.partnership_id
         ):
             errors["owner_board"] = "Choose a board of the review's partnership."
-        if self.finding_id and self.review_id and self.finding.review_id != self.review_id:
+        if self.review_id and self.finding is not None and self.finding.review_id != self.review_id:
             errors["finding"] = "Choose a finding of this review."
         if errors:
             raise ValidationError(errors)
@@ -679,21 +682,25 @@ class MonitoringBody(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.board.name if self.board_id else self.name
+        return self.board.name if self.board is not None else self.name
 
     def get_absolute_url(self) -> str:
         return self.plan.get_absolute_url() + "#monitoring"
 
     @property
     def display_name(self) -> str:
-        if self.board_id:
+        if self.board is not None:
             return f"{self.board.name} ({self.board.short_name})"
         return self.name
 
     def clean(self) -> None:
         if bool(self.board_id) == bool(self.name):
             raise ValidationError("Choose a board, or name another body, but not both.")
-        if self.board_id and self.plan_id and self.board.partnership_id != self.plan.board.partnership_id:
+        if (
+            self.plan_id
+            and self.board is not None
+            and self.board.partnership_id != self.plan.board.partnership_id
+        ):
             raise ValidationError({"board": "Choose a board of the plan's partnership."})
 
 
@@ -749,7 +756,9 @@ class NotImplementedDecision(models.Model):
 
     @property
     def subject(self) -> Recommendation | Finding:
-        return self.recommendation if self.recommendation_id else self.finding
+        subject = self.recommendation if self.recommendation_id else self.finding
+        assert subject is not None  # not_implemented_recommendation_xor_finding: one is set
+        return subject
 
     def clean(self) -> None:
         if bool(self.recommendation_id) == bool(self.finding_id):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
@@ -25,14 +28,14 @@ def plan_monitoring_panel(request: HttpRequest, plan: BusinessPlan) -> Panel | N
 
     No query for a plan that answers no review (most plans) when the plan came with
     ``plan_page_annotations`` (the plan page), one otherwise; three for one that does."""
+    found: Mapping[str, Any]
     if hasattr(plan, "reviews_answers"):
         found = {"answers": plan.reviews_answers, "monitored": plan.reviews_monitored}
     else:
+        annotations = plan_page_annotations()
         found = (
             BusinessPlan.objects.filter(pk=plan.pk)
-            .annotate(
-                **{name.removeprefix("reviews_"): value for name, value in plan_page_annotations().items()}
-            )
+            .annotate(answers=annotations["reviews_answers"], monitored=annotations["reviews_monitored"])
             .values("answers", "monitored")
             .get()
         )

@@ -26,12 +26,28 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from plans.models import RAG_TAG_CLASSES, Action, ProgressUpdate, Rag, Status, note_date_label
 
 from .models import ImpactEvidence, NotImplementedDecision, Recommendation, RecommendationAction, Response
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+
+class _LinkAnnotations(TypedDict):
+    """What _links_queryset adds to each link: its action's latest progress, and whether
+    verified evidence shows its impact."""
+
+    latest_progress_text: str | None
+    latest_progress_date: datetime.date | None
+    latest_progress_precision: str | None
+    impact_verified: bool
+
 
 FLAG_NO_ACTION = "No action"
 FLAG_ALL_OVERDUE = "All actions overdue"
@@ -179,7 +195,9 @@ class ReviewCoverage:
         return _percent(self.answered_count, len(self.counted))
 
 
-def _linked_action(link: RecommendationAction, today: datetime.date) -> LinkedAction:
+def _linked_action(
+    link: WithAnnotations[RecommendationAction, _LinkAnnotations], today: datetime.date
+) -> LinkedAction:
     action = link.action
     plan = action.objective.priority_area.plan
     return LinkedAction(
@@ -210,7 +228,7 @@ def _linked_action(link: RecommendationAction, today: datetime.date) -> LinkedAc
     )
 
 
-def _links_queryset():
+def _links_queryset() -> QuerySet[WithAnnotations[RecommendationAction, _LinkAnnotations]]:
     latest = ProgressUpdate.objects.filter(action=OuterRef("action_id")).order_by(
         F("date").desc(nulls_last=True), "-pk"
     )
@@ -248,7 +266,9 @@ def coverage_for_reviews(review_pks: Iterable[int], today: datetime.date) -> dic
         .select_related("owner_board", "not_implemented_decision")
         .order_by("review_id", "number")
     )
-    links_by_recommendation: dict[int, list[RecommendationAction]] = defaultdict(list)
+    links_by_recommendation: dict[int, list[WithAnnotations[RecommendationAction, _LinkAnnotations]]] = (
+        defaultdict(list)
+    )
     if recommendations:
         for link in _links_queryset().filter(recommendation__in=[rec.pk for rec in recommendations]):
             links_by_recommendation[link.recommendation_id].append(link)

@@ -3,6 +3,10 @@ writes in linking.py and improvement.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from boards.access import get_board_for_user
 from plans.models import BusinessPlan
+from safeguarding.request_types import HtmxHttpRequest
 
 from .access import (
     get_action_in_partnership,
@@ -128,7 +133,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_or_report(form, save) -> object | None:
+SavedT = TypeVar("SavedT")
+
+
+def _save_or_report(form: forms.BaseForm, save: Callable[[], SavedT]) -> SavedT | None:
     """Save inside a transaction; if another manager took the same number or title in the
     meantime (the unique constraint wins the race), say so on the form instead of failing."""
     try:
@@ -165,7 +173,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review, access = get_review_for_user(request.user, pk)
     access.require_manage()
     form = ReviewForm(request.POST or None, instance=review, partnership=review.partnership)
-    if request.method == "POST" and form.is_valid() and _save_or_report(form, form.save):
+    if request.method == "POST" and form.is_valid() and _save_or_report(form, form.save) is not None:
         messages.success(request, "Review saved.")
         return redirect(review)
     return _form_page(
@@ -194,9 +202,9 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_manage()
     review = recommendation.review
     form = RecommendationForm(request.POST or None, instance=recommendation, review=review)
-    if request.method == "POST" and form.is_valid() and (recommendation := _save_or_report(form, form.save)):
-        messages.success(request, f"Recommendation {recommendation.number} saved.")
-        return redirect(recommendation)
+    if request.method == "POST" and form.is_valid() and (saved := _save_or_report(form, form.save)):
+        messages.success(request, f"Recommendation {saved.number} saved.")
+        return redirect(saved)
     return _form_page(
         request,
         "reviews/form_page.html",
@@ -235,7 +243,7 @@ def recommendation_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommendation_unlink(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def recommendation_unlink(request: HtmxHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     recommendation, access = get_recommendation_for_user(request.user, pk)
     access.require_manage()
     if not unlink_action(recommendation, action_pk):
@@ -459,7 +467,10 @@ def board_in_progress(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # The things a decision not to implement may be about, by their URL segment.
-NOT_IMPLEMENTED_SUBJECTS = {"recommendations": Recommendation, "findings": Finding}
+NOT_IMPLEMENTED_SUBJECTS: dict[str, type[Recommendation] | type[Finding]] = {
+    "recommendations": Recommendation,
+    "findings": Finding,
+}
 
 
 @login_required
@@ -471,8 +482,10 @@ def not_implemented_record(request: HttpRequest, pk: int, subject: str, item_pk:
     model = NOT_IMPLEMENTED_SUBJECTS.get(subject)
     if model is None:
         raise Http404("No such part of a review.")
-    item = get_object_or_404(model, pk=item_pk, review=review)
-    existing = NotImplementedDecision.objects.filter(**{model._meta.model_name: item}).first()
+    item = cast("Recommendation | Finding", get_object_or_404(model, pk=item_pk, review=review))
+    # The decision's field for it is named for the model ("recommendation" or "finding"); the
+    # stubs leave model_name optional for models not yet set up.
+    existing = NotImplementedDecision.objects.filter(**{cast(str, model._meta.model_name): item}).first()
     if existing is not None:
         messages.info(request, "A decision not to implement it is already recorded.")
         return redirect(item)

@@ -177,6 +177,16 @@ def keep_file(key: str, data: bytes) -> None:
     shared_cache.put(f"{CACHE_PREFIX}{key}", data)
 
 
+def cached_text(key: str) -> str | None:
+    """Like cached_file, for a drawing kept as text (an SVG)."""
+    text = shared_cache.get(f"{CACHE_PREFIX}{key}")
+    return text if isinstance(text, str) else None
+
+
+def keep_text(key: str, text: str) -> None:
+    shared_cache.put(f"{CACHE_PREFIX}{key}", text)
+
+
 def refused_response(request: HttpRequest, error: RenderRefusedError) -> HttpResponse:
     response = render(
         request,

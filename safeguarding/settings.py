@@ -9,6 +9,7 @@ without SECRET_KEY and DATABASE_URL, and the security flags below make
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -493,7 +494,7 @@ CELERY_BEAT_SCHEDULE["imports-send-unsent"] = {"task": "plans.transfer.send_unse
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}.")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "safeguarding.logging.RequestIdFilter"}},

@@ -75,11 +75,12 @@ def fast_password_hashing(settings) -> None:
 def empty_plan_page_cache():
     """Each test starts with no cached plan page bodies (plans.page_cache), with the shared
     cache taken as reachable (safeguarding.shared_cache)."""
-    from plans import page_cache
+    from plans import page_cache, quick_form_html
     from safeguarding import shared_cache
 
     shared_cache.reset_outage()
     page_cache.clear()
+    quick_form_html.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -202,17 +202,17 @@ def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
     all_objectives = [objective for area in areas for objective in area.objectives.all()]
     evidence_ties, measure_ties = plan_rows.all_ties(all_objectives)
     for objective in all_objectives:
-        actions = list(objective.actions.all())
+        objective_actions = list(objective.actions.all())
         evidence, measures = list(objective.evidence_sources.all()), list(objective.measures.all())
-        if actions:
-            objective.evidence_cells = plan_rows.row_cells(actions, evidence, evidence_ties)
-            objective.measure_cells = plan_rows.row_cells(actions, measures, measure_ties)
+        if objective_actions:
+            objective.evidence_cells = plan_rows.row_cells(objective_actions, evidence, evidence_ties)
+            objective.measure_cells = plan_rows.row_cells(objective_actions, measures, measure_ties)
             objective.row_items = [
                 (
                     plan_rows.items_for(action.pk, evidence, evidence_ties),
                     plan_rows.items_for(action.pk, measures, measure_ties),
                 )
-                for action in actions
+                for action in objective_actions
             ]
         else:  # an objective without actions still shows its evidence and measures on its one row
             objective.evidence_cells = [RowCell(1, evidence)]
@@ -222,7 +222,7 @@ def load_areas(plan: BusinessPlan) -> list[PriorityArea]:
 
 
 def objective_rows(area: PriorityArea, objective: Objective) -> list[Row]:
-    actions = list(objective.actions.all()) or [None]
+    actions: list[Action | None] = [*objective.actions.all()] or [None]
     return [
         Row(area, objective, action, index == 0, evidence, measures, *row_items)
         for index, (action, evidence, measures, row_items) in enumerate(

@@ -101,6 +101,9 @@ def write_draft(
             Agency.objects.filter(partnership_id=board.partnership_id).values_list("pk", flat=True)
         )
         if plan is None:
+            if new_plan is None:
+                # As indexing None raised before: jobs.run fails the job on a TypeError.
+                raise TypeError("write_draft needs a plan, or new_plan to make one")
             plan = BusinessPlan(
                 board=board,
                 title=new_plan["title"],
@@ -215,7 +218,7 @@ def _write_new_rows(
     measures = []
     by_objective = zip(objectives, objective_actions, strict=True)
     for (objective, data), own_actions in by_objective:
-        entries = [(measure, None) for measure in data["measures"]]
+        entries: list[tuple[dict, Action | None]] = [(measure, None) for measure in data["measures"]]
         entries += [
             (measure, action)
             for action, action_data in zip(own_actions, data["actions"], strict=True)

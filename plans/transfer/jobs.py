@@ -244,6 +244,10 @@ def run(job_id: str, on_progress: Callable[[int, int], None] | None = None) -> I
     if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
         return job
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    if job.draft is None:
+        # Never queued without its previewed draft; fails as a broken draft does below.
+        logger.error("Import %s has no draft to write", job.pk)
+        return _finish(job, ImportJob.State.FAILED, "The import failed and nothing was imported. Try again.")
     try:
         plan = write_draft(
             job.draft,

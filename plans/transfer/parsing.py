@@ -256,8 +256,8 @@ def _financial(text: str, period: Period | None) -> tuple[datetime.date, str] | 
             return _month_end(year + 1 if month == 2 else year, month), MONTH
         found = _in_period(month, period)
         return (found, MONTH) if found else None
-    if (month := _month(text)) is not None and not text.isdecimal():
-        found = _in_period(month, period)  # "By March": the March within the plan's period
+    if (named_month := _month(text)) is not None and not text.isdecimal():
+        found = _in_period(named_month, period)  # "By March": the March within the plan's period
         return (found, MONTH) if found else None
     return None
 
@@ -271,8 +271,8 @@ def _short_year_forms(text: str) -> tuple[datetime.date, str] | None:
             if month and year and not match[1].isdecimal():
                 return _month_end(year, month), MONTH
     if match := _WORDS_DAY_SHORT_YEAR.match(text):
-        day, month_word, year = match.groups()
-        found = _day(_year(year), _month(month_word), day) if not month_word.isdecimal() else None
+        day, month_word, year_text = match.groups()
+        found = _day(_year(year_text), _month(month_word), day) if not month_word.isdecimal() else None
         return (found, DAY) if found else None
     return None
 

@@ -921,6 +921,8 @@ class _DraftBuilder:
                         where, f"The completion date “{completed_text}” is not a date; it is left out."
                     )
                 else:
+                    # A day's precision comes only with a date.
+                    assert parsed_completed.due is not None
                     completed_on = parsed_completed.due.isoformat()
             action = {
                 "where": where,
@@ -1037,6 +1039,10 @@ class _DraftBuilder:
                 self.issues.warn(
                     where, f"The due date “{due_text}” is not a date; the action's due date is kept."
                 )
+            elif parsed.due is None:
+                # "Ongoing", "Quarterly": read, but no date to move to, so the due date is kept
+                # (an update can move a due date, not remove it).
+                pass
             else:
                 old = (action.due_date, action.due_precision)
                 new = (parsed.due, parsed.precision)
@@ -1052,7 +1058,7 @@ class _DraftBuilder:
                     changes[-1]["value"] = [parsed.due.isoformat(), parsed.precision]
         if status == Status.COMPLETE and action.status != Status.COMPLETE:
             completed = parse_timescale(clean(cell("completed_on")))
-            completed_on = completed.due if completed.precision == DAY else self.as_of
+            completed_on = completed.due if completed.precision == DAY and completed.due else self.as_of
             change("completed_on", "Completed on", None, completed_on, "", f"{completed_on:%-d %B %Y}")
             changes[-1]["value"] = completed_on.isoformat()
         elif status != Status.COMPLETE and action.completed_on is not None:

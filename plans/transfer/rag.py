@@ -50,7 +50,7 @@ STATUS_WORDS |= {
     "on hold": Status.DEFERRED,
 }
 # Worst first: two ratings in one cell ("A/G") read as the worse of them.
-SEVERITY = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE]
+SEVERITY: list[str] = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE]
 _SEPARATORS = re.compile(r"\s*(?:/|\\|&|\bto\b|-|–|,)\s*")
 
 

@@ -4,6 +4,7 @@ previewed import, purge old jobs; and the helpers that queue them once the reque
 from __future__ import annotations
 
 import datetime
+import functools
 
 from celery import shared_task
 from django.db.models import Q
@@ -76,18 +77,18 @@ def send_unsent_imports(now: datetime.datetime | None = None) -> int:
     ).values_list("pk", "state", "task_id")
     sent = 0
     # A preview is asked for long after the upload: its grace runs from the asking.
-    unsent = list(unsent) + list(
+    rows = list(unsent) + list(
         ImportJob.objects.filter(
             state=ImportJob.State.PREPARING,
             sent_to_worker_at__isnull=True,
             work_requested_at__lt=now - SEND_GRACE,
         ).values_list("pk", "state", "task_id")
     )
-    tasks = {ImportJob.State.QUEUED: WRITE_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
-    for pk, state, task_id in unsent:
+    tasks: dict[str, str] = {ImportJob.State.QUEUED: WRITE_TASK, ImportJob.State.PREPARING: PREVIEW_TASK}
+    for pk, state, task_id in rows:
         options = {"task_id": task_id} if state == ImportJob.State.QUEUED and task_id else {}
         task = tasks.get(state, READ_TASK)
-        if not send_now(task, [str(pk)], on_sent=lambda pk=pk: mark_sent(pk), **options):
+        if not send_now(task, [str(pk)], on_sent=functools.partial(mark_sent, pk), **options):
             break  # Redis is still down: the next sweep tries again
         sent += 1
     return sent

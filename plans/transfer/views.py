@@ -170,9 +170,9 @@ def _draft_page(draft: dict, page_number) -> tuple:
     for area_index, area in enumerate(draft["areas"]):
         if not area["objectives"]:
             entries.append((area_index, None, None))
-        for objective_index, objective in enumerate(area["objectives"]):
+        for index_in_area, objective in enumerate(area["objectives"]):
             if not objective["actions"]:
-                entries.append((area_index, objective_index, None))
+                entries.append((area_index, index_in_area, None))
             for action in objective["actions"]:
                 action = {
                     **action,
@@ -180,7 +180,7 @@ def _draft_page(draft: dict, page_number) -> tuple:
                     "form_index": len(entries),
                 }
                 previous_where = action.get("where")
-                entries.append((area_index, objective_index, action))
+                entries.append((area_index, index_in_area, action))
     page = Paginator(entries, PREVIEW_ACTIONS_PER_PAGE).get_page(page_number)
     areas: list[dict] = []
     for area_index, objective_index, action in page.object_list:
@@ -261,7 +261,7 @@ def overrides(request: HttpRequest, pk) -> HttpResponse:
     form = OverridesForm(request.POST, rows=_source_rows(job))
     preview_url = reverse_page("plans:transfer:preview", job, request.POST.get("page"))
     if not form.is_valid():
-        messages.error(request, "Nothing was changed: " + " ".join(form.non_field_errors()))
+        messages.error(request, "Nothing was changed: " + " ".join(str(e) for e in form.non_field_errors()))
         return redirect(preview_url)
     if form.cleaned_data["version"] != job.draft.get("version"):
         # Another tab changed the columns or re-ran the preview since this page was shown.

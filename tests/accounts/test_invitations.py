@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import invitations
 from accounts.invitations import hash_token
 from accounts.models import Invitation
 from boards.models import Membership, Role
@@ -328,3 +330,20 @@ def test_membership_of_the_accepting_user_on_another_board_is_untouched(client, 
     client.post(reverse("accept_invitation", kwargs={"token": "t-out"}))
     roles = dict(Membership.objects.filter(user=people.outsider).values_list("board__short_name", "role"))
     assert roles == {"LSCB": Role.MANAGER, "SSCB": Role.MEMBER}
+
+
+def test_an_invitation_that_cannot_be_saved_twice_raises_and_sends_nothing(people, monkeypatch):
+    """Both attempts losing the race (the unique constraint refusing the row each time) is
+    an error: before, the function went on to queue an e-mail for an invitation it never
+    saved (here it failed on ``None.pk``)."""
+
+    def refuse(**fields):
+        raise IntegrityError("duplicate pending invitation")
+
+    queued = []
+    monkeypatch.setattr(Invitation.objects, "create", refuse)
+    monkeypatch.setattr(invitations.outbox, "send_email_later", lambda *args: queued.append(args))
+    with pytest.raises(IntegrityError):
+        invitations.invite(people.board, "kay@example.org", Role.MEMBER, people.manager)
+    assert queued == []
+    assert not Invitation.objects.filter(email="kay@example.org").exists()

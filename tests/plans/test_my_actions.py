@@ -134,3 +134,38 @@ def test_completing_an_action_records_the_completion_date(client, people, own):
 def test_the_header_links_to_my_actions(client, people):
     client.force_login(people.member)
     assert f'href="{reverse("plans:my_actions")}"' in client.get(reverse("boards:home")).text
+
+
+def test_each_quick_update_form_is_drawn_once_per_state_of_its_action(client, people, own, monkeypatch):
+    """plans.quick_form_html: My actions serves a row's unbound form from the process's
+    copy, the same HTML crispy-forms-gds draws, and draws it again once the action changes."""
+    from crispy_forms.utils import render_crispy_form
+
+    from plans import quick_form_html
+    from plans.forms import QuickUpdateForm
+
+    quick_form_html.clear()
+    drawn = []
+    real = quick_form_html.render_crispy_form
+    monkeypatch.setattr(quick_form_html, "render_crispy_form", lambda form: drawn.append(form) or real(form))
+    action = ActionFactory(
+        objective=own.objective, responsible=people.chair, status="in_progress", rag="green"
+    )
+    client.force_login(people.chair)
+    first = client.get(reverse("plans:my_actions")).text
+    second = client.get(reverse("plans:my_actions")).text
+    assert str(render_crispy_form(QuickUpdateForm(action=action))) in second
+    rows = [form.action.pk for form in drawn]  # the chair's other actions in `own` too
+    assert action.pk in rows and len(rows) == len(set(rows))  # each drawn once, for two views
+    assert str(render_crispy_form(QuickUpdateForm(action=action))) in first
+
+    response = client.post(
+        reverse("plans:action_update", args=[action.pk]),
+        quick_update_data(action),  # RAG green → amber
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    page = client.get(reverse("plans:my_actions")).text
+    assert [form.action.pk for form in drawn[len(rows) :]] == [action.pk]  # only the changed one
+    assert str(render_crispy_form(QuickUpdateForm(action=action))) in page
+    assert f'value="{action.version}"' in page

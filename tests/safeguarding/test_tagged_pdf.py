@@ -77,3 +77,35 @@ def test_an_untagged_pdf_is_left_as_it_is():
 
     content = HTML(string=SOURCE).write_pdf()
     assert finish_tagged_pdf(content, SOURCE) == content
+
+
+def test_the_line_by_line_rewrite_gives_what_the_full_parser_gives(tmp_path, monkeypatch):
+    """WeasyPrint's streams are rewritten line by line for speed; pikepdf's parser is the
+    fallback for any other stream. Both must leave the same instructions on every page."""
+    import io
+
+    import pikepdf
+    from weasyprint import HTML
+
+    from safeguarding import tagged_pdf
+
+    raw = HTML(string=SOURCE).write_pdf(pdf_variant="pdf/ua-1")
+    by_lines = finish_tagged_pdf(raw, SOURCE)
+    monkeypatch.setattr(tagged_pdf, "_rewrite_lines", lambda *args: None)
+    parsed = finish_tagged_pdf(raw, SOURCE)
+
+    def instructions(content: bytes) -> list[bytes]:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            return [pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)) for page in pdf.pages]
+
+    assert instructions(by_lines) == instructions(parsed)
+    assert instructions(by_lines) != instructions(raw)  # the rewrite did change the pages
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(by_lines)
+    assert_accessible_pdf(path)
+
+
+def test_a_stream_with_literal_strings_goes_through_the_full_parser():
+    from safeguarding.tagged_pdf import _rewrite_lines
+
+    assert _rewrite_lines(b"BT\n(EMC\nBDC) Tj\nET", None, set()) is None

@@ -287,3 +287,20 @@ def test_a_plan_archived_after_the_preview_is_not_imported_into(people, plan):
     with pytest.raises(ImportConflictError, match="archived"):
         write_draft(draft, user=people.manager, board=people.board, plan=plan)
     assert row_counts() == before
+
+
+def test_a_due_date_of_ongoing_keeps_the_actions_due_date(people, plan):
+    """ "Ongoing" reads as a timescale without a date: the update leaves the due date alone.
+    Before, the preview recorded a change to no date and then failed on ``None.isoformat()``."""
+    first = Action.objects.filter(objective__priority_area__plan=plan).order_by("position").first()
+
+    def edit(row):
+        if row["Reference"].value == f"A-{first.pk}":
+            row["Due date"].value = "Ongoing"
+
+    draft = draft_for("plan.xlsx", edited_xlsx(plan, edit), plan)
+    assert draft["error_count"] == 0, draft["issues"]
+    assert draft["updates"] == []
+    write_draft(draft, user=people.manager, board=people.board, plan=plan)
+    first.refresh_from_db()
+    assert first.due_date == datetime.date(2026, 12, 31)
