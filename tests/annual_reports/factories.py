@@ -67,7 +67,8 @@ def make_board_year(board: Board, other_board: Board, case_kind: str = SAR_KIND)
         membership.save()
     plan = BusinessPlanFactory(board=board, title="Strategic Plan 2026–2028")
     area = PriorityAreaFactory(plan=plan, number=1, title="Making safeguarding personal")
-    objective = ObjectiveFactory(priority_area=area)
+    # Position pinned: the objective is 1.1 whatever other tests' factories numbered before.
+    objective = ObjectiveFactory(priority_area=area, position=1)
     complete = ActionFactory(
         objective=objective,
         description="Publish the multi-agency safeguarding procedures",
