@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,17 +77,7 @@ def pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     pack = get_pack_for_user(request.user, pk)
-    if pack.status != PackStatus.DONE or not pack.pdf:
-        raise Http404("This pack has no PDF yet.")
-    try:
-        handle = pack.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The PDF file is missing.") from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=pack.filename, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _stored_pdf(pack, pack.pdf, pack.filename, "PDF")
 
 
 @login_required
@@ -94,15 +85,18 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
 def annex_download(request: HttpRequest, pk: int) -> FileResponse:
     """The pack's full-plan annex, linked from the pack's PDF: the same check as the pack."""
     pack = get_pack_for_user(request.user, pk)
-    if pack.status != PackStatus.DONE or not pack.annex_pdf:
-        raise Http404("This pack has no annex yet.")
+    return _stored_pdf(pack, pack.annex_pdf, pack.annex_filename, "annex")
+
+
+def _stored_pdf(pack: BoardPack, stored: FieldFile, filename: str, what: str) -> FileResponse:
+    """One of a finished pack's files, streamed from storage behind the caller's access check."""
+    if pack.status != PackStatus.DONE or not stored:
+        raise Http404(f"This pack has no {what} yet.")
     try:
-        handle = pack.annex_pdf.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError as error:
-        raise Http404("The annex file is missing.") from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=pack.annex_filename, content_type="application/pdf"
-    )
+        raise Http404(f"The {what} file is missing.") from error
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
