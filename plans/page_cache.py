@@ -24,6 +24,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from safeguarding import shared_cache
 from .models import BusinessPlan
 
 KEY_PREFIX = "plan-body:"
+LATEST_PREFIX = "plan-body-latest:"
 # At DEBUG (PAGE_CACHE_LOG_LEVEL=DEBUG) every lookup and render is logged with the process
 # id: bench/shared_cache.py reads them to show which process rendered and which were served.
 logger = logging.getLogger(__name__)
@@ -67,6 +69,13 @@ def body_key(plan: BusinessPlan, can_manage: bool, query_string: str, today: dat
         f"{KEY_PREFIX}{plan.pk}:v{plan.content_version}:{templates_digest()}:"
         f"{int(can_manage)}:{today.isoformat()}:{query}"
     )
+
+
+def _latest_key(key: str) -> tuple[str, int]:
+    """The key of the pointer to the newest stored body of ``key``'s family (the same plan,
+    code, role, day and filters, any version), and ``key``'s version."""
+    plan_pk, version, rest = key.removeprefix(KEY_PREFIX).split(":", 2)
+    return f"{LATEST_PREFIX}{plan_pk}:{rest}", int(version.removeprefix("v"))
 
 
 class _LocalBodies:
@@ -188,10 +197,61 @@ def put(key: str, body: str | bytes) -> None:
     data = body.encode() if isinstance(body, str) else body  # as _as_bytes, never None here
     local_bodies.put(key, data)
     shared_cache.put(key, data)
+    _point_latest_at(key)
     logger.debug("plan body rendered pid=%s key=%s", os.getpid(), key)
+
+
+def _point_latest_at(key: str) -> None:
+    """Remember ``key`` as its family's newest body, unless a newer version is already
+    remembered. (Read, then write: two renders finishing together may leave the older one
+    remembered until the next render, which only makes a stale body a version older.)"""
+    latest, version = _latest_key(key)
+    current = shared_cache.get(latest)
+    if current is None or current[0] <= version:
+        shared_cache.put(latest, (version, key))
+
+
+def previous(key: str) -> bytes | None:
+    """The newest stored body of ``key``'s family other than ``key`` itself: what the page
+    showed before its latest change, while that change is being rendered."""
+    latest, _ = _latest_key(key)
+    found = shared_cache.get(latest)
+    if found is None or found[1] == key:
+        return None
+    return get(found[1])
+
+
+def body_for(key: str, render: Callable[[], bytes], *, stale_ok: bool) -> bytes:
+    """The body stored under ``key``, else rendered here and stored.
+
+    After a write the first view claims the render of the new version; views arriving
+    while it renders get the previous version at once when ``stale_ok`` (someone who only
+    reads: the page as it was a moment ago, as if they had loaded it a moment earlier),
+    else wait for the new one (someone who has written in this session must see their
+    change). With the cache down every view renders for itself."""
+    body = get(key)
+    if body is not None:
+        return body
+    claimed = claim_render(key)
+    if not claimed:
+        body = previous(key) if stale_ok else None
+        if body is not None:
+            logger.debug("plan body previous pid=%s key=%s", os.getpid(), key)
+            return body
+        body = wait_for_render(key)  # another process is rendering this version
+        if body is not None:
+            return body
+    try:
+        body = render()
+        put(key, body)
+    finally:
+        if claimed:
+            release_render(key)
+    return body
 
 
 def clear() -> None:
     local_bodies.clear()
     shared_cache.clear_prefix(KEY_PREFIX)
     shared_cache.clear_prefix(CLAIM_PREFIX)
+    shared_cache.clear_prefix(LATEST_PREFIX)

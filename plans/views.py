@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from boards.models import Board
+from safeguarding.middleware import has_written
 from safeguarding.request_types import HtmxHttpRequest
 
 from . import access as plan_access
@@ -97,20 +98,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _revision_links(plan, access)
     today = timezone.localdate()
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
-    key = page_cache.body_key(plan, access.can_edit, query_string, today)
-    body = page_cache.get(key)
-    claimed = body is None and page_cache.claim_render(key)
-    if body is None and not claimed:
-        body = page_cache.wait_for_render(key)  # another process is rendering this version
-    if body is None:
-        try:
-            body = render_to_string(
-                "plans/_plan_body.html", _plan_body_context(request, plan, access, today)
-            ).encode()
-            page_cache.put(key, body)
-        finally:
-            if claimed:
-                page_cache.release_render(key)
+    body = page_cache.body_for(
+        page_cache.body_key(plan, access.can_edit, query_string, today),
+        lambda: render_to_string(
+            "plans/_plan_body.html", _plan_body_context(request, plan, access, today)
+        ).encode(),
+        stale_ok=not has_written(request),
+    )
     page = render_to_string(
         "plans/plan_detail.html",
         {

@@ -98,8 +98,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeguarding.middleware.NoStoreForSignedInMiddleware",
+    "safeguarding.middleware.RememberWritersMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "safeguarding.middleware.AbsoluteSessionTimeoutMiddleware",
+    "safeguarding.middleware.RefreshIdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -221,9 +223,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
 
-# Idle timeout: the cookie lives SESSION_IDLE_SECONDS from the last request.
+# Idle timeout: the cookie lives SESSION_IDLE_SECONDS from the last request, give or take
+# SESSION_REFRESH_SECONDS: the session is saved with a new expiry at most that often
+# (safeguarding.middleware.RefreshIdleSessionMiddleware), not on every request, which cost
+# a database write, its commit and 1.5-2 ms of CPU a view (bench/load.py).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 # Absolute timeout: a session ends this long after sign-in, however active.
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -119,3 +119,31 @@ def test_session_ends_after_the_idle_timeout_and_activity_extends_it(client, set
         response = client.get(reverse("boards:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_idle_expiry_is_pushed_back_at_most_once_a_minute(client, settings):
+    """One session write a minute instead of one a request; the idle timeout holds to the minute."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    settings.SESSION_REFRESH_SECONDS = 60
+    UserFactory(username="maria")
+    with time_machine.travel("2026-11-23 09:00Z", tick=False):
+        sign_in(client, "maria")
+        client.get(reverse("boards:home"))
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    first = expiry()
+    with time_machine.travel("2026-11-23 09:00:30Z", tick=False):
+        assert client.get(reverse("boards:home")).status_code == 200
+    assert expiry() == first  # 30 s later: not written
+    with time_machine.travel("2026-11-23 09:01:05Z", tick=False):
+        assert client.get(reverse("boards:home")).status_code == 200
+    assert expiry() > first  # a minute later: pushed back
+    # 30 minutes after that last push the session is over, however many reads came between.
+    with time_machine.travel("2026-11-23 09:31:30Z", tick=False):
+        response = client.get(reverse("boards:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

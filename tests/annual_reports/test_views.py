@@ -85,7 +85,8 @@ def test_board_reports_list_costs_a_fixed_number_of_queries(
     report.pk = None
     report.period_start, report.slug = datetime.date(2025, 4, 1), "2025-26"
     report.save()
-    with django_assert_num_queries(8):
+    # The same but the session's save: its idle expiry was pushed back a moment ago.
+    with django_assert_num_queries(5):
         client.get(url)
 
 

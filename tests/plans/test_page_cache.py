@@ -26,14 +26,14 @@ def test_a_repeat_view_is_served_from_the_cache_with_fewer_queries(
     client, people, own, django_assert_num_queries
 ):
     """Pinned: the session, the user, the plan (with the reader's role, which is the access
-    check, and what other apps' panels need), and the session's save (with its savepoint
-    pair inside the test's transaction). Nothing reads the plan's rows or its history, nor
-    (for a member) its other versions; the body comes from this process's copy or one
-    cache read."""
+    check, and what other apps' panels need). The session is not saved (its idle expiry was
+    pushed back by the first view, and is again a minute later). Nothing reads the plan's
+    rows or its history, nor (for a member) its other versions; the body comes from this
+    process's copy or one cache read."""
     client.force_login(people.member)
     url = own.plan.get_absolute_url()
     first = client.get(url).text
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         second = client.get(url).text
     assert first.split("<main")[1] == second.split("<main")[1]
 
@@ -218,3 +218,70 @@ def test_a_claim_whose_render_never_comes_only_costs_the_wait(client, people, ow
     assert own.led.description in client.get(own.plan.get_absolute_url()).text
     assert page_cache.get(key) is not None
     page_cache.release_render(key)
+
+
+def _member_key(people, own) -> str:
+    from plans.access import get_plan_for_user
+
+    plan, _ = get_plan_for_user(people.member, own.plan.pk)
+    return page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
+
+
+def test_a_reader_arriving_while_another_process_renders_a_change_gets_the_page_as_it_was(
+    client, people, own, monkeypatch
+):
+    """Stale while the new version is drawn: the reader is not kept waiting (and nothing is
+    rendered twice); the next view, once it is drawn, shows the change."""
+    from plans import views
+
+    client.force_login(people.member)
+    url = own.plan.get_absolute_url()
+    assert own.led.description in client.get(url).text  # version 1 drawn and remembered
+    own.led.description = "Renamed while the reader looks"
+    own.led.save()
+    new_key = _member_key(people, own)
+    assert page_cache.claim_render(new_key)  # "another process" is drawing the new version
+    monkeypatch.setattr(views, "_plan_body_context", lambda *args: pytest.fail("rendered twice"))
+    monkeypatch.setattr(page_cache, "wait_for_render", lambda key: pytest.fail("the reader waited"))
+    page = client.get(url).text
+    assert "Renamed while the reader looks" not in page
+    assert own.unled.description in page
+    page_cache.put(new_key, "<p>Renamed while the reader looks, drawn by the other process</p>")
+    page_cache.release_render(new_key)
+    assert "drawn by the other process" in client.get(url).text
+
+
+def test_someone_who_has_written_waits_for_the_new_version_instead(client, people, own, monkeypatch):
+    import threading
+
+    client.force_login(people.chair)
+    url = own.plan.get_absolute_url()
+    client.get(url)  # the chair's role's version 1 drawn and remembered
+    data = {**quick_update_data(own.led), f"action-{own.led.pk}-text": "The chair's own note"}
+    assert client.post(reverse("plans:action_update", args=[own.led.pk]), data).status_code == 302
+    from plans.access import get_plan_for_user
+
+    plan, access = get_plan_for_user(people.chair, own.plan.pk)
+    new_key = page_cache.body_key(plan, access.can_edit, "", datetime.date(2026, 11, 23))
+    assert page_cache.claim_render(new_key)  # another process is drawing the chair's change
+    threading.Timer(0.3, page_cache.put, args=[new_key, "<p>The chair's own note, drawn</p>"]).start()
+    assert "The chair's own note, drawn" in client.get(url).text
+    page_cache.release_render(new_key)
+
+
+def test_the_previous_version_is_never_one_of_another_family(client, people, own):
+    """Another role's, day's or filter's body is never served as the previous version."""
+    client.force_login(people.manager)
+    client.get(own.plan.get_absolute_url())  # the managers' body, version 1
+    client.get(own.plan.get_absolute_url() + "?rag=amber")  # a filtered one
+    assert page_cache.previous(_member_key(people, own)) is None
+
+
+def test_writes_are_remembered_in_the_session_and_reads_are_not(client, people, own):
+    from safeguarding.middleware import HAS_WRITTEN
+
+    client.force_login(people.chair)
+    client.get(own.plan.get_absolute_url())
+    assert HAS_WRITTEN not in client.session
+    client.post(reverse("plans:action_update", args=[own.led.pk]), quick_update_data(own.led))
+    assert client.session[HAS_WRITTEN] is True
