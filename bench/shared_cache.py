@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # bench/load.py: data, servers and clients
 
-LOG_LINE = re.compile(r"plan body (hit|miss|rendered|waited) pid=(\d+) key=plan-body:(\d+):v(\d+):")
+LOG_LINE = re.compile(r"plan body (hit|miss|rendered|waited|previous) pid=(\d+) key=plan-body:(\d+):v(\d+):")
 
 
 def start_group(name: str, workers: int, log: Path) -> tuple[subprocess.Popen, int]:
@@ -169,8 +169,9 @@ def main() -> None:
     served = {pid for pid, kind in first_version_views if kind == "hit" and pid != first_render}
     print(
         f"\nviews {views}, from the shared cache {totals['hit']}: hit rate {totals['hit'] / max(views, 1):.1%}; "
-        f"{totals['waited']} more waited for another process's render: served without rendering "
-        f"{(totals['hit'] + totals['waited']) / max(views, 1):.1%}"
+        f"{totals['waited']} more waited for another process's render and {totals['previous']} got the"
+        f" version before while it was drawn: served without rendering "
+        f"{(totals['hit'] + totals['waited'] + totals['previous']) / max(views, 1):.1%}"
     )
     print(
         f"plan versions seen {len(renders_per_version)}, renders per version: {dict(sorted(renders_per_version.items()))}"

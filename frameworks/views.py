@@ -180,6 +180,7 @@ def framework_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy_renders.heavy_endpoint
 def framework_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Kept in the shared cache under a digest of the HTML it is drawn from (a draft is
     edited in place without a new version number, but every edit shows in the HTML; the

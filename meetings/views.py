@@ -263,6 +263,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy_renders.heavy_endpoint
 def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Kept in the shared cache under a digest of the HTML it is drawn from (the report names
     its meeting and board, which change on their own: the HTML holds them all), so it is

@@ -18,6 +18,14 @@ Each file a web request would build goes through ``serve_file``:
    queueing behind the render and taking every web worker with them. The same file
    asked for twice at once is made once: the second request is told it is being made.
 
+Separately, the views that serve these files take **a turn** (``heavy_endpoint``): at most
+``HEAVY_REQUESTS_PER_PROCESS`` of them are served at once in a web process, cached or not,
+and up to ``HEAVY_REQUESTS_WAITING`` more wait for a turn (blocked on a lock, so they use
+no CPU and leave Python's interpreter lock to the pages being served) for at most
+``HEAVY_REQUEST_WAIT_SECONDS``; beyond that, 503 with Retry-After. With threaded workers
+every request in a process shares one interpreter: eight clients looping on files would
+otherwise each take a share of it from the plan page and /healthz/ (bench/load.py).
+
 Renders too large for a web request (plan exports of big plans) go to the Celery worker
 instead: see ``plans.transfer.export_jobs``.
 
@@ -77,6 +85,65 @@ def too_many_for_user(request: HttpRequest, kind: str) -> bool:
 # (gunicorn.conf.py) this keeps the bound a sync worker gave for free, also while Redis is
 # down and the shared slots cannot be counted, and keeps WeasyPrint to one thread a process.
 _process_render = threading.Lock()
+
+
+class _Turns:
+    """The heavy-endpoint turns of this process (a semaphore and a count of who waits)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._semaphore: threading.BoundedSemaphore | None = None
+        self._size = 0
+        self.waiting = 0
+
+    def semaphore(self) -> threading.BoundedSemaphore:
+        size = settings.HEAVY_REQUESTS_PER_PROCESS
+        with self._lock:
+            if self._semaphore is None or self._size != size:  # settings changed (tests)
+                self._semaphore, self._size = threading.BoundedSemaphore(size), size
+            return self._semaphore
+
+
+_turns = _Turns()
+
+
+@contextmanager
+def request_turn() -> Iterator[None]:
+    """Hold one of this process's HEAVY_REQUESTS_PER_PROCESS turns while serving a heavy
+    file; wait for one (at most HEAVY_REQUEST_WAIT_SECONDS, with at most
+    HEAVY_REQUESTS_WAITING others) or raise RenderRefusedError(503)."""
+    semaphore = _turns.semaphore()
+    if not semaphore.acquire(blocking=False):
+        with _turns._lock:
+            if _turns.waiting >= settings.HEAVY_REQUESTS_WAITING:
+                raise RenderRefusedError(503, "Many large files are being downloaded just now.", 5)
+            _turns.waiting += 1
+        try:
+            acquired = semaphore.acquire(timeout=settings.HEAVY_REQUEST_WAIT_SECONDS)
+        finally:
+            with _turns._lock:
+                _turns.waiting -= 1
+        if not acquired:
+            raise RenderRefusedError(503, "Many large files are being downloaded just now.", 5)
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
+def heavy_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view serving a heavy file, served in turn (``request_turn``): a 503 page when no
+    turn comes."""
+
+    @functools.wraps(view)
+    def in_turn(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            with request_turn():
+                return view(request, *args, **kwargs)
+        except RenderRefusedError as error:
+            return refused_response(request, error)
+
+    return in_turn
 
 
 @contextmanager

@@ -339,6 +339,7 @@ def job_progress(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy_renders.heavy_endpoint
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan as a file (any member may export). Kept in the shared cache under the plan's
     content version; a large plan's file is made by the worker (``export_jobs``), a small

@@ -79,7 +79,8 @@ def test_a_plan_rendered_by_one_process_is_served_by_every_other_on_both_hosts(p
     assert all(from_shared[pid] for pid in others), from_shared
     assert sum(served.values()) == 36
     assert {kind for kind, _pid, _ in events} <= {"miss", "rendered", "hit", "local"}
-    # Redis agrees: one render claimed and one body written (two SETs), and read by each
-    # other process (the first view's miss and the claim's wait may read it too).
-    assert stats["cmdstat_set"]["calls"] == 2
+    # Redis agrees: one render claimed, one body written and its family's pointer to the
+    # newest version (three SETs), and read by each other process (the first view's miss
+    # and the claim's wait may read it too).
+    assert stats["cmdstat_set"]["calls"] == 3
     assert stats["cmdstat_get"]["calls"] >= len(others) + 1
