@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
             plan_approved,
             register_action_panel,
             register_approval_decision_choices,
+            register_plan_page_annotations,
             register_plan_panel,
         )
 
@@ -19,6 +20,7 @@ class MeetingsConfig(AppConfig):
 
         register_action_panel(panels.action_arising_panel)
         register_plan_panel(panels.plan_approval_panel)
+        register_plan_page_annotations(panels.plan_page_annotations)
         register_approval_decision_choices(plan_approval.decision_choices)
         plan_approved.connect(plan_approval.record_approving_decision, dispatch_uid="meetings.plan_approval")
         # dispatch_uid: ready() can run twice in tests; connect once.

@@ -78,3 +78,25 @@ def test_approval_names_the_meeting_decision_and_the_plan_page_shows_it(client, 
     meeting_day = f"{timezone.localtime(item.meeting.starts_at):%-d %B %Y}"
     shown = f"{people.board.short_name} meeting of {meeting_day}</a>, item 2: Agreed the business plan."
     assert shown in page
+
+
+def test_the_plan_page_asks_for_the_approving_decision_only_when_there_is_one(client, people, item):
+    """Read with the plan (plans.extensions annotations): most approved plans name no
+    decision, and their page runs no query of its own for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = ObjectiveFactory(priority_area__plan__board=people.board).priority_area.plan
+    assert plan.approved_at is not None
+    client.force_login(people.member)
+
+    def decision_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(plan.get_absolute_url()).text
+        # The plan's own query names the table in its subquery; the panel's starts from it.
+        return sum('FROM "meetings_decision"' in q["sql"].split("WHERE")[0] for q in queries), page
+
+    assert decision_queries()[0] == 0
+    DecisionFactory(agenda_item=item, kind=DecisionKind.AGREED, text="Agreed the plan.", approved_plan=plan)
+    count, page = decision_queries()
+    assert count == 1 and "Agreed the plan." in page
