@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from safeguarding import shared_cache
+from safeguarding.queueing import send_after_commit
 
 from .models import BusinessPlan
 
@@ -219,6 +220,24 @@ def previous(key: str) -> bytes | None:
     if found is None or found[1] == key:
         return None
     return get(found[1])
+
+
+def viewed_lately(key: str) -> bool:
+    """Someone has viewed a version of ``key``'s family lately (its pointer has not expired)."""
+    latest, _ = _latest_key(key)
+    return shared_cache.exists(latest)
+
+
+# The worker's task that draws a plan's new version after a write (plans.tasks).
+REDRAW_TASK = "plans.redraw_plan_page"
+
+
+def redraw_after_commit(plan_pk: int) -> None:
+    """Ask the worker to draw the plan's page once the write commits, so the next readers
+    find it drawn rather than waiting for it (or being shown the version before). Nothing is
+    sent with the shared cache down: the page is drawn by the next view as before."""
+    if shared_cache.available():
+        send_after_commit(REDRAW_TASK, [plan_pk])
 
 
 def body_for(key: str, render: Callable[[], bytes], *, stale_ok: bool) -> bytes:

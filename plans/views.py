@@ -29,7 +29,7 @@ from safeguarding.middleware import has_written
 from safeguarding.request_types import HtmxHttpRequest
 
 from . import access as plan_access
-from . import due_dates, page_cache, plan_table, rows
+from . import due_dates, page_body, page_cache, rows
 from .access import (
     ARCHIVED_MESSAGE,
     PartLoader,
@@ -59,7 +59,6 @@ from .editing import (
     save_quick_update,
 )
 from .extensions import action_panels, approval_decision_choices, plan_page_annotations, plan_panels
-from .filters import PlanFilterForm
 from .forms import FORM_FOR_MODEL, ActionForm, DueDateRequestForm, QuickUpdateForm
 from .models import (
     Action,
@@ -100,9 +99,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query_string = urlencode(sorted(request.GET.lists()), doseq=True)
     body = page_cache.body_for(
         page_cache.body_key(plan, access.can_edit, query_string, today),
-        lambda: render_to_string(
-            "plans/_plan_body.html", _plan_body_context(request, plan, access, today)
-        ).encode(),
+        lambda: page_body.render_body(plan, access, request.GET, today),
         stale_ok=not has_written(request),
     )
     page = render_to_string(
@@ -149,26 +146,6 @@ def _approval_context(plan: BusinessPlan, access) -> dict:
     if access.can_edit and plan.is_draft:
         return {"approval_decisions": approval_decision_choices(plan)}
     return {}
-
-
-def _plan_body_context(request: HttpRequest, plan: BusinessPlan, access, today: datetime.date) -> dict:
-    """The filters and the table (plans.plan_table builds and draws the rows)."""
-    filters = PlanFilterForm(request.GET or None, plan=plan)
-    priority_areas, shown = plan_table.plan_sections(plan, filters, today)
-    filters.set_areas(priority_areas)
-    filtering = filters.active
-    if filtering:
-        priority_areas = [area for area in priority_areas if area.action_count]
-    return {
-        "plan": plan,
-        "access": access,
-        "priority_areas": priority_areas,
-        "table": plan_table.render_table(priority_areas, can_edit=access.can_edit, filtering=filtering),
-        "filters": filters,
-        "filtering": filtering,
-        "matching_count": shown if filtering else None,
-        "today": today,
-    }
 
 
 @login_required
@@ -296,6 +273,7 @@ def action_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 form.add_error("rag", str(mismatch))
             else:
                 saved = True
+                page_cache.redraw_after_commit(action.objective.priority_area.plan_id)
                 if not request.htmx:
                     messages.success(request, f"Your update to “{action.description[:80]}” was saved.")
                     return redirect(_safe_next(request, action.get_absolute_url()))

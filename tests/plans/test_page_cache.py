@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from plans import page_cache
+from plans import page_body, page_cache
 from tests.factories import ActionFactory, EvidenceSourceFactory, ProgressUpdateFactory
 from tests.plans.test_permissions import quick_update_data
 
@@ -201,7 +201,7 @@ def test_a_view_arriving_while_another_process_renders_waits_for_its_body(client
     key = page_cache.body_key(plan, False, "", datetime.date(2026, 11, 23))
     assert page_cache.claim_render(key)  # "another process" is rendering it
     threading.Timer(0.3, page_cache.put, args=[key, "<p>Rendered by the other process</p>"]).start()
-    monkeypatch.setattr(views, "_plan_body_context", lambda *args: pytest.fail("rendered twice"))
+    monkeypatch.setattr(page_body, "render_body", lambda *args: pytest.fail("rendered twice"))
     client.force_login(people.member)
     assert "Rendered by the other process" in client.get(own.plan.get_absolute_url()).text
     page_cache.release_render(key)
@@ -241,7 +241,7 @@ def test_a_reader_arriving_while_another_process_renders_a_change_gets_the_page_
     own.led.save()
     new_key = _member_key(people, own)
     assert page_cache.claim_render(new_key)  # "another process" is drawing the new version
-    monkeypatch.setattr(views, "_plan_body_context", lambda *args: pytest.fail("rendered twice"))
+    monkeypatch.setattr(page_body, "render_body", lambda *args: pytest.fail("rendered twice"))
     monkeypatch.setattr(page_cache, "wait_for_render", lambda key: pytest.fail("the reader waited"))
     page = client.get(url).text
     assert "Renamed while the reader looks" not in page
