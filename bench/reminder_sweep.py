@@ -6,6 +6,14 @@ the number of e-mails is too: what must not grow with the number of actions is t
 number of queries. Tasks run in this process (the per-recipient code the worker runs)
 with Django's locmem e-mail backend, so no SMTP server is needed.
 
+Each size's data set (bench/reminder_data.py, set-based SQL) is built in a database of its
+own, DATABASE_URL's name with _10k, _100k or _1m added (a copy of DATABASE_URL's database,
+which is only migrated), and kept there: the next run
+reuses it when the builder, the size and the applied migrations are the same (a marker
+table records them) and the action count matches, emptying only what the last sweeps
+wrote. BENCH_REBUILD=1 builds afresh. What is measured is the same either way: the
+production selection and sending code, from no reminder sent yet.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeguarding_bench_reminders \\
         .venv/bin/python bench/reminder_sweep.py
 """
@@ -13,6 +21,7 @@ with Django's locmem e-mail backend, so no SMTP server is needed.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import resource
@@ -24,14 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench_reminders")
+BASE_URL = os.environ["DATABASE_URL"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
 os.environ["EMAIL_URL"] = "memorymail://"  # django-environ: the locmem backend
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
-def ensure_database() -> None:
-    url = os.environ["DATABASE_URL"]
+def ensure_database(url: str) -> None:
     if not url.startswith("postgres"):
         return
     import psycopg
@@ -42,152 +51,121 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-ensure_database()
-
 import django  # noqa: E402
 
 django.setup()
 
-import time_machine  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
+from bench import reminder_data  # noqa: E402
 from bench.goals import report  # noqa: E402
-from boards.models import Board, Membership, Partnership, Role, SubCommittee  # noqa: E402
+from bench.reminder_data import BOARDS, CHAIRS, LEADS, MANAGERS_PER_BOARD, TODAY  # noqa: E402
 from notifications.selection import select  # noqa: E402
 from notifications.tasks import send_now  # noqa: E402
-from plans.models import Action, BusinessPlan, Objective, PriorityArea, ProgressUpdate, Rag, Status  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
-BATCH = 20_000  # actions built and inserted at a time: the bench's own memory stays bounded
-TODAY = datetime.date(2026, 11, 23)
-BOARDS, LEADS, CHAIRS, MANAGERS_PER_BOARD = 4, 200, 20, 2
 DAILY = ("overdue", "due_soon", "escalation")
-SLIPPED = 100
+# Each size's data set lives in a database of its own, kept between runs (see prepare()).
+SUFFIXES = {10_000: "10k", 100_000: "100k", 1_000_000: "1m"}
 
 
-def reset() -> None:
-    tables = [
-        "notifications_notification",
-        "notifications_sentreminder",
-        "notifications_notificationpreference",
-        "plans_progressupdate",
-        "plans_historicalaction",
-        "plans_action",
-        "plans_objective",
-        "plans_priorityarea",
-        "plans_businessplan",
-        "boards_membership",
-        "boards_subcommittee",
-        "boards_board",
-        "boards_partnership",
-    ]
+def database_url(n_actions: int) -> str:
+    return f"{BASE_URL}_{SUFFIXES[n_actions]}"
+
+
+def use_database(url: str) -> None:
+    """Point this process's connection at ``url``'s database."""
+    connection.close()
+    connection.settings_dict["NAME"] = url.rsplit("/", 1)[1]
+
+
+def copy_database(template_url: str, url: str) -> None:
+    """Make ``url``'s database afresh as a copy of ``template_url``'s (a file copy: a
+    migrated database in a second, where migrating another takes a minute or two)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    template = template_url.rsplit("/", 1)[1]
+    connection.close()  # nobody may be connected to a template
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def applied_migrations() -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        cursor.execute("DELETE FROM auth_user WHERE username LIKE 'bench-%%'")
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        return repr(cursor.fetchall())
 
 
-def build(n_actions: int) -> None:
-    """Four boards, 200 leads, 20 chairs, two managers each; actions spread over due dates
-    from 200 days ago to 200 days ahead, a fifth led by a sub-committee (no person named),
-    a tenth complete; progress notes on half; 100 actions whose due date slipped this week."""
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"bench-{i}", email=f"bench-{i}@example.org")
-        for i in range(LEADS + CHAIRS + BOARDS * MANAGERS_PER_BOARD + 1)
-    )
-    leads, chairs = users[:LEADS], users[LEADS : LEADS + CHAIRS]
-    managers, independent_chair = users[LEADS + CHAIRS : -1], users[-1]
-    partnership = Partnership.objects.create(name="Bench", slug="bench")
-    boards = Board.objects.bulk_create(
-        Board(
-            partnership=partnership,
-            name=f"Bench board {b}",
-            short_name=f"BB{b}",
-            slug=f"bench-{b}",
-            kind=Board.Kind.SAFEGUARDING_CHILDREN_BOARD,
-            independent_chair=independent_chair,
-        )
-        for b in range(BOARDS)
-    )
-    memberships = [
-        Membership(user=u, board=boards[i % BOARDS], role=Role.MEMBER) for i, u in enumerate(leads)
-    ]
-    memberships += [
-        Membership(user=u, board=boards[i % BOARDS], role=Role.CHAIR) for i, u in enumerate(chairs)
-    ]
-    memberships += [
-        Membership(user=u, board=boards[i % BOARDS], role=Role.MANAGER) for i, u in enumerate(managers)
-    ]
-    memberships += [Membership(user=independent_chair, board=b, role=Role.EXECUTIVE) for b in boards]
-    Membership.objects.bulk_create(memberships)
-    committees = SubCommittee.objects.bulk_create(
-        SubCommittee(board=boards[i % BOARDS], name=f"Sub-committee {i}", chair=c)
-        for i, c in enumerate(chairs)
-    )
-    plans = BusinessPlan.objects.bulk_create(
-        BusinessPlan(
-            board=b,
-            title="Bench plan",
-            period_start=datetime.date(2026, 4, 1),
-            period_end=datetime.date(2028, 3, 31),
-            status=BusinessPlan.Status.APPROVED,
-            approved_at=timezone.now(),
-        )
-        for b in boards
-    )
-    areas = PriorityArea.objects.bulk_create(
-        PriorityArea(plan=p, number=i + 1, title=f"Priority {i + 1}") for p in plans for i in range(10)
-    )
-    objectives = Objective.objects.bulk_create(
-        Objective(priority_area=a, number=f"{a.number}.{j + 1}", position=j + 1, description="Objective")
-        for a in areas
-        for j in range(10)
-    )
-    per_board = len(objectives) // BOARDS
+def fingerprint(n_actions: int, migrations: str) -> str:
+    """What a kept data set must have been built from: the builder's source, the size,
+    and every migration applied (a new migration may change the tables the sweep reads)."""
+    digest = hashlib.sha256(Path(reminder_data.__file__).read_bytes())
+    digest.update(f"{n_actions}\n{migrations}".encode())
+    return digest.hexdigest()
 
-    def action(i: int) -> Action:
-        board = i % BOARDS
-        board_leads = leads[board::BOARDS]
-        board_committees = committees[board::BOARDS]
-        named = i % 5 != 0
-        return Action(
-            objective=objectives[board * per_board + (i // BOARDS) % per_board],
-            position=i // len(objectives) + 1,
-            description=f"Implement and embed a robust multi-agency approach, step {i}",
-            lead_role="Chair of Quality Assurance Sub-committee",
-            responsible=board_leads[i % len(board_leads)] if named else None,
-            lead_sub_committee=board_committees[i % len(board_committees)],
-            due_date=TODAY + datetime.timedelta(days=(i * 7919) % 401 - 200),
-            status=Status.COMPLETE if i % 10 == 0 else Status.IN_PROGRESS,
-            rag=Rag.BLUE if i % 10 == 0 else Rag.GREEN,
-        )
 
-    slipping = []
-    for start in range(0, n_actions, BATCH):
-        actions = Action.objects.bulk_create(
-            [action(i) for i in range(start, min(start + BATCH, n_actions))], batch_size=5000
-        )
-        ProgressUpdate.objects.bulk_create(
-            (
-                ProgressUpdate(
-                    action=a, date=TODAY - datetime.timedelta(days=30 + a.pk % 120), text="Reviewed at BPG."
-                )
-                for a in actions[::2]
-            ),
-            batch_size=5000,
-        )
-        if start == 0:
-            slipping = actions[1 : 1 + SLIPPED * 10 : 10]
-    actions = slipping
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False):
-        for slipped in actions:
-            slipped.save()  # the first history row
-            slipped.due_date += datetime.timedelta(days=30)
-            slipped.save()  # … and the slip
+MARKER = "bench_reminder_dataset"
+
+
+def kept(n_actions: int, wanted: str) -> bool:
+    """The database holds a finished build of this size from this builder and schema."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [MARKER])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute(f"SELECT fingerprint, n_actions, actions FROM {MARKER}")
+        row = cursor.fetchone()
+        if row is None or row[0] != wanted or row[1] != n_actions:
+            return False
+        cursor.execute("SELECT count(*) FROM plans_action")
+        return bool(cursor.fetchone()[0] == n_actions == row[2])
+
+
+def prepare(n_actions: int) -> str:
+    """Ready this size's database for the sweeps: reuse the data set it keeps when it was
+    built by this builder on this schema (emptying what the last run's sweeps wrote), or
+    build it afresh in a copy of the migrated base database. Returns what was done."""
+    ensure_database(BASE_URL)
+    use_database(BASE_URL)
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM plans_action)")
+        if cursor.fetchone()[0]:  # an older bench's data set, built in the base itself
+            reminder_data.reset()
+    wanted = fingerprint(n_actions, applied_migrations())
+    url = database_url(n_actions)
+    if os.environ.get("BENCH_REBUILD") != "1" and database_exists(url):
+        use_database(url)
+        if kept(n_actions, wanted):
+            reminder_data.clear_sweep_output()
+            return "kept data set reused"
+    started = time.perf_counter()
+    copy_database(BASE_URL, url)
+    use_database(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")  # the bench's own rows: no need to wait for the disk
+    made = reminder_data.build(n_actions)
+    with connection.cursor() as cursor:
+        # As autovacuum leaves a production database: statistics and visibility maps up to date.
+        cursor.execute(f"VACUUM ANALYZE {', '.join(reminder_data.TABLES)}, auth_user")
+        cursor.execute("SET synchronous_commit = on")
+        cursor.execute(f"CREATE TABLE {MARKER} (fingerprint text, n_actions integer, actions integer)")
+        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s, %s)", [wanted, n_actions, made["actions"]])
+    seconds = time.perf_counter() - started
+    return f"built in {seconds:.0f} s: " + ", ".join(f"{count:,} {what}" for what, count in made.items())
 
 
 def measure(jobs: tuple[str, ...], today: datetime.date = TODAY) -> tuple[int, int, float, int]:
@@ -234,7 +212,6 @@ def sweeps() -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
     print(
         f"One sweep on {TODAY}: {BOARDS} boards, {LEADS} leads, {CHAIRS} chairs, {BOARDS * MANAGERS_PER_BOARD} managers"
     )
@@ -245,12 +222,16 @@ def main() -> None:
         f"{'actions':>9} {'sweep':<14} {'selection q':>11} {'queries':>8} {'seconds':>8} {'e-mails':>8} "
         f"{'q/e-mail':>8} {'peak MiB':>9}"
     )
-    first_daily: dict[int, tuple[int, float]] = {}
+    first_daily: dict[int, tuple[int, float, float]] = {}
     for n_actions in SIZES:
-        reset()
-        build(n_actions)
+        print(f"{n_actions:>9,} {prepare(n_actions)} (load {os.getloadavg()[0]:.1f})", flush=True)
+        connection.close()  # the sweeping process has the database to itself
         output = subprocess.run(
-            [sys.executable, __file__, "--sweeps"], capture_output=True, text=True, check=True, env=os.environ
+            [sys.executable, __file__, "--sweeps"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "DATABASE_URL": database_url(n_actions)},
         ).stdout
         result = json.loads(output.strip().splitlines()[-1])
         for label, select_q, total_q, seconds, emails in result["runs"]:
@@ -260,12 +241,13 @@ def main() -> None:
                 f"{result['peak_mib']:>9.0f}"
             )
             if label == "daily":
-                first_daily[n_actions] = (total_q, seconds)
+                first_daily[n_actions] = (total_q, seconds, result["peak_mib"])
     print("peak MiB: the sweeping process's maximum resident set size (all four sweeps of that size).")
-    (q_100k, s_100k), (q_1m, s_1m) = first_daily[100_000], first_daily[1_000_000]
+    (q_100k, s_100k, mib_100k), (q_1m, s_1m, mib_1m) = first_daily[100_000], first_daily[1_000_000]
     report(
         "reminder_sweep",
-        f"{q_100k:,} → {q_1m:,} queries, {s_100k:.1f} → {s_1m:.1f} s ({s_1m / s_100k:.1f}×)",
+        f"{q_100k:,} → {q_1m:,} queries, {s_100k:.1f} → {s_1m:.1f} s ({s_1m / s_100k:.1f}×), "
+        f"peak {mib_100k:.0f} → {mib_1m:.0f} MiB",
         q_1m <= q_100k and s_1m <= 10 * s_100k,
     )
 
