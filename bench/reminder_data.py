@@ -76,21 +76,12 @@ TABLES = [
     "boards_board",
     "boards_partnership",
 ]
-# What a sweep writes: emptied before each measured run on a kept data set.
-SWEEP_OUTPUT = ["notifications_notification", "notifications_sentreminder", "notifications_sentclockreminder"]
 
 
 def reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
         cursor.execute("DELETE FROM auth_user WHERE username LIKE 'bench-%%'")
-
-
-def clear_sweep_output() -> None:
-    """Empty what a sweep writes (claims and in-app notifications), so a kept data set is
-    again as built: no reminder sent yet."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(SWEEP_OUTPUT)}")
 
 
 def _insert_select(
