@@ -26,7 +26,7 @@ from safeguarding.queueing import send_after_commit, send_now
 from .gather import gather_snapshot, input_hash
 from .models import BoardPack, PackStatus
 from .periods import PackPeriod
-from .rendering import pack_title, render_annex_html, render_print_html, write_pdf
+from .rendering import PackSource, pack_title, render_annex_html, write_pdf
 from .sections import build_sections, plan_appendix, split_off_annex
 
 logger = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ def make_pack(pack_id: int) -> None:
                 # With Redis gone since the pack was sent, make the annex here, after the pack.
                 annex_here = not dispatch_annex(pack_id)
         if not pack.pdf:
-            html = render_print_html(pack.period, pack.snapshot, sections)
+            source = PackSource(pack.period, pack.snapshot, sections)
             rendering = (
                 BoardPack.objects.filter(pk=pack_id)
                 .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED])
@@ -253,7 +253,7 @@ def make_pack(pack_id: int) -> None:
                 return  # the annex failed meanwhile, and failed the pack: nothing to lay out
             _record_progress(pack_id, PACK, f"laying out {len(sections)} sections as PDF pages")
             started = time.perf_counter()
-            rendered = write_pdf(html, on_step=lambda step: _record_progress(pack_id, PACK, step))
+            rendered = write_pdf(source, on_step=lambda step: _record_progress(pack_id, PACK, step))
             render_seconds = time.perf_counter() - started
             PACK_RENDER_SECONDS.observe(render_seconds)
             PACK_PAGES.observe(rendered.pages)
@@ -324,7 +324,7 @@ def reprint(pack: BoardPack) -> bytes:
     sections, _appendix = split_off_annex(
         build_sections(pack.board, pack.period, pack.snapshot), annex_url(pack)
     )
-    return write_pdf(render_print_html(pack.period, pack.snapshot, sections)).content
+    return write_pdf(PackSource(pack.period, pack.snapshot, sections)).content
 
 
 def reprint_annex(pack: BoardPack) -> bytes | None:

@@ -8,6 +8,7 @@ layout uses tables and floats only (flexbox is far slower there; see FIELD-NOTES
 from __future__ import annotations
 
 import datetime
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,29 +69,240 @@ def render_annex_html(
     )
 
 
-def write_pdf(html: str, on_step: Callable[[str], None] | None = None) -> RenderedPdf:
-    """Lay out and write the PDF; the only function that calls WeasyPrint. ``on_step`` is
-    told each step once the pages are known, for the progress the pack page shows."""
+def write_pdf(source: str | PackSource, on_step: Callable[[str], None] | None = None) -> RenderedPdf:
+    """Lay out and write the PDF; the only function that calls WeasyPrint. ``source`` is the
+    HTML of one document, or a board pack, which is laid out in parts (see PackSource).
+    ``on_step`` is told each step once the pages are known, for the progress the pack page shows."""
+    from safeguarding.pdf_speed import cache_page_references
+
+    cache_page_references()  # tagging a long pack otherwise costs elements × pages
+    if isinstance(source, PackSource):
+        return _write_in_parts(source, on_step or (lambda step: None))
+    return _write_one(source, on_step or (lambda step: None))
+
+
+def _variant() -> str | None:
+    return settings.PACKS_PDF_VARIANT or None
+
+
+def _finishing(variant: str | None) -> bool:
+    return bool(variant and variant.startswith("pdf/ua"))
+
+
+def _write_one(html: str, say: Callable[[str], None]) -> RenderedPdf:
+    from safeguarding.tagged_pdf import finish_tagged_pdf  # loading qpdf costs time too
+
+    variant = _variant()
+    laid_out = _lay_out(html, variant, say=say)
+    content = laid_out.content
+    if _finishing(variant):
+        # Running headers as artifacts, readable link descriptions, no empty spans.
+        say(f"tagging {laid_out.pages} pages for screen readers (PDF/UA)")
+        content = finish_tagged_pdf(content, html)
+    return RenderedPdf(content=content, pages=laid_out.pages)
+
+
+@dataclass(frozen=True)
+class _LaidOut:
+    content: bytes
+    pages: int
+    anchors: dict[str, int]  # anchor name → its page, from 0
+    landscape: list[bool]  # of each page
+
+
+def _lay_out(
+    html: str, variant: str | None, extra_css: str = "", say: Callable[[str], None] | None = None
+) -> _LaidOut:
+    """One WeasyPrint document, laid out and written (left uncompressed when it is to be
+    tagged: finish_tagged_pdf reads every stream and compresses them as it saves)."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
 
-    from safeguarding.pdf_speed import cache_page_references
-    from safeguarding.tagged_pdf import finish_tagged_pdf  # and so does loading qpdf
-
-    say = on_step or (lambda step: None)
-    cache_page_references()  # tagging a long pack otherwise costs elements × pages
-    variant = settings.PACKS_PDF_VARIANT or None
+    stylesheets = [CSS(filename=str(PRINT_CSS))]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css))
     document = HTML(string=html, base_url=str(Path(__file__).parent)).render(
-        stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=variant
+        stylesheets=stylesheets, pdf_variant=variant
     )
     pages = len(document.pages)
-    say(f"writing {pages} pages as PDF")
-    finishing = bool(variant and variant.startswith("pdf/ua"))
-    # finish_tagged_pdf reads every stream and compresses them as it saves: compressing
-    # them here as well would be work thrown away.
-    content = document.write_pdf(pdf_variant=variant, uncompressed_pdf=finishing)
-    del document  # the laid-out pages are the bulk of the memory; the tagging below needs only the bytes
-    if finishing:
-        # Running headers as artifacts, readable link descriptions, no empty spans.
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+    landscape = [page.width > page.height for page in document.pages]
+    if say:
+        say(f"writing {pages} pages as PDF")
+    content = document.write_pdf(pdf_variant=variant, uncompressed_pdf=_finishing(variant))
+    del document  # the laid-out pages are the bulk of the memory
+    gc.collect()  # and they are full of reference cycles (parents and children): free them now
+    return _LaidOut(content, pages, anchors, landscape)
+
+
+@dataclass(frozen=True)
+class PackSource:
+    """A board pack, laid out section by section and joined into one PDF.
+
+    WeasyPrint keeps every laid-out page of a document until its PDF is written: the
+    1,000-action pack in one document peaked at 578 MiB, most of it the layout of its two
+    long tables (the exceptions and the progress in the period). Each section starts a
+    page, so laying each out as its own document gives the same pages, and needs only the
+    largest section's memory. What a part cannot know from its own pages is added here:
+
+    - "Page N of M" in the footer: drawn for the whole pack afterwards, as a pagination
+      artifact (safeguarding.pdf_join.add_footer_artifacts), from a document of the same
+      page sizes with only that footer;
+    - the running header (board, period, as-at date), which the cover sets: given to the
+      later parts as literal strings;
+    - the contents' page numbers: the contents part is laid out last, given the numbers;
+      its links to the other parts' sections keep stand-in anchors, which the join
+      replaces with the sections' own (safeguarding.pdf_join.join_tagged_pdfs).
+
+    Bookmarks, named destinations and the structure tree are joined there, and the
+    tagging is finished once, on the joined PDF."""
+
+    period: PackPeriod
+    snapshot: dict[str, Any]
+    sections: list[SectionData]
+
+    def html(self, sections: list[SectionData] | None = None) -> str:
+        return render_print_html(self.period, self.snapshot, self.sections if sections is None else sections)
+
+
+CONTENTS_KEY = "contents"
+# Every part but the pack as a whole leaves the page number to the footer drawn afterwards.
+PART_CSS = "@page { @bottom-right { content: none; } }"
+# The document the footers are drawn from: the pack's own page rules, only "Page N of M".
+FOOTER_CSS = """
+@page { @top-left { content: none; } @top-center { content: none; } @top-right { content: none; }
+        @bottom-left { content: none; } @bottom-center { content: none; } }
+.pack-footer-page + .pack-footer-page { break-before: page; }
+"""
+RUNNING_STRINGS = {
+    "board": "pack-running-board",
+    "period": "pack-running-period",
+    "asof": "pack-running-asof",
+}
+
+
+def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedPdf:
+    from safeguarding.pdf_join import join_tagged_pdfs
+    from safeguarding.tagged_pdf import finish_tagged_pdf
+
+    variant = _variant()
+    parts, htmls = _parts(source)
+    contents_at = next((i for i, part in enumerate(parts) if part[0].key == CONTENTS_KEY), None)
+    laid_out: dict[int, _LaidOut] = {}
+    running_css = ""
+    for number in range(len(parts)):
+        if number == contents_at:
+            continue  # laid out last, once the other parts' page numbers are known
+        laid_out[number] = _lay_out(htmls[number], variant, PART_CSS + running_css)
+        running_css = running_css or _running_css(htmls[number])
+        say(
+            f"laid out {sum(p.pages for p in laid_out.values())} pages ({len(laid_out)} of {len(parts)} parts)"
+        )
+    stand_ins: list[set[str]] = [set() for _ in parts]
+    if contents_at is not None:
+        contents = parts[contents_at][0]
+        keys = {section.key for section in source.sections}
+        stand_ins[contents_at] = {key for key, _title in contents.context["entries"] if key in keys}
+        contents_pages = 1
+        for _attempt in range(3):  # the numbers do not change its pages, but make sure
+            numbers = _page_numbers(parts, laid_out, contents_at, contents_pages)
+            context = {
+                **contents.context,
+                "numbered": [
+                    (key, title, numbers.get(key, "")) for key, title in contents.context["entries"]
+                ],
+                "stand_ins": sorted(stand_ins[contents_at]),
+            }
+            numbered = SectionData(
+                contents.key, contents.title, contents.template, context, contents.in_contents
+            )
+            htmls[contents_at] = source.html([numbered])
+            laid_out[contents_at] = _lay_out(htmls[contents_at], variant, PART_CSS + running_css)
+            if laid_out[contents_at].pages == contents_pages:
+                break
+            contents_pages = laid_out[contents_at].pages
+    order = sorted(laid_out)
+    pages = sum(laid_out[number].pages for number in order)
+    say(f"joining {len(order)} parts, {pages} pages")
+    footer_pages = "".join(
+        f"<div class='pack-footer-page{' pack-landscape' if wide else ''}'></div>"
+        for number in order
+        for wide in laid_out[number].landscape
+    )
+    footers = _lay_out(
+        f"<!DOCTYPE html><html lang='en-GB'><body>{footer_pages}</body></html>", None, FOOTER_CSS
+    )
+    content = join_tagged_pdfs(
+        [laid_out[number].content for number in order],
+        [stand_ins[number] for number in order],
+        footers.content,
+    )
+    laid_out.clear()
+    if _finishing(variant):
         say(f"tagging {pages} pages for screen readers (PDF/UA)")
-        content = finish_tagged_pdf(content, html)
+        content = finish_tagged_pdf(content, htmls)
     return RenderedPdf(content=content, pages=pages)
+
+
+# Sections are laid out together, one document, up to this much HTML; a section longer
+# than that is laid out alone. Memory follows the largest part: in the 1,000-action pack
+# the exception report (545 rows, 400 KB of HTML, 33 pages) alone, a 327 MiB peak for the
+# process; the progress (360 KB) and the last four sections together (185 KB) stay under it.
+# Fewer documents cost less: each has its own setting up, writing and joining.
+PART_HTML_SIZE = 200_000
+
+
+def _parts(source: PackSource) -> tuple[list[list[SectionData]], list[str]]:
+    """The sections in parts, in order, and each part's HTML: consecutive sections up to
+    PART_HTML_SIZE together; the contents alone, as it is laid out last."""
+    parts: list[list[SectionData]] = []
+    htmls: list[str] = []
+    for section in source.sections:
+        html = source.html([section])
+        alone = section.key == CONTENTS_KEY or (parts and parts[-1][0].key == CONTENTS_KEY)
+        if parts and not alone and len(htmls[-1]) + len(html) <= PART_HTML_SIZE:
+            parts[-1].append(section)
+            htmls[-1] = source.html(parts[-1])
+        else:
+            parts.append([section])
+            htmls.append(html)
+    return parts, htmls
+
+
+def _page_numbers(
+    parts: list[list[SectionData]], laid_out: dict[int, _LaidOut], contents_at: int, contents_pages: int
+) -> dict[str, int]:
+    """Each section's first page in the joined pack, from 1, the contents taking ``contents_pages``."""
+    numbers: dict[str, int] = {}
+    before = 0
+    for number, part in enumerate(parts):
+        if number == contents_at:
+            numbers[part[0].key] = before + 1
+            before += contents_pages
+            continue
+        done = laid_out[number]
+        for section in part:
+            numbers[section.key] = before + done.anchors.get(section.key, 0) + 1
+        before += done.pages
+    return numbers
+
+
+def _running_css(html: str) -> str:
+    """The running header's strings that the cover sets (class pack-running-*), for the
+    parts after it: '' when this part sets none."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    values = []
+    for name, css_class in RUNNING_STRINGS.items():
+        found = tree.find_class(css_class)
+        if found:
+            values.append(f"{name} {_css_string(found[0].text_content())}")
+    return f"html {{ string-set: {', '.join(values)}; }}" if values else ""
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'

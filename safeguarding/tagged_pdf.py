@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pikepdf
@@ -40,8 +40,10 @@ PAINTING_OPERATORS = frozenset(
 )
 
 
-def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
-    """The PDF with the four gaps above closed; an untagged PDF is returned unchanged."""
+def finish_tagged_pdf(content: bytes, html: str | Sequence[str] | None = None) -> bytes:
+    """The PDF with the four gaps above closed; an untagged PDF is returned unchanged.
+    ``html`` is the HTML it was made from, or of each of its parts when it was laid out
+    in parts and joined (safeguarding.pdf_join): the links' words come from there."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         tree_root = pdf.Root.get("/StructTreeRoot")
         # The PDF standard makes it a dictionary; anything else is a PDF we do not touch.
@@ -73,7 +75,11 @@ def finish_tagged_pdf(content: bytes, html: str | None = None) -> bytes:
         for element in _kids(tree_root):
             if isinstance(element, pikepdf.Dictionary):
                 _prune_empty(element)
-        _describe_links(pdf, _link_texts(html) if html else {})
+        texts: dict[str, str] = {}
+        for source in [html] if isinstance(html, str) else html or []:
+            for target, words in _link_texts(source).items():
+                texts.setdefault(target, words)
+        _describe_links(pdf, texts)
         _scope_table_headers(elements)
         out = io.BytesIO()
         # Streams are compressed here and the objects packed into object streams, so the
