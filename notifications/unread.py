@@ -8,7 +8,7 @@ user opens or clears their notifications.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -44,3 +44,8 @@ def unread_count(request: AuthenticatedHttpRequest) -> int:
 def count_at_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         refresh_unread_count(request, user)
+
+
+def page_state(request: HttpRequest) -> str:
+    """The badge's count, as plans.extensions.register_page_state wants it (signed-in pages)."""
+    return str(unread_count(cast(AuthenticatedHttpRequest, request)))

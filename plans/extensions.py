@@ -91,3 +91,18 @@ def plan_panels(request: HttpRequest, plan) -> list[Panel]:
 
 def action_panels(request: HttpRequest, action) -> list[Panel]:
     return [panel for provider in _action_panels if (panel := provider(request, action)) is not None]
+
+
+# What the page around a plan (the site's header: base.html) shows that depends on the
+# request rather than the plan, e.g. notifications' unread count: a function (request) ->
+# str each, registered by the app that draws it. A kept plan page frame
+# (plans.page_frame) is keyed on them, so it is never shown with another state's header.
+_page_state_parts: list[Callable[[HttpRequest], str]] = []
+
+
+def register_page_state(provider: Callable[[HttpRequest], str]) -> None:
+    _page_state_parts.append(provider)
+
+
+def page_state(request: HttpRequest) -> str:
+    return ":".join(provider(request) for provider in _page_state_parts)

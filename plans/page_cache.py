@@ -65,9 +65,15 @@ def templates_digest() -> str:
 
 
 def body_key(plan: BusinessPlan, can_manage: bool, query_string: str, today: datetime.date) -> str:
+    return body_key_for(plan.pk, plan.content_version, can_manage, query_string, today)
+
+
+def body_key_for(
+    plan_pk: int, content_version: int, can_manage: bool, query_string: str, today: datetime.date
+) -> str:
     query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
     return (
-        f"{KEY_PREFIX}{plan.pk}:v{plan.content_version}:{templates_digest()}:"
+        f"{KEY_PREFIX}{plan_pk}:v{content_version}:{templates_digest()}:"
         f"{int(can_manage)}:{today.isoformat()}:{query}"
     )
 
@@ -195,11 +201,16 @@ def wait_for_render(key: str) -> bytes | None:
 
 
 def put(key: str, body: str | bytes) -> None:
-    data = body.encode() if isinstance(body, str) else body  # as _as_bytes, never None here
-    local_bodies.put(key, data)
-    shared_cache.put(key, data)
+    keep(key, body.encode() if isinstance(body, str) else body)
     _point_latest_at(key)
     logger.debug("plan body rendered pid=%s key=%s", os.getpid(), key)
+
+
+def keep(key: str, data: bytes) -> None:
+    """Keep bytes named by ``key`` (one version of one thing, never changed) in this
+    process's copies and the shared cache."""
+    local_bodies.put(key, data)
+    shared_cache.put(key, data)
 
 
 def _point_latest_at(key: str) -> None:
@@ -274,3 +285,4 @@ def clear() -> None:
     shared_cache.clear_prefix(KEY_PREFIX)
     shared_cache.clear_prefix(CLAIM_PREFIX)
     shared_cache.clear_prefix(LATEST_PREFIX)
+    shared_cache.clear_prefix("plan-frame:")

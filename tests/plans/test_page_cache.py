@@ -194,7 +194,6 @@ def test_a_view_arriving_while_another_process_renders_waits_for_its_body(client
     """After a write, views arriving together render the new version once, not each."""
     import threading
 
-    from plans import views
     from plans.access import get_plan_for_user
 
     plan, _ = get_plan_for_user(people.member, own.plan.pk)
@@ -232,7 +231,6 @@ def test_a_reader_arriving_while_another_process_renders_a_change_gets_the_page_
 ):
     """Stale while the new version is drawn: the reader is not kept waiting (and nothing is
     rendered twice); the next view, once it is drawn, shows the change."""
-    from plans import views
 
     client.force_login(people.member)
     url = own.plan.get_absolute_url()
