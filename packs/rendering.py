@@ -185,7 +185,6 @@ RUNNING_STRINGS = {
 
 def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedPdf:
     from safeguarding.pdf_join import join_tagged_pdfs
-    from safeguarding.tagged_pdf import finish_tagged_pdf
 
     variant = _variant()
     parts, htmls = _parts(source)
@@ -225,7 +224,6 @@ def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedP
             contents_pages = laid_out[contents_at].pages
     order = sorted(laid_out)
     pages = sum(laid_out[number].pages for number in order)
-    say(f"joining {len(order)} parts, {pages} pages")
     footer_pages = "".join(
         f"<div class='pack-footer-page{' pack-landscape' if wide else ''}'></div>"
         for number in order
@@ -234,15 +232,15 @@ def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedP
     footers = _lay_out(
         f"<!DOCTYPE html><html lang='en-GB'><body>{footer_pages}</body></html>", None, FOOTER_CSS
     )
+    tagging = " and tagging them for screen readers (PDF/UA)" if _finishing(variant) else ""
+    say(f"joining {len(order)} parts, {pages} pages{tagging}")
     content = join_tagged_pdfs(
         [laid_out[number].content for number in order],
         [stand_ins[number] for number in order],
         footers.content,
+        # Finished for PDF/UA on the joined pages, before one save (not saved, read and saved again).
+        finish_with=htmls if _finishing(variant) else None,
     )
-    laid_out.clear()
-    if _finishing(variant):
-        say(f"tagging {pages} pages for screen readers (PDF/UA)")
-        content = finish_tagged_pdf(content, htmls)
     return RenderedPdf(content=content, pages=pages)
 
 

@@ -45,48 +45,60 @@ def finish_tagged_pdf(content: bytes, html: str | Sequence[str] | None = None) -
     ``html`` is the HTML it was made from, or of each of its parts when it was laid out
     in parts and joined (safeguarding.pdf_join): the links' words come from there."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
-        tree_root = pdf.Root.get("/StructTreeRoot")
-        # The PDF standard makes it a dictionary; anything else is a PDF we do not touch.
-        if not isinstance(tree_root, pikepdf.Dictionary) or "/ParentTree" not in tree_root:
+        if not finish_tagged(pdf, html):
             return content
-        # One walk of the tree serves both the orphan test and the header scopes below
-        # (pruning takes out only empty /Span and /NonStruct elements, never cells).
-        elements = list(_struct_elements(tree_root))
-        reachable = {element.objgen for element in elements}
-        parent_tree = _ParentTree(tree_root.ParentTree)
-        for page in pdf.pages:
-            if "/StructParents" not in page.obj:
-                continue
-            mcids = parent_tree.page_array(int(page.obj.StructParents))
-            if mcids is None:
-                continue
-            orphans = {
-                mcid
-                for mcid, element in enumerate(mcids)
-                if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
-            }
-            empty = _rewrite_page(pdf, page, orphans)
-            for mcid in orphans | empty:
-                if mcid < len(mcids):
-                    owner = mcids[mcid]
-                    if mcid in empty and isinstance(owner, pikepdf.Dictionary):
-                        _forget_mcid(owner, mcid)
-                    mcids[mcid] = pikepdf.Object.parse(b"null")
-        for element in _kids(tree_root):
-            if isinstance(element, pikepdf.Dictionary):
-                _prune_empty(element)
-        texts: dict[str, str] = {}
-        for source in [html] if isinstance(html, str) else html or []:
-            for target, words in _link_texts(source).items():
-                texts.setdefault(target, words)
-        _describe_links(pdf, texts)
-        _scope_table_headers(elements)
-        out = io.BytesIO()
-        # Streams are compressed here and the objects packed into object streams, so the
-        # writer may hand over an uncompressed PDF (packs.rendering does: compressing
-        # there too was 1 s of the 1,000-action pack's CPU, undone by qpdf on reading).
-        pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return save_finished(pdf)
+
+
+def save_finished(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    # Streams are compressed here and the objects packed into object streams, so the
+    # writer may hand over an uncompressed PDF (packs.rendering does: compressing
+    # there too was 1 s of the 1,000-action pack's CPU, undone by qpdf on reading).
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def finish_tagged(pdf: pikepdf.Pdf, html: str | Sequence[str] | None = None) -> bool:
+    """finish_tagged_pdf on an open PDF, changed in place (safeguarding.pdf_join finishes
+    the joined PDF before saving it once); False, and nothing changed, if it is untagged."""
+    tree_root = pdf.Root.get("/StructTreeRoot")
+    # The PDF standard makes it a dictionary; anything else is a PDF we do not touch.
+    if not isinstance(tree_root, pikepdf.Dictionary) or "/ParentTree" not in tree_root:
+        return False
+    # One walk of the tree serves both the orphan test and the header scopes below
+    # (pruning takes out only empty /Span and /NonStruct elements, never cells).
+    elements = list(_struct_elements(tree_root))
+    reachable = {element.objgen for element in elements}
+    parent_tree = _ParentTree(tree_root.ParentTree)
+    for page in pdf.pages:
+        if "/StructParents" not in page.obj:
+            continue
+        mcids = parent_tree.page_array(int(page.obj.StructParents))
+        if mcids is None:
+            continue
+        orphans = {
+            mcid
+            for mcid, element in enumerate(mcids)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+        }
+        empty = _rewrite_page(pdf, page, orphans)
+        for mcid in orphans | empty:
+            if mcid < len(mcids):
+                owner = mcids[mcid]
+                if mcid in empty and isinstance(owner, pikepdf.Dictionary):
+                    _forget_mcid(owner, mcid)
+                mcids[mcid] = pikepdf.Object.parse(b"null")
+    for element in _kids(tree_root):
+        if isinstance(element, pikepdf.Dictionary):
+            _prune_empty(element)
+    texts: dict[str, str] = {}
+    for source in [html] if isinstance(html, str) else html or []:
+        for target, words in _link_texts(source).items():
+            texts.setdefault(target, words)
+    _describe_links(pdf, texts)
+    _scope_table_headers(elements)
+    return True
 
 
 def _struct_elements(tree_root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
