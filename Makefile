@@ -8,6 +8,12 @@ STAMP := .make
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/safeguarding
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make test TEST_WORKERS=2` runs the suite in two processes (pytest-xdist), each with its own test
+# database (test_safeguarding_gw0, _gw1), Redis database (TEST_REDIS_URL's, then the ones below it:
+# 15, 14) and Celery workers; whole modules and classes stay in one process (--dist loadscope), so
+# their shared fixtures are made once. 0, the default until a whole run in two processes has passed
+# on a quiet machine, runs it in this one process as before.
+TEST_WORKERS ?= 0
 # make run: the port it serves on and the Redis its worker and beat use (started if local and down).
 RUN_PORT ?= 8000
 REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -116,7 +122,7 @@ test: install
 		|| { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): start it (see README) and run make test again." >&2; exit 1; }
 	@redis-cli -u $(TEST_REDIS_URL) ping >/dev/null 2>&1 || { echo "Redis is not reachable at $(TEST_REDIS_URL): start it (see README) and run make test again." >&2; exit 1; }
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=true AXES_ENABLED=false \
-		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+		$(PY) -m pytest --create-db -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(STAMP)/python
 	$(VENV)/bin/ruff check .

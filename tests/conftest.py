@@ -20,6 +20,29 @@ class People:
     outsider: object
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs) -> None:
+    """With pytest-xdist (`make test` runs two processes), each process gets its own Redis
+    database: the first REDIS_URL's, the next the one below it, and so on. Its Celery worker
+    (tests/celery_worker.py), queues, results, caches and the flushdb before each worker start
+    then never meet another process's; the test databases are pytest-django's own (_gw0,
+    _gw1), and everything else a test starts takes its own port or tmp_path. The variable is
+    set in the process's environment before Django reads its settings, so every process it
+    starts (Celery workers, gunicorn) inherits the same one."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    number = int(base.path.strip("/") or 0)
+    if number < len(specs) - 1:
+        raise pytest.UsageError(
+            f"{len(specs)} test processes need Redis databases {number} down to {number - len(specs) + 1}:"
+            f" give REDIS_URL a database number of at least {len(specs) - 1}"
+        )
+    for index, spec in enumerate(specs):
+        spec.env["REDIS_URL"] = urlunsplit(base._replace(path=f"/{number - index}"))
+
+
 @pytest.fixture
 def people(db) -> People:
     board = BoardFactory(short_name="SSCB")
