@@ -150,6 +150,8 @@ beat: install
 
 # Each script prints its own figures; bench/summary.py then prints issue 18's table, every
 # row beside its goal, from what they reported in this run (.make/bench-results.jsonl).
+# The reminder sweep's data sets (up to a million actions) are built once and kept in
+# <database>_bench_reminders_{10k,100k,1m}_built; BENCH_REBUILD=1 builds them afresh.
 bench: install
 	@mkdir -p $(STAMP) && rm -f $(STAMP)/bench-results.jsonl
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench $(PY) bench/plan_page.py
