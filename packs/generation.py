@@ -26,7 +26,7 @@ from safeguarding.queueing import send_after_commit, send_now
 from .gather import gather_snapshot, input_hash
 from .models import BoardPack, PackStatus
 from .periods import PackPeriod
-from .rendering import PackSource, pack_title, render_annex_html, write_pdf
+from .rendering import AnnexSource, PackSource, pack_title, write_pdf
 from .sections import build_sections, plan_appendix, split_off_annex
 
 logger = logging.getLogger(__name__)
@@ -293,9 +293,9 @@ def make_annex(pack_id: int) -> None:
             len(o["actions"]) for p in appendix.context["plans"] for a in p["areas"] for o in a["objectives"]
         )
         pack_url = f"{settings.SITE_URL}{pack.get_absolute_url()}"
-        html = render_annex_html(pack.period, pack.snapshot, appendix, pack_url=pack_url)
+        source = AnnexSource(pack.period, pack.snapshot, appendix, pack_url)
         _record_progress(pack_id, ANNEX, f"laying out the full plan ({actions:,} actions) as PDF pages")
-        rendered = write_pdf(html, on_step=lambda step: _record_progress(pack_id, ANNEX, step))
+        rendered = write_pdf(source, on_step=lambda step: _record_progress(pack_id, ANNEX, step))
         pack.annex_pdf.save(_pdf_name(pack, "-annex"), ContentFile(rendered.content), save=False)
         BoardPack.objects.filter(pk=pack_id).update(annex_pdf=pack.annex_pdf.name, annex_pages=rendered.pages)
         _record_progress(pack_id, ANNEX, f"stored, {rendered.pages} pages")
@@ -333,4 +333,4 @@ def reprint_annex(pack: BoardPack) -> bytes | None:
     if appendix is None:
         return None
     pack_url = f"{settings.SITE_URL}{pack.get_absolute_url()}"
-    return write_pdf(render_annex_html(pack.period, pack.snapshot, appendix, pack_url=pack_url)).content
+    return write_pdf(AnnexSource(pack.period, pack.snapshot, appendix, pack_url)).content

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,14 @@ def render_print_html(period: PackPeriod, snapshot: dict[str, Any], sections: li
 
 
 def render_annex_html(
-    period: PackPeriod, snapshot: dict[str, Any], appendix: SectionData, pack_url: str
+    period: PackPeriod, snapshot: dict[str, Any], appendix: SectionData, pack_url: str, cover: bool = True
 ) -> str:
-    """The full-plan annex: its own title page, then the seven-column plan, landscape."""
+    """The full-plan annex: its own title page, then the seven-column plan, landscape
+    (``cover`` False: the plan alone, for the parts after the first; see AnnexSource)."""
     return render_to_string(
         "packs/print/annex.html",
         {
+            "cover": cover,
             "section": appendix,
             "snapshot": snapshot,
             "period": period,
@@ -69,14 +71,17 @@ def render_annex_html(
     )
 
 
-def write_pdf(source: str | PackSource, on_step: Callable[[str], None] | None = None) -> RenderedPdf:
+def write_pdf(
+    source: str | PackSource | AnnexSource, on_step: Callable[[str], None] | None = None
+) -> RenderedPdf:
     """Lay out and write the PDF; the only function that calls WeasyPrint. ``source`` is the
-    HTML of one document, or a board pack, which is laid out in parts (see PackSource).
+    HTML of one document, or a board pack or its annex, which are laid out in parts (see
+    PackSource and AnnexSource).
     ``on_step`` is told each step once the pages are known, for the progress the pack page shows."""
     from safeguarding.pdf_speed import cache_page_references
 
     cache_page_references()  # tagging a long pack otherwise costs elements × pages
-    if isinstance(source, PackSource):
+    if not isinstance(source, str):
         return _write_in_parts(source, on_step or (lambda step: None))
     return _write_one(source, on_step or (lambda step: None))
 
@@ -166,6 +171,67 @@ class PackSource:
     def html(self, sections: list[SectionData] | None = None) -> str:
         return render_print_html(self.period, self.snapshot, self.sections if sections is None else sections)
 
+    def parts(self) -> tuple[list[list[SectionData]], list[str]]:
+        return _parts(self)
+
+
+@dataclass(frozen=True)
+class AnnexSource:
+    """The full-plan annex, laid out in parts as a pack is (PackSource): its cover, then
+    its priority areas, consecutive ones up to PART_HTML_SIZE of HTML together. Each area
+    after a plan's first starts a page (print.css), so a part may start there and nowhere
+    else in the plan: the pages are those of one document. A part that starts within the
+    plan leaves out the section's and the plan's headings (their context "continued"), and
+    its bookmarks (the plans after the first) go under the section's, where one document
+    has them. The annex in one document peaked at ~500 MiB on a 1,000-action plan."""
+
+    period: PackPeriod
+    snapshot: dict[str, Any]
+    appendix: SectionData
+    pack_url: str
+
+    def html(self, entries: list[tuple[int, int | None]] | None = None, cover: bool = True) -> str:
+        """The annex, or only the areas ``entries`` ((plan, area) indexes; area None for a
+        plan without areas), with the cover or without."""
+        section = self.appendix if entries is None else self._section(entries)
+        return render_annex_html(self.period, self.snapshot, section, self.pack_url, cover=cover)
+
+    def _section(self, entries: list[tuple[int, int | None]]) -> SectionData:
+        plans: list[tuple[int, dict[str, Any]]] = []
+        for plan_at, area_at in entries:
+            plan = self.appendix.context["plans"][plan_at]
+            if not plans or plans[-1][0] != plan_at:
+                plans.append((plan_at, {**plan, "areas": [], "continued": bool(area_at)}))
+            if area_at is not None:
+                plans[-1][1]["areas"].append(plan["areas"][area_at])
+        context = {
+            **self.appendix.context,
+            "plans": [plan for _at, plan in plans],
+            "continued": entries[0] not in ((0, 0), (0, None)),
+        }
+        return replace(self.appendix, context=context)
+
+    def parts(self) -> tuple[list[list[SectionData]], list[str]]:
+        units: list[list[tuple[int, int | None]]] = []  # where a part may start: areas that start a page
+        for plan_at, plan in enumerate(self.appendix.context["plans"]):
+            for area_at in range(len(plan["areas"])) or [None]:
+                if area_at or not units:
+                    units.append([])
+                units[-1].append((plan_at, area_at))
+        parts: list[list[SectionData]] = []
+        htmls: list[str] = []
+        current: list[tuple[int, int | None]] = []
+        for unit in units:
+            html = self.html(unit, cover=False)
+            if current and len(htmls[-1]) + len(html) <= PART_HTML_SIZE:
+                current = current + unit
+                parts[-1], htmls[-1] = [self._section(current)], self.html(current, cover=len(parts) == 1)
+            else:
+                current = unit
+                parts.append([self._section(unit)])
+                htmls.append(self.html(unit, cover=not htmls))
+        return parts, htmls
+
 
 CONTENTS_KEY = "contents"
 # Every part but the pack as a whole leaves the page number to the footer drawn afterwards.
@@ -183,11 +249,11 @@ RUNNING_STRINGS = {
 }
 
 
-def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedPdf:
+def _write_in_parts(source: PackSource | AnnexSource, say: Callable[[str], None]) -> RenderedPdf:
     from safeguarding.pdf_join import join_tagged_pdfs
 
     variant = _variant()
-    parts, htmls = _parts(source)
+    parts, htmls = source.parts()
     contents_at = next((i for i, part in enumerate(parts) if part[0].key == CONTENTS_KEY), None)
     laid_out: dict[int, _LaidOut] = {}
     running_css = ""
@@ -200,7 +266,7 @@ def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedP
             f"laid out {sum(p.pages for p in laid_out.values())} pages ({len(laid_out)} of {len(parts)} parts)"
         )
     stand_ins: list[set[str]] = [set() for _ in parts]
-    if contents_at is not None:
+    if contents_at is not None and isinstance(source, PackSource):
         contents = parts[contents_at][0]
         keys = {section.key for section in source.sections}
         stand_ins[contents_at] = {key for key, _title in contents.context["entries"] if key in keys}
@@ -238,6 +304,8 @@ def _write_in_parts(source: PackSource, say: Callable[[str], None]) -> RenderedP
         [laid_out[number].content for number in order],
         [stand_ins[number] for number in order],
         footers.content,
+        # A part that goes on with the section before it: its bookmarks belong under that section's.
+        nested=[bool(parts[number][0].context.get("continued")) for number in order],
         # Finished for PDF/UA on the joined pages, before one save (not saved, read and saved again).
         finish_with=htmls if _finishing(variant) else None,
     )

@@ -39,13 +39,15 @@ def join_tagged_pdfs(
     stand_ins: Sequence[set[str]] = (),
     footers: bytes | None = None,
     finish_with: str | Sequence[str] | None = None,
+    nested: Sequence[bool] = (),
 ) -> bytes:
     """One PDF of the parts, in order (see the module's description); ``stand_ins[i]`` are
     the anchor names part i defines only so that its links to other parts are kept, and
     ``footers`` a PDF of as many pages, of the same sizes, drawn over them as footers.
     Given ``finish_with`` (the parts' HTML), the joined PDF is finished for PDF/UA
     (safeguarding.tagged_pdf) before it is saved, once, compressed; otherwise it is left
-    uncompressed for finish_tagged_pdf."""
+    uncompressed for finish_tagged_pdf. ``nested[i]``: part i's top-level bookmarks go
+    under the last top-level one before them (a part that continues a section)."""
     first = pikepdf.open(io.BytesIO(parts[0]))
     try:
         destinations = _destinations(first)
@@ -70,7 +72,7 @@ def join_tagged_pdfs(
                     destinations.setdefault(name, first.copy_foreign(destination))
                 if document is not None and nums is not None and "/StructTreeRoot" in part.Root:
                     _append_tree(first, part, document, nums)
-                _append_outline(first, part)
+                _append_outline(first, part, nested=number < len(nested) and nested[number])
         if footers is not None:
             with pikepdf.open(io.BytesIO(footers)) as footer_pdf:
                 _add_footers(first, footer_pdf)
@@ -185,15 +187,33 @@ def _append_tree(first: pikepdf.Pdf, part: pikepdf.Pdf, document: pikepdf.Dictio
         nums.append(copied_nums[i])
 
 
-def _append_outline(first: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
-    """The part's top-level bookmarks after the first's (their /Dest pages are the copies)."""
+def _append_outline(first: pikepdf.Pdf, part: pikepdf.Pdf, nested: bool = False) -> None:
+    """The part's top-level bookmarks after the first's (their /Dest pages are the copies),
+    or, ``nested``, after the children of the first's last top-level bookmark."""
     outlines = part.Root.get("/Outlines")
     if not isinstance(outlines, pikepdf.Dictionary) or "/First" not in outlines:
         return
     copied = first.copy_foreign(outlines)
-    mine = first.Root.get("/Outlines")
-    if not isinstance(mine, pikepdf.Dictionary) or "/First" not in mine:
+    root = first.Root.get("/Outlines")
+    if not isinstance(root, pikepdf.Dictionary) or "/First" not in root:
         first.Root.Outlines = copied
+        return
+    mine = root.Last if nested else root
+    added = int(copied.get("/Count", 0))
+    if nested:  # open (Count >= 0): its visible items and the outline's grow; closed: its hidden ones
+        shown = int(mine.get("/Count", 0))
+        mine.Count = shown + added if shown >= 0 else shown - added
+        root.Count = int(root.get("/Count", 0)) + (added if shown >= 0 else 0)
+    else:
+        mine.Count = int(mine.get("/Count", 0)) + added
+    if "/First" not in mine:
+        item = copied.First
+        while True:
+            item.Parent = mine
+            if "/Next" not in item:
+                break
+            item = item.Next
+        mine.First, mine.Last = copied.First, copied.Last
         return
     item = copied.First
     while True:
@@ -204,7 +224,6 @@ def _append_outline(first: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
     mine.Last.Next = copied.First
     copied.First.Prev = mine.Last
     mine.Last = copied.Last
-    mine.Count = int(mine.get("/Count", 0)) + int(copied.get("/Count", 0))
 
 
 def _destinations(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
