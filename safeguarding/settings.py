@@ -414,10 +414,11 @@ HEAVY_RENDER_SLOTS = env.int("HEAVY_RENDER_SLOTS", default=1)
 HEAVY_RENDER_SLOT_SECONDS = env.int("HEAVY_RENDER_SLOT_SECONDS", default=120)
 HEAVY_RENDER_HOST = env("HEAVY_RENDER_HOST", default=socket.gethostname())
 # Views serving those files, cached or not, take turns in each web process (heavy_endpoint):
-# this many at once, this many more waiting at most this long, then 503.
+# this many at once, this many more waiting at most this long, then 503. With gunicorn's 8
+# threads a process (gunicorn.conf.py) that leaves at least 5 for pages at any time.
 HEAVY_REQUESTS_PER_PROCESS = env.int("HEAVY_REQUESTS_PER_PROCESS", default=1)
-HEAVY_REQUESTS_WAITING = env.int("HEAVY_REQUESTS_WAITING", default=4)
-HEAVY_REQUEST_WAIT_SECONDS = env.float("HEAVY_REQUEST_WAIT_SECONDS", default=10.0)
+HEAVY_REQUESTS_WAITING = env.int("HEAVY_REQUESTS_WAITING", default=2)
+HEAVY_REQUEST_WAIT_SECONDS = env.float("HEAVY_REQUEST_WAIT_SECONDS", default=3.0)
 # Exports of plans with more actions than this are made by the Celery worker, with progress.
 EXPORT_IN_WORKER_ACTIONS = env.int("EXPORT_IN_WORKER_ACTIONS", default=300)
 CELERY_BROKER_URL = REDIS_URL
