@@ -137,14 +137,15 @@ class _LocalBodies:
 local_bodies = _LocalBodies(max_bytes=32 * 1024 * 1024)
 
 
-def get(key: str) -> bytes | None:
-    """The body's UTF-8 bytes: from this process's copies, else from the shared cache."""
+def get(key: str, what: str = "body") -> bytes | None:
+    """The body's UTF-8 bytes (or a kept frame's: plans.page_frame, ``what="frame"``): from
+    this process's copies, else from the shared cache."""
     body = local_bodies.get(key)
     if body is not None:
-        logger.debug("plan body local pid=%s key=%s", os.getpid(), key)
+        logger.debug("plan %s local pid=%s key=%s", what, os.getpid(), key)
         return body
     body = _as_bytes(shared_cache.get(key))
-    logger.debug("plan body %s pid=%s key=%s", "hit" if body is not None else "miss", os.getpid(), key)
+    logger.debug("plan %s %s pid=%s key=%s", what, "hit" if body is not None else "miss", os.getpid(), key)
     if body is not None:
         local_bodies.put(key, body)
     return body

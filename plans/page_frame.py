@@ -163,7 +163,7 @@ def key(request: HttpRequest, row: FrameRow) -> str | None:
 
 def get(frame_key: str) -> tuple[bytes, bytes] | None:
     """A kept frame (kept like bodies: this process's copy, else the shared cache)."""
-    kept = page_cache.get(frame_key)
+    kept = page_cache.get(frame_key, what="frame")
     if kept is None:
         return None
     head, _, tail = kept.partition(BODY_MARKER.encode())

@@ -99,10 +99,11 @@ def test_rag_counts_per_priority_area(client, people, plan):
 
 
 def test_filtered_page_keeps_a_fixed_query_count(client, people, plan, django_assert_num_queries):
-    """Pinned at 15: session, user, the plan with the reader's role, the lead filter's
-    choices, areas, objectives, evidence, measures, which actions each evidence is for,
-    the filtered actions, their latest notes and first due dates (one pass each over the
-    plan, not a subquery per action), and the session's save with its savepoint pair."""
+    """Pinned at 16: session, user, the row the kept page frame is keyed on (plans.page_frame,
+    missed on a first view), the plan with the reader's role, the lead filter's choices,
+    areas, objectives, evidence, measures, which actions each evidence is for, the filtered
+    actions, their latest notes and first due dates (one pass each over the plan, not a
+    subquery per action), and the session's save with its savepoint pair (a first view)."""
     client.force_login(people.member)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(plan.plan.get_absolute_url() + "?rag=red&q=audit&overdue=on")
