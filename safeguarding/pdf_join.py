@@ -206,21 +206,15 @@ def _append_outline(first: pikepdf.Pdf, part: pikepdf.Pdf, nested: bool = False)
         root.Count = int(root.get("/Count", 0)) + (added if shown >= 0 else 0)
     else:
         mine.Count = int(mine.get("/Count", 0)) + added
-    if "/First" not in mine:
-        item = copied.First
-        while True:
-            item.Parent = mine
-            if "/Next" not in item:
-                break
-            item = item.Next
-        mine.First, mine.Last = copied.First, copied.Last
-        return
     item = copied.First
     while True:
         item.Parent = mine
         if "/Next" not in item:
             break
         item = item.Next
+    if "/First" not in mine:
+        mine.First, mine.Last = copied.First, copied.Last
+        return
     mine.Last.Next = copied.First
     copied.First.Prev = mine.Last
     mine.Last = copied.Last

@@ -76,3 +76,17 @@ def plans_alone(monkeypatch):
     monkeypatch.setattr(extensions, "_plan_panels", [])
     monkeypatch.setattr(extensions, "_action_panels", [])
     monkeypatch.setattr(extensions, "_plan_page_annotations", [])
+
+
+@pytest.fixture
+def page_cache_cleared_on_a_monday():
+    """Plan page bodies and frames cleared before and after, at 09:00 on Monday 23 November
+    2026 (overdue tags and the body's key follow the day)."""
+    import time_machine
+
+    from plans import page_cache
+
+    page_cache.clear()
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
+        yield
+    page_cache.clear()

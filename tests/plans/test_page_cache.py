@@ -15,11 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    page_cache.clear()
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        yield
-    page_cache.clear()
+def fresh_cache(page_cache_cleared_on_a_monday):
+    yield
 
 
 def test_a_repeat_view_is_served_from_the_cache_with_fewer_queries(

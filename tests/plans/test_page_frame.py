@@ -3,15 +3,13 @@ nothing, and anything the page shows that changes is shown at once."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from plans import page_cache, views
+from plans import views
 from plans.approval import start_revision
 from plans.models import BusinessPlan
 
@@ -19,11 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    page_cache.clear()
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0), tick=False):
-        yield
-    page_cache.clear()
+def fresh_cache(page_cache_cleared_on_a_monday):
+    yield
 
 
 def _no_drawing(monkeypatch):
