@@ -78,9 +78,10 @@ def write_pdf(
     HTML of one document, or a board pack or its annex, which are laid out in parts (see
     PackSource and AnnexSource).
     ``on_step`` is told each step once the pages are known, for the progress the pack page shows."""
-    from safeguarding.pdf_speed import cache_page_references
+    from safeguarding.pdf_speed import cache_page_references, keep_collector_off_baseline
 
     cache_page_references()  # tagging a long pack otherwise costs elements × pages
+    keep_collector_off_baseline()  # full collections during layout otherwise rescan every module
     if not isinstance(source, str):
         return _write_in_parts(source, on_step or (lambda step: None))
     return _write_one(source, on_step or (lambda step: None))

@@ -1,6 +1,9 @@
-"""The cached page references (safeguarding.pdf_speed) change nothing in the PDF."""
+"""The cached page references (safeguarding.pdf_speed) change nothing in the PDF, and the
+collector's baseline is frozen once per process."""
 
 from __future__ import annotations
+
+import gc
 
 import pydyf
 from weasyprint import HTML
@@ -47,3 +50,26 @@ def _without_dates(pdf: bytes) -> bytes:
     import re
 
     return re.sub(rb"/(CreationDate|ModDate) \([^)]*\)|/ID \[[^\]]*\]", b"", pdf)
+
+
+def test_the_baseline_is_frozen_once_and_a_render_still_frees_its_pages(monkeypatch):
+    monkeypatch.setattr(pdf_speed, "_baseline_frozen", False)
+    collections = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or 0)
+    frozen_before = gc.get_freeze_count()
+    try:
+        pdf_speed.keep_collector_off_baseline()
+        frozen = gc.get_freeze_count()
+        pdf_speed.keep_collector_off_baseline()
+        assert frozen > frozen_before  # the process's objects are out of the collector's scans
+        assert gc.get_freeze_count() == frozen and len(collections) == 1  # once only
+    finally:
+        gc.unfreeze()  # the rest of the suite keeps its ordinary collector
+        monkeypatch.undo()
+    import weakref
+
+    document = HTML(string=SOURCE).render()
+    pages = weakref.ref(document.pages[0])
+    del document
+    gc.collect()
+    assert pages() is None  # what a render makes after the freeze is still collected
