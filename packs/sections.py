@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from boards.models import Board
 from performance.charts import Bar, ChartPoint, bar_chart_svg, line_chart_svg
 from performance.models import is_illustrative
-from plans.models import note_date_label
+from plans.models import DuePrecision, note_date_label
 from reviews.clocks import RULES_BY_KEY, STATE_TAG_CLASSES, ClockState, clock_state, left_label
 
 from .gather import all_actions
@@ -58,6 +58,19 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _due(action: dict[str, Any], field: str = "due_date") -> dict[str, Any]:
+    """A snapshot action's ``field`` (due_date or original_due_date) as a date, and as the
+    plan states it in ``<field>_label``: "Mar 2027" for a month timescale, as the plan page
+    says "March 2027", never a day the plan did not give. Snapshots made before the
+    precision was kept have none: their day, as they were printed."""
+    value = _date(action.get(field))
+    label = ""
+    if value is not None:
+        month_only = action.get("due_precision") == DuePrecision.MONTH
+        label = f"{value:%b %Y}" if month_only else f"{value.day} {value:%b %Y}"
+    return {field: value, f"{field.removesuffix('_date')}_label": label}
+
+
 def _day(value: str) -> datetime.date:
     """A date the snapshot always holds (its as-of date, a clock's due date)."""
     return datetime.date.fromisoformat(value)
@@ -68,8 +81,8 @@ def _for_display(action: dict[str, Any]) -> dict[str, Any]:
     latest = action.get("latest_progress")
     return {
         **action,
-        "due_date": _date(action["due_date"]),
-        "original_due_date": _date(action["original_due_date"]),
+        **_due(action),
+        **_due(action, "original_due_date"),
         "completed_on": _date(action["completed_on"]),
         "due_moved": action["original_due_date"] != action["due_date"],
         "latest_progress": {
@@ -248,7 +261,7 @@ def review_recommendations(board: Board, period: PackPeriod, snapshot: dict[str,
             "recommendations": [
                 {
                     **rec,
-                    "actions": [{**a, "due_date": _date(a["due_date"])} for a in rec["actions"]],
+                    "actions": [{**a, **_due(a)} for a in rec["actions"]],
                     "not_implemented_on": _date(rec.get("not_implemented_on")),
                 }
                 for rec in review["recommendations"]
@@ -338,7 +351,7 @@ def meeting_actions_and_decisions(
     open_actions = [
         {
             **a,
-            "due_date": _date(a["due_date"]),
+            **_due(a),
             "meeting_date": _date(a["meeting_date"]),
             "ref": refs.get(a["action_id"], ""),
         }
@@ -365,7 +378,7 @@ def what_changed(board: Board, period: PackPeriod, snapshot: dict[str, Any]) -> 
             "newly_completed": [
                 {**a, "completed_on": _date(a["completed_on"])} for a in changes["newly_completed"]
             ],
-            "newly_overdue": [{**a, "due_date": _date(a["due_date"])} for a in changes["newly_overdue"]],
+            "newly_overdue": [{**a, **_due(a)} for a in changes["newly_overdue"]],
         }
     return SectionData(
         "what-changed", "What changed since the last pack", "packs/sections/what_changed.html", context

@@ -68,6 +68,7 @@ class LinkedAction:
     rag_label: str
     rag_tag_class: str
     due_date: datetime.date | None
+    due_precision: str  # plans.models.DuePrecision: a month timescale prints no day
     timescale: str
     is_complete: bool
     is_overdue: bool
@@ -214,6 +215,7 @@ def _linked_action(
         rag_label=action.get_rag_display(),
         rag_tag_class=RAG_TAG_CLASSES.get(Rag(action.rag), "govuk-tag--grey"),
         due_date=action.due_date,
+        due_precision=action.due_precision,
         timescale=action.timescale,
         is_complete=action.status == Status.COMPLETE,
         is_overdue=action.is_overdue(today),

@@ -71,5 +71,40 @@ def test_pack_original_due_dates_and_slips_read_the_ledger(client, people, q2, f
     exceptions = page.split('id="exceptions"')[1].split("</section>")[0]
     red_row = exceptions.split(plan.red.description)[1].split("</tr>")[0]
     overdue_row = exceptions.split(plan.overdue.description)[1].split("</tr>")[0]
-    assert "31 Dec 2026" in red_row and "31 Mar 2027" in red_row
+    # A month timescale (the default): the months, no day the plan did not give.
+    assert "Dec 2026" in red_row and "Mar 2027" in red_row and "31 " not in red_row
     assert "–" in overdue_row and "Same as the due date" in overdue_row
+
+
+def _section(page: str, key: str) -> str:
+    return page.split(f'id="{key}"')[1].split("</section>")[0]
+
+
+def test_a_month_timescale_is_printed_without_a_day_the_plan_never_gave(client, people, q2, fake_renderer):
+    from packs.sections import build_sections
+    from plans.models import DuePrecision
+
+    with _at(1, 6):
+        plan = make_pack_plan(people.board)
+    Action.objects.filter(pk=plan.red.pk).update(due_precision=DuePrecision.MONTH)  # "December 2026"
+    Action.objects.filter(pk=plan.overdue.pk).update(due_precision=DuePrecision.DAY)  # "31 August 2026"
+
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    client.force_login(people.member)
+    page = client.get(reverse("packs:preview", args=[pack.pk])).text
+    for key in ("exceptions", "due-next-quarter"):
+        row = _section(page, key).split(plan.red.description)[1].split("</tr>")[0]
+        assert "Dec 2026" in row and "31 Dec 2026" not in row, key
+    # A day timescale keeps its day.
+    overdue_row = _section(page, "exceptions").split(plan.overdue.description)[1].split("</tr>")[0]
+    assert "31 Aug 2026" in overdue_row
+
+    # A pack issued before the precision was kept prints its days, as it was printed then.
+    for p in pack.snapshot["plan"]["plans"]:
+        for area in p["areas"]:
+            for objective in area["objectives"]:
+                for action in objective["actions"]:
+                    del action["due_precision"]
+    exceptions = next(s for s in build_sections(people.board, q2, pack.snapshot) if s.key == "exceptions")
+    red = next(a for a in exceptions.context["actions"] if a["id"] == plan.red.pk)
+    assert red["due_label"] == "31 Dec 2026"
