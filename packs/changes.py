@@ -39,7 +39,11 @@ def compute_changes(previous: dict[str, Any], current: dict[str, Any]) -> dict[s
             newly_completed.append({**_brief(action), "completed_on": action["completed_on"]})
         if action["overdue"] and (old is None or not old["overdue"]):
             newly_overdue.append(
-                {**_brief(action), "due_date": action["due_date"], "due_precision": action.get("due_precision")}
+                {
+                    **_brief(action),
+                    "due_date": action["due_date"],
+                    "due_precision": action.get("due_precision"),
+                }
             )
     return {
         "rag_moves": rag_moves,
