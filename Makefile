@@ -11,8 +11,9 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # `make test TEST_WORKERS=2` runs the suite in two processes (pytest-xdist), each with its own test
 # database (test_safeguarding_gw0, _gw1), Redis database (TEST_REDIS_URL's, then the ones below it:
 # 15, 14) and Celery workers; whole modules and classes stay in one process (--dist loadscope), so
-# their shared fixtures are made once. 0, the default until a whole run in two processes has passed
-# on a quiet machine, runs it in this one process as before.
+# their shared fixtures are made once. 0, the default, runs it in this one process: the one whole
+# two-process run (30 November, 2 cores) took 35 min against 37 serially and failed three tests
+# (two that start a Celery worker, and one since fixed), so it buys nothing on two cores yet.
 TEST_WORKERS ?= 0
 # make run: the port it serves on and the Redis its worker and beat use (started if local and down).
 RUN_PORT ?= 8000
