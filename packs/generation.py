@@ -115,7 +115,21 @@ def send_unsent_packs(now: datetime.datetime | None = None) -> list[int]:
     sent = []
     for pack_id in unsent.values_list("pk", flat=True):
         if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=functools.partial(mark_sent, pack_id)):
-            break  # Redis is still down: the next sweep tries again
+            return sent  # Redis is still down: the next sweep tries again
+        sent.append(pack_id)
+    # The annex's message, sent by make_pack, lost the same way: the pack part is made and
+    # waits for an annex no worker has started. (A worker that started it and stopped has
+    # the task redelivered, as for the pack.) Sent at most once per RESEND_AFTER.
+    lost_annexes = (
+        BoardPack.objects.filter(has_annex=True, annex_pdf="", annex_attempts=0)
+        .exclude(status__in=[PackStatus.DONE, PackStatus.FAILED, PackStatus.QUEUED])
+        .filter(Q(annex_sent_at__isnull=True) | Q(annex_sent_at__lt=now - RESEND_AFTER))
+        .filter(sent_to_worker_at__lt=now - RESEND_AFTER)
+    )
+    for pack_id in lost_annexes.values_list("pk", flat=True):
+        if not send_now(GENERATE_ANNEX_TASK, [pack_id]):
+            break
+        BoardPack.objects.filter(pk=pack_id).update(annex_sent_at=now)
         sent.append(pack_id)
     return sent
 
@@ -149,7 +163,10 @@ def progress_message(parts: dict[str, str]) -> str:
 def dispatch_annex(pack_id: int) -> bool:
     """Send the annex to the queue now, for the worker's other process; False if Redis
     would not take it."""
-    return send_now(GENERATE_ANNEX_TASK, [pack_id])
+    if not send_now(GENERATE_ANNEX_TASK, [pack_id]):
+        return False
+    BoardPack.objects.filter(pk=pack_id).update(annex_sent_at=timezone.now())
+    return True
 
 
 def _record_progress(pack_id: int, part: str, step: str) -> None:

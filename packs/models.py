@@ -85,6 +85,11 @@ class BoardPack(models.Model):
     )
     annex_pdf = models.FileField(upload_to=pack_upload_to, blank=True)
     annex_pages = models.PositiveIntegerField(null=True, blank=True)
+    annex_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the annex's task was last sent to the queue (send_unsent_packs resends a lost one).",
+    )
     annex_attempts = models.PositiveSmallIntegerField(
         default=0, help_text="How many times a worker started making the annex."
     )

@@ -383,3 +383,54 @@ def test_a_pack_without_a_plan_has_no_annex(people, q2, fake_renderer):
     pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
     assert pack.status == PackStatus.DONE and not pack.has_annex and not pack.annex_pdf
     assert fake_renderer.call_count == 1 and pack.progress_message == "Ready: 3 pages."
+
+
+def test_an_annex_whose_message_was_lost_is_sent_again_by_the_sweep(people, q2, fake_renderer, monkeypatch):
+    """The pack part is made and waits for an annex no worker started (its message lost with
+    a Redis restart): the sweep sends the annex task again, once per RESEND_AFTER, and leaves
+    alone an annex that was sent lately, or that a worker has started."""
+    make_pack_plan(people.board)
+    pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    now = pack.created_at + datetime.timedelta(hours=1)
+    long_ago = now - generation.RESEND_AFTER - datetime.timedelta(minutes=1)
+    waiting = dict(
+        status=PackStatus.RENDERING,
+        has_annex=True,
+        pdf="packs/made.pdf",
+        annex_pdf="",
+        annex_attempts=0,
+        sent_to_worker_at=long_ago,
+        finished_at=None,
+    )
+    BoardPack.objects.filter(pk=pack.pk).update(**waiting, annex_sent_at=long_ago)
+    started = request_pack(people.other_board, q2, people.member, today=TODAY)[0]
+    BoardPack.objects.filter(pk=started.pk).update(**{**waiting, "annex_attempts": 1}, annex_sent_at=long_ago)
+    sent_tasks = []
+    monkeypatch.setattr(
+        generation, "send_now", lambda name, args, **kw: sent_tasks.append((name, args)) or True
+    )
+
+    assert generation.send_unsent_packs(now) == [pack.pk]
+    assert sent_tasks == [(generation.GENERATE_ANNEX_TASK, [pack.pk])]
+    assert BoardPack.objects.get(pk=pack.pk).annex_sent_at == now
+    # Sent just now: not again until RESEND_AFTER has passed.
+    assert generation.send_unsent_packs(now + datetime.timedelta(minutes=1)) == []
+    assert generation.send_unsent_packs(now + generation.RESEND_AFTER + datetime.timedelta(minutes=1)) == [
+        pack.pk
+    ]
+
+
+def test_the_annex_task_records_when_it_was_sent(people, q2, monkeypatch):
+    from tests.packs.conftest import DISPATCH_ANNEX_TO_WORKER
+
+    make_pack_plan(people.board)
+    with mock.patch.object(generation, "dispatch"):
+        pack, _ = request_pack(people.board, q2, people.member, today=TODAY)
+    monkeypatch.setattr(generation, "dispatch_annex", DISPATCH_ANNEX_TO_WORKER)  # the real one
+    monkeypatch.setattr(generation, "send_now", lambda name, args, **kw: True)
+    assert generation.dispatch_annex(pack.pk)
+    assert BoardPack.objects.get(pk=pack.pk).annex_sent_at is not None
+    monkeypatch.setattr(generation, "send_now", lambda name, args, **kw: False)  # Redis down
+    BoardPack.objects.filter(pk=pack.pk).update(annex_sent_at=None)
+    assert not generation.dispatch_annex(pack.pk)
+    assert BoardPack.objects.get(pk=pack.pk).annex_sent_at is None
