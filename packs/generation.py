@@ -112,7 +112,7 @@ def send_unsent_packs(now: datetime.datetime | None = None) -> list[int]:
     unsent = BoardPack.objects.filter(status=PackStatus.QUEUED, created_at__lt=now - SEND_GRACE).filter(
         Q(sent_to_worker_at__isnull=True) | Q(sent_to_worker_at__lt=now - RESEND_AFTER)
     )
-    sent = []
+    sent: list[int] = []
     for pack_id in unsent.values_list("pk", flat=True):
         if not send_now(GENERATE_PACK_TASK, [pack_id], on_sent=functools.partial(mark_sent, pack_id)):
             return sent  # Redis is still down: the next sweep tries again
