@@ -79,6 +79,12 @@ def register_plan_page_annotations(provider: Callable[[], dict[str, Any]]) -> No
     _plan_page_annotations.append(provider)
 
 
+def plan_page_annotation_providers() -> tuple[Callable[[], dict[str, Any]], ...]:
+    """The registered providers themselves: fixed once the apps are ready, so what is compiled
+    from their annotations can be kept per process under them (plans.page_frame)."""
+    return tuple(_plan_page_annotations)
+
+
 def plan_page_annotations() -> dict[str, Any]:
     return {
         name: expression for provider in _plan_page_annotations for name, expression in provider().items()
