@@ -23,6 +23,7 @@ from boards.models import Board
 from safeguarding.metrics import PACK_PAGES, PACK_RENDER_SECONDS
 from safeguarding.queueing import send_after_commit, send_now
 
+from . import sharing
 from .gather import gather_snapshot, input_hash
 from .models import BoardPack, PackStatus
 from .periods import PackPeriod
@@ -253,12 +254,16 @@ def make_pack(pack_id: int) -> None:
             build_sections(pack.board, pack.period, pack.snapshot), annex_url(pack)
         )
         annex_here = False
+        # The annex's process is sent one of the pack's parts to lay out too (packs.sharing),
+        # when it is sent the annex now: it has less to do.
+        helper = None
         if appendix is not None:
             BoardPack.objects.filter(pk=pack_id).update(has_annex=True)
             if not pack.annex_pdf and pack.annex_attempts == 0:
                 _record_progress(pack_id, ANNEX, "waiting for a second worker process")
                 # With Redis gone since the pack was sent, make the annex here, after the pack.
                 annex_here = not dispatch_annex(pack_id)
+                helper = None if annex_here else sharing.AnnexProcessHelper(pack_id)
         if not pack.pdf:
             source = PackSource(pack.period, pack.snapshot, sections)
             rendering = (
@@ -270,7 +275,12 @@ def make_pack(pack_id: int) -> None:
                 return  # the annex failed meanwhile, and failed the pack: nothing to lay out
             _record_progress(pack_id, PACK, f"laying out {len(sections)} sections as PDF pages")
             started = time.perf_counter()
-            rendered = write_pdf(source, on_step=lambda step: _record_progress(pack_id, PACK, step))
+            try:
+                rendered = write_pdf(
+                    source, on_step=lambda step: _record_progress(pack_id, PACK, step), helper=helper
+                )
+            finally:
+                sharing.discard(pack_id)
             render_seconds = time.perf_counter() - started
             PACK_RENDER_SECONDS.observe(render_seconds)
             PACK_PAGES.observe(rendered.pages)
@@ -312,7 +322,11 @@ def make_annex(pack_id: int) -> None:
         pack_url = f"{settings.SITE_URL}{pack.get_absolute_url()}"
         source = AnnexSource(pack.period, pack.snapshot, appendix, pack_url)
         _record_progress(pack_id, ANNEX, f"laying out the full plan ({actions:,} actions) as PDF pages")
-        rendered = write_pdf(source, on_step=lambda step: _record_progress(pack_id, ANNEX, step))
+        rendered = write_pdf(
+            source,
+            on_step=lambda step: _record_progress(pack_id, ANNEX, step),
+            between_parts=functools.partial(_help_the_pack, pack_id),
+        )
         pack.annex_pdf.save(_pdf_name(pack, "-annex"), ContentFile(rendered.content), save=False)
         BoardPack.objects.filter(pk=pack_id).update(annex_pdf=pack.annex_pdf.name, annex_pages=rendered.pages)
         _record_progress(pack_id, ANNEX, f"stored, {rendered.pages} pages")
@@ -322,6 +336,14 @@ def make_annex(pack_id: int) -> None:
         logger.exception("Board pack %s annex failed", pack_id)
         _fail(pack_id, ANNEX_FAILED_MESSAGE, f"Annex: {type(error).__name__}: {error}")
         raise
+
+
+def _help_the_pack(pack_id: int) -> None:
+    """Between the annex's parts: lay out the part the pack's process offers, if one waits."""
+    sharing.lay_out_offered_part(
+        pack_id,
+        on_claim=lambda: _record_progress(pack_id, ANNEX, "laying out a part of the pack, to share the work"),
+    )
 
 
 def _fail_exhausted_annex(pack_id: int) -> None:

@@ -162,3 +162,60 @@ class BoardPack(models.Model):
 
     def get_annex_url(self) -> str:
         return reverse("packs:annex", kwargs={"pk": self.pk})
+
+
+class SharedPartState(models.TextChoices):
+    OFFERED = "offered", "Offered to the annex's process"
+    CLAIMED = "claimed", "Being laid out by the annex's process"
+    DONE = "done", "Laid out by the annex's process"
+    FAILED = "failed", "Failed in the annex's process"
+    TAKEN_BACK = "taken_back", "Taken back by the pack's process"
+
+
+def shared_part_upload_to(part: SharedPart, filename: str) -> str:
+    return f"packs/{part.pack.board.slug}/parts/{filename}"
+
+
+class SharedPart(models.Model):
+    """One part of a board pack's PDF that the worker process making the pack offers to the
+    process making its annex, which has less to lay out (packs.sharing). It lives while the
+    pack is being made: deleted, with its file, once the pack's parts are joined."""
+
+    State = SharedPartState
+
+    pack = models.OneToOneField(BoardPack, on_delete=models.CASCADE, related_name="shared_part")
+    offer = models.UUIDField(help_text="Which offer: each attempt at the pack makes a new one.")
+    number = models.PositiveSmallIntegerField(help_text="The part's place in the pack, from 0.")
+    html = models.TextField()
+    css = models.TextField(blank=True, help_text="What the part is laid out with besides print.css.")
+    state = models.CharField(max_length=12, choices=SharedPartState.choices, default=SharedPartState.OFFERED)
+    offered_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=shared_part_upload_to, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    anchors = models.JSONField(
+        default=dict, blank=True, help_text="Anchor name → its page in the part, from 0."
+    )
+    landscape = models.JSONField(default=list, blank=True, help_text="Whether each page is landscape.")
+
+    class Meta:
+        ordering = ["pack", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=SharedPartState.values), name="shared_part_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=SharedPartState.DONE) | Q(pages__isnull=False) & ~Q(pdf=""),
+                name="shared_part_done_has_its_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_at__isnull=True) | ~Q(state=SharedPartState.OFFERED),
+                name="shared_part_offered_unclaimed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack}: part {self.number + 1} ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return self.pack.get_absolute_url()

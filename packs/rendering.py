@@ -13,7 +13,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -73,19 +73,51 @@ def render_annex_html(
 
 
 def write_pdf(
-    source: str | PackSource | AnnexSource, on_step: Callable[[str], None] | None = None
+    source: str | PackSource | AnnexSource,
+    on_step: Callable[[str], None] | None = None,
+    *,
+    helper: PartHelper | None = None,
+    between_parts: Callable[[], None] | None = None,
 ) -> RenderedPdf:
-    """Lay out and write the PDF; the only function that calls WeasyPrint. ``source`` is the
-    HTML of one document, or a board pack or its annex, which are laid out in parts (see
-    PackSource and AnnexSource).
-    ``on_step`` is told each step once the pages are known, for the progress the pack page shows."""
+    """Lay out and write the PDF; the function that calls WeasyPrint (lay_out_part too). ``source``
+    is the HTML of one document, or a board pack or its annex, which are laid out in parts
+    (see PackSource and AnnexSource).
+    ``on_step`` is told each step once the pages are known, for the progress the pack page shows.
+    ``helper``: another process that may lay out one of a pack's parts meanwhile (PartHelper).
+    ``between_parts`` is called before each part and after the last: where the process
+    making an annex lays out the part a pack's process offers (packs.sharing)."""
+    _prepare()
+    if not isinstance(source, str):
+        return _write_in_parts(
+            source, on_step or (lambda step: None), helper=helper, between_parts=between_parts
+        )
+    return _write_one(source, on_step or (lambda step: None))
+
+
+def _prepare() -> None:
     from safeguarding.pdf_speed import cache_page_references, keep_collector_off_baseline
 
     cache_page_references()  # tagging a long pack otherwise costs elements × pages
     keep_collector_off_baseline()  # full collections during layout otherwise rescan every module
-    if not isinstance(source, str):
-        return _write_in_parts(source, on_step or (lambda step: None))
-    return _write_one(source, on_step or (lambda step: None))
+
+
+def lay_out_part(html: str, css: str) -> LaidOut:
+    """One part of a pack, laid out as ``_write_in_parts`` lays it out (``css``: what that
+    gives the part besides print.css): for the process that lays out a part another offers."""
+    _prepare()
+    return _lay_out(html, _variant(), css)
+
+
+class PartHelper(Protocol):
+    """Another worker process that may lay out one part of a pack while this one lays out
+    the rest (packs.sharing: the process making the pack's annex, which has less to do)."""
+
+    def offer(self, number: int, html: str, css: str) -> None:
+        """Offer part ``number`` (its HTML and extra CSS), before this process starts."""
+
+    def collect(self) -> LaidOut | None:
+        """The offered part laid out by the other process (waiting for it if it is at it),
+        or None: lay it out here (no one took it, or the other process failed)."""
 
 
 def _variant() -> str | None:
@@ -110,7 +142,9 @@ def _write_one(html: str, say: Callable[[str], None]) -> RenderedPdf:
 
 
 @dataclass(frozen=True)
-class _LaidOut:
+class LaidOut:
+    """One document laid out and written: a part of a pack, or the whole of a small one."""
+
     content: bytes
     pages: int
     anchors: dict[str, int]  # anchor name → its page, from 0
@@ -119,7 +153,7 @@ class _LaidOut:
 
 def _lay_out(
     html: str, variant: str | None, extra_css: str = "", say: Callable[[str], None] | None = None
-) -> _LaidOut:
+) -> LaidOut:
     """One WeasyPrint document, laid out and written (left uncompressed when it is to be
     tagged: finish_tagged_pdf reads every stream and compresses them as it saves)."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time the web process rarely needs
@@ -142,7 +176,7 @@ def _lay_out(
     content = document.write_pdf(pdf_variant=variant, uncompressed_pdf=_finishing(variant))
     del document  # the laid-out pages are the bulk of the memory
     gc.collect()  # and they are full of reference cycles (parents and children): free them now
-    return _LaidOut(content, pages, anchors, landscape)
+    return LaidOut(content, pages, anchors, landscape)
 
 
 @functools.lru_cache(maxsize=1)
@@ -268,22 +302,40 @@ RUNNING_STRINGS = {
 }
 
 
-def _write_in_parts(source: PackSource | AnnexSource, say: Callable[[str], None]) -> RenderedPdf:
+def _write_in_parts(
+    source: PackSource | AnnexSource,
+    say: Callable[[str], None],
+    *,
+    helper: PartHelper | None = None,
+    between_parts: Callable[[], None] | None = None,
+) -> RenderedPdf:
     from safeguarding.pdf_join import join_tagged_pdfs
 
     variant = _variant()
     parts, htmls = source.parts()
     contents_at = next((i for i, part in enumerate(parts) if part[0].key == CONTENTS_KEY), None)
-    laid_out: dict[int, _LaidOut] = {}
-    running_css = ""
+    part_css = _part_css(htmls)
+    offered = _part_to_offer(parts, contents_at) if helper is not None else None
+    if helper is not None and offered is not None:
+        helper.offer(offered, htmls[offered], part_css[offered])
+    laid_out: dict[int, LaidOut] = {}
     for number in range(len(parts)):
-        if number == contents_at:
-            continue  # laid out last, once the other parts' page numbers are known
-        laid_out[number] = _lay_out(htmls[number], variant, PART_CSS + running_css)
-        running_css = running_css or _running_css(htmls[number])
+        if between_parts is not None:
+            between_parts()
+        if number in (contents_at, offered):
+            continue  # the contents: laid out last, once the other parts' page numbers are known
+        laid_out[number] = _lay_out(htmls[number], variant, part_css[number])
         say(
             f"laid out {sum(p.pages for p in laid_out.values())} pages ({len(laid_out)} of {len(parts)} parts)"
         )
+    if between_parts is not None:
+        between_parts()
+    if helper is not None and offered is not None:
+        say(
+            f"laid out {sum(p.pages for p in laid_out.values())} pages ({len(laid_out)} of {len(parts)} parts),"
+            " one more by the annex's worker process"
+        )
+        laid_out[offered] = helper.collect() or _lay_out(htmls[offered], variant, part_css[offered])
     stand_ins: list[set[str]] = [set() for _ in parts]
     if contents_at is not None and isinstance(source, PackSource):
         contents = parts[contents_at][0]
@@ -303,7 +355,7 @@ def _write_in_parts(source: PackSource | AnnexSource, say: Callable[[str], None]
                 contents.key, contents.title, contents.template, context, contents.in_contents
             )
             htmls[contents_at] = source.html([numbered])
-            laid_out[contents_at] = _lay_out(htmls[contents_at], variant, PART_CSS + running_css)
+            laid_out[contents_at] = _lay_out(htmls[contents_at], variant, part_css[contents_at])
             if laid_out[contents_at].pages == contents_pages:
                 break
             contents_pages = laid_out[contents_at].pages
@@ -362,7 +414,7 @@ def _parts(source: PackSource) -> tuple[list[list[SectionData]], list[str]]:
 
 
 def _page_numbers(
-    parts: list[list[SectionData]], laid_out: dict[int, _LaidOut], contents_at: int, contents_pages: int
+    parts: list[list[SectionData]], laid_out: dict[int, LaidOut], contents_at: int, contents_pages: int
 ) -> dict[str, int]:
     """Each section's first page in the joined pack, from 1, the contents taking ``contents_pages``."""
     numbers: dict[str, int] = {}
@@ -377,6 +429,24 @@ def _page_numbers(
             numbers[section.key] = before + done.anchors.get(section.key, 0) + 1
         before += done.pages
     return numbers
+
+
+def _part_css(htmls: list[str]) -> list[str]:
+    """What each part is laid out with besides print.css: no page number in its footer, and
+    the running header's strings set by the first part before it that sets them (the cover)."""
+    found: list[str] = []
+    running_css = ""
+    for html in htmls:
+        found.append(PART_CSS + running_css)
+        running_css = running_css or _running_css(html)
+    return found
+
+
+def _part_to_offer(parts: list[list[SectionData]], contents_at: int | None) -> int | None:
+    """The part a pack's process offers to the annex's, which has less to lay out: its last,
+    unless that is the contents or the pack has fewer than three parts to lay out."""
+    numbers = [number for number in range(len(parts)) if number != contents_at]
+    return numbers[-1] if len(numbers) >= 3 else None
 
 
 def _running_css(html: str) -> str:

@@ -331,7 +331,7 @@ def test_a_failed_annex_fails_the_pack_with_a_clear_message_and_the_pack_part_do
 ):
     make_pack_plan(people.board)
 
-    def renderer(source, on_step=None):
+    def renderer(source, on_step=None, **sharing):
         if isinstance(source, AnnexSource):  # the annex is laid out in parts, as the pack is
             raise RuntimeError("Pango exploded on the annex")
         return FAKE_PDF
@@ -364,7 +364,7 @@ def test_the_progress_says_what_each_part_is_doing(people, q2, monkeypatch):
     make_pack_plan(people.board)
     said = []
 
-    def renderer(html, on_step=None):
+    def renderer(html, on_step=None, **sharing):
         on_step("writing 3 pages as PDF")
         said.append(BoardPack.objects.get().progress_message)
         return FAKE_PDF
