@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+# The plan page's frame query (plans.page_frame) is prepared once on each connection: turn
+# this off behind a transaction-mode pooler that does not keep prepared statements.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` serves the web and a Celery worker from one SQLite file: WAL lets readers
     # go on while one process writes, and IMMEDIATE transactions take the write lock at

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from plans import views
+from plans import page_frame, views
 from plans.approval import start_revision
 from plans.models import BusinessPlan
 
@@ -122,3 +123,31 @@ def test_the_unread_badge_follows_the_notifications(client, people, own):
     session.save()
     after = client.get(url).text
     assert before != after
+
+
+def test_the_frame_query_is_prepared_once_a_connection_and_reads_what_the_query_reads(people, own, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    plain = page_frame.read(people.member, own.plan.pk)
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    assert page_frame.read(people.member, own.plan.pk) == plain
+    assert page_frame.read(people.manager, own.plan.pk).role == "manager"
+    assert page_frame.read(people.outsider, own.plan.pk) is None  # still the access check
+    name = page_frame.statement_name(page_frame._compiled()[0])
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE name = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(prepared, [name])
+        assert cursor.fetchone()[0] == 1
+    # A record lost while the connection keeps the statement: not prepared again (which
+    # PostgreSQL refuses: "prepared statement already exists").
+    page_frame._prepared.clear()
+    assert page_frame.read(people.member, own.plan.pk) == plain
+
+
+def test_a_cached_view_still_counts_three_queries_with_the_statement_prepared(
+    client, people, own, django_assert_num_queries
+):
+    client.force_login(people.member)
+    url = own.plan.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(3):  # session, user, the plan with the reader's role
+        assert client.get(url).status_code == 200
