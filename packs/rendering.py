@@ -323,7 +323,7 @@ def _write_in_parts(
         if between_parts is not None:
             between_parts()
         if number in (contents_at, offered):
-            continue  # the contents: laid out last, once the other parts' page numbers are known
+            continue  # the contents is laid out last, with the others' page numbers; the offer, elsewhere
         laid_out[number] = _lay_out(htmls[number], variant, part_css[number])
         say(
             f"laid out {sum(p.pages for p in laid_out.values())} pages ({len(laid_out)} of {len(parts)} parts)"
