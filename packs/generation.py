@@ -192,6 +192,7 @@ def _fail(pack_id: int, message: str, error: str) -> None:
     BoardPack.objects.filter(pk=pack_id).exclude(status__in=[PackStatus.DONE, PackStatus.FAILED]).update(
         status=PackStatus.FAILED, progress_message=message, error=error, finished_at=timezone.now()
     )
+    sharing.discard(pack_id)  # a part offered to the annex's process is not needed now
 
 
 def _finish_if_complete(pack_id: int) -> bool:
@@ -247,6 +248,7 @@ def make_pack(pack_id: int) -> None:
             error=f"The worker stopped while making this pack {MAX_ATTEMPTS} times.",
             finished_at=timezone.now(),
         )
+        sharing.discard(pack_id)  # the offer of a process killed while it waited for the part
         return
     pack = BoardPack.objects.select_related("board").get(pk=pack_id)
     try:
@@ -355,6 +357,7 @@ def _fail_exhausted_annex(pack_id: int) -> None:
         error=f"The worker stopped while making this pack's annex {MAX_ATTEMPTS} times.",
         finished_at=timezone.now(),
     )
+    sharing.discard(pack_id)
 
 
 def reprint(pack: BoardPack) -> bytes:

@@ -230,3 +230,16 @@ def test_the_annex_task_lays_out_an_offered_part_between_its_own(queued_pack, mo
     assert "laying out a part of the pack, to share the work" in said
     assert str(part) == f"{queued_pack.title}: part 5 (laid out by the annex's process)"
     assert part.get_absolute_url() == queued_pack.get_absolute_url()
+
+
+def test_a_pack_that_fails_leaves_no_offered_part_behind(queued_pack, settings):
+    """A pack process killed while its part was offered: the part (row and file) goes when
+    the pack is failed, not only when a later attempt offers again."""
+    helper = sharing.AnnexProcessHelper(queued_pack.pk)
+    helper.offer(4, PART_HTML, rendering.PART_CSS)
+    assert sharing.lay_out_offered_part(queued_pack.pk) is True and len(_stored_parts(settings)) == 1
+    queued_pack.__class__.objects.filter(pk=queued_pack.pk).update(attempts=generation.MAX_ATTEMPTS)
+    generation.make_pack(queued_pack.pk)  # the redelivered task, once more: the pack is failed
+    queued_pack.refresh_from_db()
+    assert queued_pack.status == PackStatus.FAILED
+    assert not SharedPart.objects.exists() and _stored_parts(settings) == []
